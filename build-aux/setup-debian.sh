@@ -1,0 +1,41 @@
+#!/bin/sh
+# setup-debian.sh: make a Debian 12 machine ready to build mpmd, then build it.
+# Used by both commands of README.md and, through them, by .ci/run: this is
+# the one place that lists the packages mpmd needs.  Run it as root from the
+# top of the source tree; it installs only what is missing (apt-get), then
+# runs autoreconf, configure and make.  Arguments are passed to ./configure.
+set -eu
+
+# Build: compiler, Autotools, libraries.  Tests: python3 (integration
+# harness), mandoc (man page lint).
+packages="build-essential autoconf automake pkg-config libevent-dev
+libboost-dev libinih-dev libcppunit-dev python3 mandoc"
+
+cd "$(dirname "$0")/.."
+
+missing=
+for p in $packages; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$status" = installed ] || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "setup-debian: installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update
+    # shellcheck disable=SC2086 # one word per package
+    apt-get install -y --no-install-recommends $missing
+fi
+
+autoreconf -fi
+./configure "$@"
+make -j"$(nproc)"
+
+# The development config (etc/mpmd-dev.conf) serves etc/site as www-data
+# when started as root: say so now if that account cannot read it.
+if [ "$(id -u)" = 0 ] && id www-data >/dev/null 2>&1 &&
+   command -v runuser >/dev/null 2>&1 &&
+   ! runuser -u www-data -- test -r "$PWD/etc/site/index.html"; then
+    echo "setup-debian: warning: www-data cannot read $PWD/etc/site;" \
+         "the development server would answer 403/404." \
+         "Use a checkout outside /root (e.g. under /usr/local/src or /srv)." >&2
+fi

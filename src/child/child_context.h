@@ -1,0 +1,30 @@
+// What a child knows when its MPM's serving loop starts: its slot, its generation, the
+// server it serves (config, MIME table, open logs), the scoreboard and the listeners it
+// inherited, and the descriptor that tells it the master is gone.
+// Runs in: children.
+#ifndef MPMD_CHILD_CHILD_CONTEXT_H
+#define MPMD_CHILD_CHILD_CONTEXT_H
+
+#include "shared/listeners.h"
+#include "shared/scoreboard.h"
+#include "shared/server_runtime.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace mpmd {
+
+struct ChildContext {
+    uint32_t slot = 0;
+    uint32_t generation = 0;
+    const ServerRuntime* runtime = nullptr;
+    Scoreboard* scoreboard = nullptr;
+    const std::vector<ListenSocket>* listeners = nullptr;
+    // Read end of a pipe whose write end only the master holds: readable (EOF) once the
+    // master has exited, however it died.
+    int master_watch_fd = -1;
+};
+
+} // namespace mpmd
+
+#endif

@@ -1,0 +1,379 @@
+// See connection.h.
+#include "child/connection.h"
+
+#include "child/child_signals.h"
+#include "child/static_handler.h"
+#include "shared/http/conditional.h"
+#include "shared/http/request_parser.h"
+#include "shared/http/response.h"
+#include "shared/http/url_path.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/sendfile.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <string>
+
+namespace mpmd {
+
+namespace {
+
+constexpr size_t kReadChunk = 16384;
+// After the last reply on a connection we shut down our side and read what the client
+// still sends for this long, so its pending bytes do not turn our close into a reset that
+// destroys the reply in flight (Apache's lingering close).
+constexpr int kLingerMs = 2000;
+constexpr size_t kLingerMaxBytes = 512 * 1024;
+
+int64_t monotonic_ms()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+enum class Wait { Ready, Timeout, MasterGone, Error };
+
+// Waits until `fd` is ready for `events` or `deadline_ms` (monotonic) passes. Signals that
+// interrupt the wait (a graceful stop) do not end it: the caller decides at its next step.
+Wait wait_for(int fd, short events, int64_t deadline_ms, int master_watch_fd)
+{
+    for (;;) {
+        const int64_t left = deadline_ms - monotonic_ms();
+        if (left <= 0)
+            return Wait::Timeout;
+        struct pollfd fds[2] = {{fd, events, 0}, {master_watch_fd, POLLIN, 0}};
+        struct timespec ts = {time_t(left / 1000), long(left % 1000) * 1000000};
+        const int n = ppoll(fds, master_watch_fd >= 0 ? 2 : 1, &ts, child_wait_mask());
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return Wait::Error;
+        }
+        if (n == 0)
+            continue;   // re-check the deadline
+        if (master_watch_fd >= 0 && fds[1].revents)
+            return Wait::MasterGone;
+        if (fds[0].revents & (events | POLLHUP | POLLERR))
+            return Wait::Ready;
+    }
+}
+
+std::string client_address(const sockaddr_storage& peer)
+{
+    char text[INET6_ADDRSTRLEN] = "-";
+    if (peer.ss_family == AF_INET) {
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&peer)->sin_addr, text, sizeof text);
+    } else if (peer.ss_family == AF_INET6) {
+        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&peer);
+        if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+            inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], text, sizeof text);
+        else
+            inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    }
+    return text;
+}
+
+bool lookup_request_header(const void* headers, std::string_view name, std::string_view* value)
+{
+    const auto* request = static_cast<const HttpRequest*>(headers);
+    const std::string* found = request->header(name);
+    if (found == nullptr)
+        return false;
+    *value = *found;
+    return true;
+}
+
+bool lookup_response_header(const void* headers, std::string_view name, std::string_view* value)
+{
+    for (const HttpHeader& h : static_cast<const Response*>(headers)->headers) {
+        if (ascii_iequals(h.name, name)) {
+            *value = h.value;
+            return true;
+        }
+    }
+    return false;
+}
+
+// The Date: value, formatted once per second.
+const std::string& current_http_date()
+{
+    static time_t cached_second = 0;
+    static std::string cached;
+    const time_t now = time(nullptr);
+    if (now != cached_second) {
+        cached = http_date(now);
+        cached_second = now;
+    }
+    return cached;
+}
+
+class ConnectionServer {
+public:
+    ConnectionServer(const ConnectionEnv& env, int fd, const sockaddr_storage& peer, int local_port,
+                     WorkerReport& report)
+        : env_(env), config_(env.runtime->server), fd_(fd), local_port_(local_port),
+          client_(client_address(peer)), report_(report)
+    {
+    }
+
+    void run();
+
+private:
+    enum class Read { Request, Closed, TimedOut, Failed };
+    Read read_request(bool first);
+    bool send_reply(const HttpRequest& request, Response& response, bool keep_alive);
+    bool send_bytes(const char* data, size_t size, int flags);
+    bool send_file(int file_fd, off_t offset, off_t length);
+    void log_request(const HttpRequest& request, const Response& response, const struct timespec& start);
+    void linger_and_close();
+
+    const ConnectionEnv& env_;
+    const ServerConfig& config_;
+    int fd_;
+    int local_port_;
+    std::string client_;
+    WorkerReport& report_;
+    RequestParser parser_;
+    std::string buffer_;       // received bytes not yet consumed by the parser
+    size_t consumed_ = 0;
+    int error_status_ = 0;     // set when read_request ends in a parse error
+    uint64_t body_sent_ = 0;
+    struct timespec request_start_ {};
+    std::string log_line_;
+};
+
+// Reads until one whole request (with its body, discarded) is parsed. The first wait on a
+// kept-alive connection is bounded by KeepAliveTimeout; once a byte of the request has
+// arrived, the whole head must be in within Timeout.
+ConnectionServer::Read ConnectionServer::read_request(bool first)
+{
+    parser_.reset();
+    error_status_ = 0;
+    int64_t deadline = monotonic_ms() + 1000LL * (first ? config_.timeout : config_.keep_alive_timeout);
+    bool started = false;
+    for (;;) {
+        if (consumed_ < buffer_.size()) {
+            if (!started) {
+                clock_gettime(CLOCK_REALTIME, &request_start_);
+                report_.set_status(WorkerStatus::Reading);
+                if (!first)
+                    deadline = monotonic_ms() + 1000LL * config_.timeout;
+                started = true;
+            }
+            const auto result = parser_.feed(buffer_.data() + consumed_, buffer_.size() - consumed_);
+            consumed_ += result.consumed;
+            if (result.status == RequestParser::Status::Complete)
+                return Read::Request;
+            if (result.status == RequestParser::Status::Error) {
+                error_status_ = result.http_status;
+                return Read::Request;
+            }
+        }
+        if (consumed_ == buffer_.size()) {
+            buffer_.clear();
+            consumed_ = 0;
+        } else if (consumed_ > kReadChunk) {
+            buffer_.erase(0, consumed_);
+            consumed_ = 0;
+        }
+        switch (wait_for(fd_, POLLIN, deadline, env_.master_watch_fd)) {
+        case Wait::Ready: break;
+        case Wait::Timeout: return started && parser_.got_some() ? Read::TimedOut : Read::Closed;
+        case Wait::MasterGone: return Read::Closed;
+        case Wait::Error: return Read::Failed;
+        }
+        const size_t old_size = buffer_.size();
+        buffer_.resize(old_size + kReadChunk);
+        const ssize_t n = recv(fd_, &buffer_[old_size], kReadChunk, 0);
+        buffer_.resize(old_size + (n > 0 ? size_t(n) : 0));
+        if (n == 0)
+            return Read::Closed;
+        if (n < 0 && errno != EAGAIN && errno != EINTR)
+            return Read::Failed;
+    }
+}
+
+bool ConnectionServer::send_bytes(const char* data, size_t size, int flags)
+{
+    const int64_t deadline = monotonic_ms() + 1000LL * config_.timeout;
+    while (size > 0) {
+        const ssize_t n = send(fd_, data, size, flags | MSG_NOSIGNAL);
+        if (n > 0) {
+            data += n;
+            size -= size_t(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno != EAGAIN)
+            return false;
+        if (wait_for(fd_, POLLOUT, deadline, env_.master_watch_fd) != Wait::Ready)
+            return false;
+    }
+    return true;
+}
+
+bool ConnectionServer::send_file(int file_fd, off_t offset, off_t length)
+{
+    int64_t deadline = monotonic_ms() + 1000LL * config_.timeout;
+    while (length > 0) {
+        const ssize_t n = sendfile(fd_, file_fd, &offset, size_t(length));
+        if (n > 0) {
+            length -= n;
+            body_sent_ += uint64_t(n);
+            deadline = monotonic_ms() + 1000LL * config_.timeout;   // Timeout bounds each wait
+            continue;
+        }
+        if (n == 0)
+            return false;   // the file shrank under us: the promised length cannot be met
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN)
+            return false;
+        if (wait_for(fd_, POLLOUT, deadline, env_.master_watch_fd) != Wait::Ready)
+            return false;
+    }
+    return true;
+}
+
+bool ConnectionServer::send_reply(const HttpRequest& request, Response& response, bool keep_alive)
+{
+    const std::string head = serialize_head(response, request.version >= 11 ? 11 : 10, keep_alive,
+                                            env_.runtime->banner, current_http_date());
+    body_sent_ = 0;
+    if (!response.send_body)
+        return send_bytes(head.data(), head.size(), 0);
+    if (response.file_fd < 0) {
+        std::string whole = head + response.body;
+        const bool ok = send_bytes(whole.data(), whole.size(), 0);
+        if (ok)
+            body_sent_ = response.body.size();
+        return ok;
+    }
+    return send_bytes(head.data(), head.size(), MSG_MORE) &&
+           send_file(response.file_fd, response.file_offset, response.file_length);
+}
+
+void ConnectionServer::log_request(const HttpRequest& request, const Response& response,
+                                   const struct timespec& start)
+{
+    const auto& logs = env_.runtime->access_logs;
+    if (logs.empty())
+        return;
+    report_.set_status(WorkerStatus::Logging);
+    const UrlPath url = parse_url_path(request.target);
+    std::string_view query = url.query;
+    if (!query.empty() && query.front() == '?')
+        query.remove_prefix(1);
+    const std::string protocol = request.version >= 10 && request.version < 100
+                                     ? "HTTP/" + std::to_string(request.version / 10) + "." +
+                                           std::to_string(request.version % 10)
+                                     : std::string();
+    struct timespec end;
+    clock_gettime(CLOCK_REALTIME, &end);
+    AccessRecord record;
+    record.client_ip = client_;
+    record.local_port = local_port_;
+    record.request_line = request.request_line;
+    record.method = request.method;
+    record.protocol = protocol;
+    record.url_path = url.path;
+    record.query = query;
+    record.status = response.status;
+    record.body_bytes = body_sent_;
+    record.start = start;
+    record.duration_us = (int64_t(end.tv_sec) - start.tv_sec) * 1000000 + (end.tv_nsec - start.tv_nsec) / 1000;
+    record.server_name = config_.server_name;
+    record.pid = getpid();
+    record.request_headers = HeaderSource{&request, lookup_request_header};
+    record.response_headers = HeaderSource{&response, lookup_response_header};
+    for (const AccessLogTarget& log : logs) {
+        log_line_.clear();
+        log.format.append(record, log_line_);
+        log.file->write_line(log_line_);
+    }
+}
+
+void ConnectionServer::linger_and_close()
+{
+    report_.set_status(WorkerStatus::Closing);
+    if (shutdown(fd_, SHUT_WR) == 0) {
+        const int64_t deadline = monotonic_ms() + kLingerMs;
+        size_t drained = 0;
+        char sink[4096];
+        while (drained < kLingerMaxBytes && wait_for(fd_, POLLIN, deadline, env_.master_watch_fd) == Wait::Ready) {
+            const ssize_t n = recv(fd_, sink, sizeof sink, 0);
+            if (n <= 0 && !(n < 0 && (errno == EAGAIN || errno == EINTR)))
+                break;
+            if (n > 0)
+                drained += size_t(n);
+        }
+    }
+    close(fd_);
+    fd_ = -1;
+}
+
+void ConnectionServer::run()
+{
+    report_.connection_started(client_);
+    const int one = 1;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    const StaticContext static_context{config_.document_root, config_.directory_index, env_.runtime->mime,
+                                       config_.server_name, local_port_};
+    for (long served = 0;; ++served) {
+        if (served > 0)
+            report_.set_status(WorkerStatus::KeepAlive);
+        const Read outcome = read_request(served == 0);
+        if (outcome == Read::TimedOut) {
+            // Part of a request arrived but not all of it in time: say so, then close.
+            HttpRequest none;
+            Response response = error_response(408);
+            send_reply(none, response, false);
+            break;
+        }
+        if (outcome != Read::Request) {
+            close(fd_);
+            fd_ = -1;
+            return;
+        }
+        const HttpRequest& request = parser_.request();
+        report_.request_started(request.request_line.empty() ? std::string_view("-") : std::string_view(request.request_line),
+                                config_.server_name);
+        Response response = error_status_ != 0 ? error_response(error_status_)
+                                               : handle_static(request, static_context);
+        const long limit = config_.max_keep_alive_requests;
+        const bool keep_alive = error_status_ == 0 && config_.keep_alive && request.keep_alive_requested() &&
+                                !child_leaving() && (limit == 0 || served + 1 < limit);
+        const bool sent = send_reply(request, response, keep_alive);
+        log_request(request, response, request_start_);
+        report_.request_finished(body_sent_);
+        if (!sent) {
+            close(fd_);
+            fd_ = -1;
+            return;
+        }
+        if (!keep_alive)
+            break;
+    }
+    linger_and_close();
+}
+
+} // namespace
+
+void serve_connection(const ConnectionEnv& env, int fd, const sockaddr_storage& peer, int local_port,
+                      WorkerReport& report)
+{
+    ConnectionServer server(env, fd, peer, local_port, report);
+    server.run();
+}
+
+} // namespace mpmd

@@ -1,0 +1,167 @@
+// The static file handler. Files are opened once and checked with fstat on the open
+// descriptor, so what is checked is what is sent; O_NONBLOCK keeps a FIFO placed in the tree
+// from blocking the open, and fstat then refuses it as not a regular file.
+// Runs in: children. Leans on open(2), openat(2), fstat(2), RFC 9110 9.3, 13.2.2, 15.4.2.
+#include "child/static_handler.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shared/http/conditional.h"
+#include "shared/http/mime_types.h"
+#include "shared/http/url_path.h"
+
+namespace mpmd {
+
+namespace {
+
+constexpr int kOpenFlags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+
+int status_for_errno(int err)
+{
+    switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+        return 404;
+    case EACCES:
+    case EPERM:
+    case ELOOP:
+    case ENAMETOOLONG:
+        return 403;
+    default:
+        return 500;
+    }
+}
+
+// RFC 9112 3.2.2: an absolute-form target's authority replaces Host.
+std::string redirect_host(const HttpRequest& request, const UrlPath& url, const StaticContext& context)
+{
+    if (!url.authority.empty())
+        return url.authority;
+    const std::string* host = request.header("Host");
+    if (host != nullptr && !host->empty())
+        return *host;
+    std::string h = context.server_name;
+    if (context.port != 80) {
+        h += ':';
+        h += std::to_string(context.port);
+    }
+    return h;
+}
+
+// 200, 304 or 412 for an open regular file; takes ownership of fd.
+Response serve_file(int fd, const struct stat& st, std::string_view name, const HttpRequest& request,
+                    const StaticContext& context)
+{
+    Response r;
+    r.file_fd = fd;
+    const std::string etag = make_etag(static_cast<uint64_t>(st.st_size), st.st_mtim);
+    switch (evaluate_preconditions(request, etag, st.st_mtim.tv_sec)) {
+    case Precondition::Failed:
+        return error_response(412);   // r closes fd
+    case Precondition::NotModified:
+        r.close_file();
+        r.status = 304;
+        r.add_header("ETag", etag);
+        r.send_body = false;
+        return r;
+    case Precondition::Proceed:
+        break;
+    }
+    char date[29];
+    format_http_date(st.st_mtim.tv_sec, date);
+    r.add_header("Last-Modified", std::string_view(date, sizeof date));
+    r.add_header("ETag", etag);
+    r.add_header("Content-Type", context.mime.lookup(name));
+    r.file_length = st.st_size;
+    if (request.method_kind == HttpMethod::Head) {
+        r.close_file();
+        r.send_body = false;
+    }
+    return r;
+}
+
+// A directory requested with its trailing slash: the first DirectoryIndex name that is a
+// regular file, else 403 (no listing). Takes ownership of dir_fd.
+Response serve_directory(int dir_fd, const HttpRequest& request, const StaticContext& context)
+{
+    for (const std::string& name : context.directory_index) {
+        if (name.empty())
+            continue;
+        const int fd = ::openat(dir_fd, name.c_str(), kOpenFlags);
+        if (fd < 0)
+            continue;
+        struct stat st;
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            ::close(dir_fd);
+            return serve_file(fd, st, name, request, context);
+        }
+        ::close(fd);
+    }
+    ::close(dir_fd);
+    return error_response(403);
+}
+
+Response dispatch(const HttpRequest& request, const StaticContext& context)
+{
+    switch (request.method_kind) {
+    case HttpMethod::Get:
+    case HttpMethod::Head:
+        break;
+    case HttpMethod::Unknown:
+        return error_response(501);
+    default:
+        return error_response(405);
+    }
+
+    const UrlPath url = parse_url_path(request.target);
+    if (url.status != 0)
+        return error_response(url.status);
+    if (url.asterisk)
+        return error_response(400);
+
+    std::string file = context.document_root;
+    while (!file.empty() && file.back() == '/')
+        file.pop_back();
+    file += url.path;
+
+    const int fd = ::open(file.c_str(), kOpenFlags);
+    if (fd < 0)
+        return error_response(status_for_errno(errno));
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+        const int err = errno;
+        ::close(fd);
+        return error_response(status_for_errno(err));
+    }
+    if (S_ISREG(st.st_mode))
+        return serve_file(fd, st, url.path, request, context);
+    if (!S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        return error_response(403);
+    }
+    if (url.path.back() != '/') {
+        ::close(fd);
+        std::string location = "http://";
+        location += redirect_host(request, url, context);
+        location += escape_url_path(url.path);
+        location += '/';
+        location += url.query;
+        return redirect_response(301, location);
+    }
+    return serve_directory(fd, request, context);
+}
+
+} // namespace
+
+Response handle_static(const HttpRequest& request, const StaticContext& context)
+{
+    Response r = dispatch(request, context);
+    if (request.method_kind == HttpMethod::Head)
+        r.send_body = false;
+    return r;
+}
+
+} // namespace mpmd

@@ -1,0 +1,37 @@
+// The static file handler: maps a request below DocumentRoot to a file (DirectoryIndex for
+// directories), answers GET and HEAD with validators and conditional requests, and everything
+// else with the status Apache's default handler would give.
+// Runs in: children. Leans on open(2)/openat(2)/fstat(2), RFC 9110 (9.3.1-2 GET and HEAD,
+// 13 conditional requests, 15.4.2 301) and the url_path rules.
+#ifndef MPMD_CHILD_STATIC_HANDLER_H
+#define MPMD_CHILD_STATIC_HANDLER_H
+
+#include <string>
+#include <vector>
+
+#include "shared/http/http_request.h"
+#include "shared/http/response.h"
+
+namespace mpmd {
+
+class MimeTypes;
+
+// Everything the handler reads from the config; the referenced objects outlive the call.
+struct StaticContext {
+    const std::string& document_root;                 // absolute; a trailing '/' is allowed
+    const std::vector<std::string>& directory_index;  // names tried in order, e.g. "index.html"
+    const MimeTypes& mime;
+    const std::string& server_name;                   // for redirects without a Host field
+    int port;                                          // ditto; omitted from the URL when 80
+};
+
+// Never throws for a bad request; every outcome is a Response:
+//   200 (file_fd open for GET, closed for HEAD), 301 to the directory with its slash,
+//   304/412 from the preconditions, 400/404 from the path rules, 403 (no index, not a regular
+//   file, permission), 405 with Allow for other known methods, 501 for unknown ones, 500 for
+//   unexpected system errors. send_body is false for HEAD and 304.
+Response handle_static(const HttpRequest& request, const StaticContext& context);
+
+} // namespace mpmd
+
+#endif

@@ -1,0 +1,86 @@
+// See command_line.h.
+#include "master/command_line.h"
+
+#include "master/signal_table.h"
+
+#include <cstring>
+
+namespace mpmd {
+
+bool parse_command_line(int argc, char** argv, CommandLine* out, std::string* error)
+{
+    for (int i = 1; i < argc; ++i) {
+        const char* arg = argv[i];
+        if (std::strcmp(arg, "--roff-directives") == 0) {
+            out->command = Command::RoffDirectives;
+            continue;
+        }
+        if (arg[0] != '-' || arg[1] == '\0' || arg[2] != '\0') {
+            *error = std::string("unknown argument '") + arg + "'";
+            return false;
+        }
+        const char option = arg[1];
+        const bool takes_value = std::strchr("fdDk", option) != nullptr;
+        const char* value = nullptr;
+        if (takes_value) {
+            if (i + 1 >= argc) {
+                *error = std::string("option -") + option + " needs a value";
+                return false;
+            }
+            value = argv[++i];
+        }
+        switch (option) {
+        case 'f': out->config_file = value; break;
+        case 'd': out->server_root = value; break;
+        case 'D': out->defines.insert(value); break;
+        case 'k':
+            out->verb = value;
+            if (out->verb == "start") {
+                out->command = Command::Serve;
+            } else if (signal_for_verb(out->verb) != nullptr) {
+                out->command = Command::Signal;
+            } else {
+                *error = "unknown -k action '" + out->verb + "' (allowed: start, stop, restart, graceful, graceful-stop)";
+                return false;
+            }
+            break;
+        case 't': out->command = Command::ConfigTest; break;
+        case 'v': out->command = Command::Version; break;
+        case 'V': out->command = Command::BuildSettings; break;
+        case 'l': out->command = Command::Modules; break;
+        case 'L': out->command = Command::Directives; break;
+        case 'X': out->one_process = true; break;
+        case 'h': out->command = Command::Help; break;
+        default:
+            *error = std::string("unknown option -") + option;
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string usage_text(const char* program)
+{
+    return std::string("Usage: ") + program +
+           " [-D name] [-d directory] [-f file]\n"
+           "            [-k start|restart|graceful|graceful-stop|stop]\n"
+           "            [-v] [-V] [-h] [-l] [-L] [-t] [-X]\n"
+           "Options:\n"
+           "  -D name            : define a name (FOREGROUND: do not detach)\n"
+           "  -d directory       : alternate initial ServerRoot\n"
+           "  -f file            : alternate configuration file\n"
+           "  -k start           : start the server (detached unless -D FOREGROUND)\n"
+           "  -k stop            : tell the running server to stop now (SIGTERM)\n"
+           "  -k restart         : tell it to restart (SIGHUP)\n"
+           "  -k graceful        : tell it to restart gracefully (SIGUSR1)\n"
+           "  -k graceful-stop   : tell it to stop gracefully (SIGWINCH)\n"
+           "  -v                 : show version number\n"
+           "  -V                 : show compile settings\n"
+           "  -h                 : list available command line options (this page)\n"
+           "  -l                 : list compiled in modules\n"
+           "  -L                 : list available configuration directives\n"
+           "  -t                 : run syntax check for config files\n"
+           "  -X                 : debug mode (only one process, do not detach)\n";
+}
+
+} // namespace mpmd

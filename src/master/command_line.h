@@ -1,0 +1,41 @@
+// The command line of mpmd, Apache's options: -f FILE, -d DIR, -D NAME, -k VERB, -t, -v, -V,
+// -l, -L, -X, -h (and --roff-directives, used by the build to generate mpmd.conf(5)).
+// Runs in: master (before anything else).
+#ifndef MPMD_MASTER_COMMAND_LINE_H
+#define MPMD_MASTER_COMMAND_LINE_H
+
+#include <set>
+#include <string>
+
+namespace mpmd {
+
+enum class Command {
+    Serve,            // start the server (no -k, or -k start)
+    Signal,           // -k stop|restart|graceful|graceful-stop
+    ConfigTest,       // -t
+    Version,          // -v
+    BuildSettings,    // -V
+    Modules,          // -l
+    Directives,       // -L
+    RoffDirectives,   // --roff-directives
+    Help,             // -h
+};
+
+struct CommandLine {
+    Command command = Command::Serve;
+    std::string config_file;         // "" = the compiled-in default
+    std::string server_root;         // -d
+    std::set<std::string> defines;   // -D
+    std::string verb;                // -k
+    bool one_process = false;        // -X
+    bool foreground() const { return one_process || defines.count("FOREGROUND") > 0; }
+};
+
+// Parses argv; on a usage error returns false with *error set.
+bool parse_command_line(int argc, char** argv, CommandLine* out, std::string* error);
+
+std::string usage_text(const char* program);
+
+} // namespace mpmd
+
+#endif

@@ -1,0 +1,226 @@
+// mpmd's entry point: the command line, then one of the one-shot commands (-t -v -V -l -L -k)
+// or the server: load and check the configuration, bind the listeners, create the
+// scoreboard, detach, write the pid file, and hand over to the supervisor (or, with -X,
+// serve in this one process).
+// Runs in: master.
+#include "child/child_main.h"
+#include "master/command_line.h"
+#include "master/daemon.h"
+#include "master/server_setup.h"
+#include "master/signal_table.h"
+#include "master/supervisor.h"
+#include "mpm/mpm.h"
+#include "mpm/prefork_config.h"
+#include "shared/error_log.h"
+#include "shared/scoreboard.h"
+#include "shared/version.h"
+
+#include <config.h>
+
+#include <event2/event.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/version.hpp>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace mpmd {
+namespace {
+
+constexpr int kExitFailure = 1;
+
+void print_messages(const std::vector<ConfigMessage>& messages, const char* prefix)
+{
+    for (const ConfigMessage& m : messages)
+        std::fprintf(stderr, "%s%s\n", prefix, m.str().c_str());
+}
+
+void print_build_settings(const Mpm& mpm)
+{
+    std::printf("Server version: %s\n", server_banner(ServerTokens::Full).c_str());
+    std::printf("Server built:   %s %s\n", __DATE__, __TIME__);
+    std::printf("Architecture:   %zu-bit\n", sizeof(void*) * 8);
+    std::printf("Server MPM:     %s\n", mpm.name());
+    std::printf("  threaded:     %s\n", mpm.threaded() ? "yes (fixed thread count)" : "no");
+    std::printf("    forked:     yes (variable process count)\n");
+    std::printf("Server compiled with....\n");
+    std::printf(" -D MPMD_MPM=\"%s\" (linked in)\n", MPMD_MPM_NAME);
+    std::printf(" -D MPMD_PREFIX=\"%s\"\n", MPMD_PREFIX);
+    std::printf(" -D SERVER_CONFIG_FILE=\"%s\"\n", default_config_file().c_str());
+    std::printf(" -D DEFAULT_PIDLOG=\"%s\"\n", MPMD_RUNDIR "/mpmd.pid");
+    std::printf(" -D DEFAULT_ERRORLOG=\"%s\"\n", MPMD_LOGDIR "/error_log");
+    std::printf(" -D MPMD_DATADIR=\"%s\"\n", MPMD_DATADIR);
+    std::printf(" libevent %s, Boost %d.%d, inih, C++ %ld\n", event_get_version(), BOOST_VERSION / 100000,
+                BOOST_VERSION / 100 % 1000, long(__cplusplus));
+}
+
+void print_modules(const Mpm& mpm)
+{
+    std::printf("Compiled in modules:\n");
+    for (const char* module : {"core.c", "http_core.c", "mod_mime.c", "mod_dir.c", "mod_log_config.c", "mod_static.c"})
+        std::printf("  %s\n", module);
+    std::printf("  %s.c\n", mpm.name());
+}
+
+// -k stop|restart|graceful|graceful-stop: signal the master named in PidFile. A restart is
+// refused when the configuration on disk has errors, so a typo never reaches a live server.
+int send_signal(const CommandLine& line, const LoadedConfig& config)
+{
+    const MasterSignal* entry = signal_for_verb(line.verb);
+    const bool rereads = entry->action == MasterAction::Restart || entry->action == MasterAction::GracefulRestart;
+    if (rereads && !config.ok()) {
+        print_messages(config.errors, "");
+        std::fprintf(stderr, "mpmd: -k %s refused: the configuration has errors; the running server is unchanged\n",
+                     line.verb.c_str());
+        return kExitFailure;
+    }
+    std::string error;
+    const pid_t pid = read_pid_file(config.server.pid_file, &error);
+    if (pid == 0 || !process_exists(pid)) {
+        std::fprintf(stderr, "mpmd: -k %s: %s\n", line.verb.c_str(),
+                     pid == 0 ? error.c_str() : ("no server running with pid " + std::to_string(pid)).c_str());
+        return kExitFailure;
+    }
+    if (kill(pid, entry->signal) != 0) {
+        std::fprintf(stderr, "mpmd: -k %s: cannot send SIG%s to %d: %s\n", line.verb.c_str(),
+                     std::string(entry->name).c_str(), int(pid), std::strerror(errno));
+        return kExitFailure;
+    }
+    return 0;
+}
+
+// -X: serve in this one process (debugging); no children, no supervision.
+int serve_one_process(Mpm& mpm, const LoadedConfig& config, ListenerSet& listeners,
+                      std::shared_ptr<ServerRuntime> runtime)
+{
+    auto board = Scoreboard::create(1, mpm.limits(config).thread_limit);
+    board->process_started(0, getpid(), 0);
+    ChildContext context;
+    context.runtime = runtime.get();
+    context.scoreboard = board.get();
+    context.listeners = &listeners.sockets();
+    return run_child_process(mpm, context);
+}
+
+int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> config, const LoadOptions& options)
+{
+    if (line.verb == "start") {
+        std::string ignored;
+        const pid_t running = read_pid_file(config->server.pid_file, &ignored);
+        if (running != 0 && process_exists(running)) {
+            std::printf("mpmd (pid %d) already running\n", int(running));
+            return 0;
+        }
+    }
+    error_log().set_level(config->server.log_level);
+    LogFileCache logs;
+    std::vector<std::string> errors;
+    auto runtime = build_runtime(*config, mpm, logs, &errors);
+    ListenerSet listeners;
+    if (errors.empty())
+        listeners.update(listen_specs(config->server), config->server.listen_backlog, &errors);
+    std::string error;
+    if (errors.empty() && !error_log().open(config->server.error_log, &error))
+        errors.push_back(error);
+    if (!errors.empty()) {
+        for (const std::string& e : errors)
+            std::fprintf(stderr, "%s\n", e.c_str());
+        std::fprintf(stderr, "mpmd: unable to start (%zu error(s))\n", errors.size());
+        return kExitFailure;
+    }
+    if (!runtime->switch_user && geteuid() != 0)
+        log_error(LogLevel::Warn, "core", "not started as root: User and Group are ignored; children run as uid %d",
+                  int(geteuid()));
+
+    if (line.one_process)
+        return serve_one_process(mpm, *config, listeners, runtime);
+
+    const MpmLimits limits = mpm.limits(*config);
+    std::unique_ptr<Scoreboard> board;
+    try {
+        board = Scoreboard::create(limits.server_limit, limits.thread_limit);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "mpmd: %s\n", e.what());
+        return kExitFailure;
+    }
+    board->global().mpm_threaded = mpm.threaded();
+
+    if (!line.foreground()) {
+        if (!daemonize(&error)) {
+            std::fprintf(stderr, "mpmd: cannot become a daemon: %s\n", error.c_str());
+            return kExitFailure;
+        }
+        error_log().redirect_stderr(&error);
+    }
+    const std::string pid_file = config->server.pid_file;
+    if (!write_pid_file(pid_file, getpid(), &error)) {
+        log_error(LogLevel::Emerg, "core", "%s", error.c_str());
+        return kExitFailure;
+    }
+
+    SupervisorSetup setup;
+    setup.mpm = &mpm;
+    setup.scoreboard = board.get();
+    setup.listeners = &listeners;
+    setup.logs = &logs;
+    setup.load_options = options;
+    setup.config = std::move(config);
+    setup.runtime = std::move(runtime);
+    Supervisor supervisor(std::move(setup));
+    const int status = supervisor.run();
+    remove_pid_file(pid_file, getpid());
+    return status;
+}
+
+int main_with_args(int argc, char** argv)
+{
+    CommandLine line;
+    std::string error;
+    if (!parse_command_line(argc, argv, &line, &error)) {
+        std::fprintf(stderr, "mpmd: %s\n%s", error.c_str(), usage_text(argv[0]).c_str());
+        return kExitFailure;
+    }
+    Mpm& mpm = linked_mpm();
+    switch (line.command) {
+    case Command::Help: std::fputs(usage_text(argv[0]).c_str(), stdout); return 0;
+    case Command::Version:
+        std::printf("Server version: %s\nServer built:   %s %s\n", server_banner(ServerTokens::Full).c_str(), __DATE__,
+                    __TIME__);
+        return 0;
+    case Command::BuildSettings: print_build_settings(mpm); return 0;
+    case Command::Modules: print_modules(mpm); return 0;
+    case Command::Directives: std::fputs(directives_listing(all_directive_tables()).c_str(), stdout); return 0;
+    case Command::RoffDirectives: std::fputs(directives_roff(all_directive_tables()).c_str(), stdout); return 0;
+    default: break;
+    }
+
+    LoadOptions options;
+    options.path = line.config_file.empty() ? default_config_file() : line.config_file;
+    options.server_root_override = line.server_root;
+    options.defines = line.defines;
+    auto config = std::make_unique<LoadedConfig>(load_config(options));
+
+    if (line.command == Command::Signal)
+        return send_signal(line, *config);
+
+    print_messages(config->warnings, "");
+    if (!config->ok()) {
+        print_messages(config->errors, "");
+        std::fprintf(stderr, "mpmd: %zu error(s) in the configuration; nothing started\n", config->errors.size());
+        return kExitFailure;
+    }
+    if (line.command == Command::ConfigTest) {
+        std::printf("Syntax OK\n");
+        return 0;
+    }
+    return serve(line, mpm, std::move(config), options);
+}
+
+} // namespace
+} // namespace mpmd
+
+int main(int argc, char** argv) { return mpmd::main_with_args(argc, argv); }

@@ -1,0 +1,88 @@
+// See server_setup.h.
+#include "master/server_setup.h"
+
+#include "shared/version.h"
+
+#include <unistd.h>
+
+namespace mpmd {
+
+std::shared_ptr<LogFile> LogFileCache::get(const std::string& path, std::string* error)
+{
+    auto found = files_.find(path);
+    if (found != files_.end())
+        return found->second;
+    auto file = std::make_shared<LogFile>();
+    if (!file->open(path, error))
+        return nullptr;
+    files_.emplace(path, file);
+    return file;
+}
+
+void LogFileCache::reopen_all(std::vector<std::string>* errors)
+{
+    for (auto& [path, file] : files_) {
+        std::string error;
+        if (!file->reopen(&error))
+            errors->push_back(error);
+    }
+}
+
+void LogFileCache::prune()
+{
+    for (auto it = files_.begin(); it != files_.end();) {
+        if (it->second.use_count() == 1)
+            it = files_.erase(it);
+        else
+            ++it;
+    }
+}
+
+std::shared_ptr<ServerRuntime> build_runtime(const LoadedConfig& config, const Mpm& mpm, LogFileCache& logs,
+                                             std::vector<std::string>* errors)
+{
+    auto runtime = std::make_shared<ServerRuntime>();
+    const ServerConfig& server = config.server;
+    runtime->server = server;
+    runtime->banner = server_banner(server.server_tokens);
+    runtime->max_connections_per_child = mpm.limits(config).max_connections_per_child;
+    runtime->switch_user = geteuid() == 0;
+    runtime->uid = server.uid;
+    runtime->gid = server.gid;
+    if (runtime->switch_user && server.uid == 0)
+        errors->push_back(config.raw.file() + ": [server] User: children would run as root; mpmd refuses to serve "
+                          "requests as root (allowed: an unprivileged user such as www-data)");
+
+    std::string error;
+    if (!runtime->mime.load(server.types_config, &error))
+        errors->push_back(error);
+
+    for (const CustomLogSetting& log : server.custom_logs) {
+        const std::string where = log.file + ":" + std::to_string(log.line) + ": [log] CustomLog: ";
+        auto format = LogFormat::compile(log.format, &error);
+        if (!format) {
+            errors->push_back(where + error);
+            continue;
+        }
+        auto file = logs.get(log.path, &error);
+        if (!file) {
+            errors->push_back(where + error);
+            continue;
+        }
+        runtime->access_logs.push_back(AccessLogTarget{std::move(*format), std::move(file)});
+    }
+    if (!errors->empty())
+        return nullptr;
+    return runtime;
+}
+
+std::vector<ListenSpec> listen_specs(const ServerConfig& server)
+{
+    std::vector<ListenSpec> specs;
+    for (const ListenAddress& address : server.listen)
+        specs.push_back(ListenSpec{address.host, address.port,
+                                   address.file + ":" + std::to_string(address.line)});
+    return specs;
+}
+
+} // namespace mpmd

@@ -1,0 +1,36 @@
+// See signal_table.h. SIGINT also stops (a foreground master and Ctrl-C), handled beside
+// TERM in the supervisor; it has no -k verb.
+#include "master/signal_table.h"
+
+#include <csignal>
+
+namespace mpmd {
+
+const MasterSignal kMasterSignals[4] = {
+    {SIGTERM, "TERM", "stop", MasterAction::Stop,
+     "stop now: children are killed, requests in progress are cut"},
+    {SIGHUP, "HUP", "restart", MasterAction::Restart,
+     "restart: children are stopped, the configuration is read again, logs are reopened; listening sockets stay open"},
+    {SIGUSR1, "USR1", "graceful", MasterAction::GracefulRestart,
+     "graceful restart: children finish their current request and leave; a new generation starts with the new configuration"},
+    {SIGWINCH, "WINCH", "graceful-stop", MasterAction::GracefulStop,
+     "graceful stop: listeners close, children finish their current request (up to GracefulShutdownTimeout), then the master exits"},
+};
+
+const MasterSignal* signal_for_verb(std::string_view verb)
+{
+    for (const MasterSignal& s : kMasterSignals)
+        if (s.verb == verb)
+            return &s;
+    return nullptr;
+}
+
+const MasterSignal* signal_for_number(int signal)
+{
+    for (const MasterSignal& s : kMasterSignals)
+        if (s.signal == signal)
+            return &s;
+    return nullptr;
+}
+
+} // namespace mpmd

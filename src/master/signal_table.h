@@ -1,0 +1,28 @@
+// The one table of the master's signals: which signal, which `mpmd -k` verb sends it, what
+// the master does, and the text used in the log and in mpmd(8) (nginx's signals[] habit).
+// Runs in: master and the `mpmd -k` command.
+#ifndef MPMD_MASTER_SIGNAL_TABLE_H
+#define MPMD_MASTER_SIGNAL_TABLE_H
+
+#include <string_view>
+
+namespace mpmd {
+
+enum class MasterAction { Stop, Restart, GracefulRestart, GracefulStop };
+
+struct MasterSignal {
+    int signal;
+    std::string_view name;     // "TERM"
+    std::string_view verb;     // for -k: "stop"
+    MasterAction action;
+    std::string_view doc;
+};
+
+extern const MasterSignal kMasterSignals[4];
+
+const MasterSignal* signal_for_verb(std::string_view verb);
+const MasterSignal* signal_for_number(int signal);
+
+} // namespace mpmd
+
+#endif

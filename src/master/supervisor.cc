@@ -1,0 +1,399 @@
+// See supervisor.h.
+#include "master/supervisor.h"
+
+#include "child/child_main.h"
+#include "master/signal_table.h"
+#include "shared/error_log.h"
+#include "shared/version.h"
+
+#include <event2/event.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+namespace mpmd {
+
+namespace {
+
+// How long children get to obey TERM before they are killed (Apache waits about as long).
+constexpr int64_t kTermGraceMs = 3000;
+constexpr int kDrainCheckMs = 50;
+
+int64_t monotonic_ms()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+std::string describe_exit(int status)
+{
+    if (WIFEXITED(status))
+        return "exited with status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) {
+        std::string text = "killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                           strsignal(WTERMSIG(status)) + ")";
+        if (WCOREDUMP(status))
+            text += " (core dumped)";
+        return text;
+    }
+    return "ended with wait status " + std::to_string(status);
+}
+
+} // namespace
+
+Supervisor::Supervisor(SupervisorSetup setup)
+    : s_(std::move(setup)), children_(s_.scoreboard->server_limit())
+{
+    generation_ = s_.scoreboard->global().running_generation;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) == 0) {
+        watch_read_ = fds[0];
+        watch_write_ = fds[1];
+        fcntl(watch_read_, F_SETFL, O_NONBLOCK);
+    }
+}
+
+Supervisor::~Supervisor()
+{
+    for (event* e : events_)
+        event_free(e);
+    if (tick_)
+        event_free(tick_);
+    if (drain_)
+        event_free(drain_);
+    if (base_)
+        event_base_free(base_);
+    if (watch_read_ >= 0)
+        close(watch_read_);
+    if (watch_write_ >= 0)
+        close(watch_write_);
+}
+
+void Supervisor::on_signal_event(int fd, short, void* self) { static_cast<Supervisor*>(self)->handle_signal(fd); }
+
+void Supervisor::on_tick_event(int, short, void* self) { static_cast<Supervisor*>(self)->maintain(true); }
+
+void Supervisor::on_drain_event(int, short, void* self) { static_cast<Supervisor*>(self)->drain_check(); }
+
+int Supervisor::run()
+{
+    base_ = event_base_new();
+    if (base_ == nullptr || watch_write_ < 0) {
+        log_error(LogLevel::Emerg, "core", "cannot set up the master's event loop");
+        return 1;
+    }
+    for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGWINCH, SIGCHLD}) {
+        event* e = evsignal_new(base_, signal, on_signal_event, this);
+        event_add(e, nullptr);
+        events_.push_back(e);
+    }
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ignore, nullptr);
+
+    tick_ = event_new(base_, -1, EV_PERSIST, on_tick_event, this);
+    const struct timeval second = {1, 0};
+    event_add(tick_, &second);
+    drain_ = event_new(base_, -1, EV_PERSIST, on_drain_event, this);
+
+    log_error(LogLevel::Notice, "core", "%s (MPM %s; libevent %s with %s) configured -- resuming normal operations",
+              server_banner(ServerTokens::Full).c_str(), s_.mpm->name(), event_get_version(),
+              event_base_get_method(base_));
+    start_generation();
+    event_base_dispatch(base_);
+    return exit_status_;
+}
+
+void Supervisor::start_generation()
+{
+    s_.mpm->reset();
+    GlobalScore& global = s_.scoreboard->global();
+    global.running_generation = generation_;
+    global.restart_time = now_microseconds();
+    uint32_t wanted = s_.mpm->start_servers(*s_.config);
+    for (uint32_t slot = 0; slot < children_.slots() && wanted > 0; ++slot) {
+        if (children_.in_slot(slot) == nullptr) {
+            spawn(slot);
+            --wanted;
+        }
+    }
+}
+
+void Supervisor::spawn(uint32_t slot)
+{
+    sigset_t all, previous;
+    sigfillset(&all);
+    // No signal may run a master handler in the child between fork and its own set-up.
+    sigprocmask(SIG_BLOCK, &all, &previous);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(watch_write_);
+        ChildContext context;
+        context.slot = slot;
+        context.generation = generation_;
+        context.runtime = s_.runtime.get();
+        context.scoreboard = s_.scoreboard;
+        context.listeners = &s_.listeners->sockets();
+        context.master_watch_fd = watch_read_;
+        _exit(run_child_process(*s_.mpm, context));
+    }
+    const int fork_errno = errno;
+    sigprocmask(SIG_SETMASK, &previous, nullptr);
+    if (pid < 0) {
+        log_errno(LogLevel::Alert, "core", fork_errno, "fork: unable to start a child in slot %u", slot);
+        return;
+    }
+    s_.scoreboard->process_started(slot, pid, generation_);
+    children_.add(ChildRecord{pid, slot, generation_, ChildState::Running, monotonic_ms()});
+    log_error(LogLevel::Debug, "core", "started child pid %d in slot %u (generation %u)", int(pid), slot,
+              generation_);
+}
+
+void Supervisor::tell_child(ChildRecord& child, int signal)
+{
+    if (signal == SIGUSR1 || child.state == ChildState::Running) {
+        child.state = ChildState::Stopping;
+        s_.scoreboard->set_quiescing(child.slot);
+    }
+    if (kill(child.pid, signal) != 0 && errno != ESRCH)
+        log_errno(LogLevel::Warn, "core", errno, "cannot signal child pid %d", int(child.pid));
+}
+
+void Supervisor::all_children(int signal)
+{
+    for (ChildRecord* child : children_.all())
+        tell_child(*child, signal);
+}
+
+std::vector<SlotView> Supervisor::slot_views()
+{
+    std::vector<SlotView> views(children_.slots());
+    const uint32_t threads = s_.scoreboard->thread_limit();
+    for (uint32_t slot = 0; slot < views.size(); ++slot) {
+        const ChildRecord* child = children_.in_slot(slot);
+        if (child == nullptr)
+            continue;
+        SlotView& view = views[slot];
+        view.pid = child->pid;
+        view.current_generation = child->generation == generation_;
+        view.quiescing = child->state == ChildState::Stopping;
+        for (uint32_t t = 0; t < threads; ++t) {
+            const WorkerScore worker = s_.scoreboard->snapshot(slot, t);
+            const auto status = WorkerStatus(worker.status);
+            // A child that has not yet taken its record is starting: idle capacity soon.
+            if (worker.pid != child->pid || status == WorkerStatus::Starting || status == WorkerStatus::Ready)
+                ++view.idle_workers;
+            else if (status != WorkerStatus::Dead && status != WorkerStatus::Graceful)
+                ++view.busy_workers;
+        }
+    }
+    return views;
+}
+
+void Supervisor::maintain(bool tick)
+{
+    if (mode_ != Mode::Running)
+        return;
+    const MaintenanceDecision decision = s_.mpm->maintain(slot_views(), *s_.config, tick);
+    for (const MpmMessage& message : decision.messages)
+        log_error(message.level, "mpm", "%s", message.text.c_str());
+    for (uint32_t slot : decision.stop_gracefully) {
+        if (ChildRecord* child = children_.in_slot(slot))
+            tell_child(*child, SIGUSR1);
+    }
+    for (uint32_t slot : decision.spawn)
+        spawn(slot);
+}
+
+void Supervisor::reap_children()
+{
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        const std::optional<ChildRecord> child = children_.remove(pid);
+        if (!child)
+            continue;   // not one of ours (a helper a library forked)
+        s_.scoreboard->process_gone(child->slot);
+        const bool expected = child->state == ChildState::Stopping || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        log_error(expected ? LogLevel::Info : LogLevel::Error, "core", "child pid %d (slot %u, generation %u, %s) %s",
+                  int(pid), child->slot, child->generation, std::string(child_state_name(child->state)).c_str(),
+                  describe_exit(status).c_str());
+        if (WIFEXITED(status) && WEXITSTATUS(status) == kChildFatalExit && mode_ == Mode::Running) {
+            log_error(LogLevel::Emerg, "core",
+                      "child pid %d could not start and a new one would fail the same way; stopping the server "
+                      "(see the messages above)", int(pid));
+            exit_status_ = 1;
+            begin_stop(false);
+        }
+    }
+    if (mode_ == Mode::Running)
+        maintain(false);
+    else
+        drain_check();
+}
+
+void Supervisor::handle_signal(int signal)
+{
+    if (signal == SIGCHLD) {
+        reap_children();
+        return;
+    }
+    if (signal == SIGINT) {
+        begin_stop(false);
+        return;
+    }
+    const MasterSignal* entry = signal_for_number(signal);
+    if (entry == nullptr)
+        return;
+    log_error(LogLevel::Notice, "core", "caught SIG%s: %s", std::string(entry->name).c_str(),
+              std::string(entry->doc.substr(0, entry->doc.find(':'))).c_str());
+    switch (entry->action) {
+    case MasterAction::Stop: begin_stop(false); break;
+    case MasterAction::GracefulStop: begin_stop(true); break;
+    case MasterAction::Restart: begin_restart(false); break;
+    case MasterAction::GracefulRestart: begin_restart(true); break;
+    }
+}
+
+void Supervisor::reopen_logs()
+{
+    std::vector<std::string> errors;
+    std::string error;
+    if (!error_log().reopen(&error))
+        errors.push_back(error);
+    s_.logs->reopen_all(&errors);
+    for (const std::string& e : errors)
+        log_error(LogLevel::Error, "core", "%s", e.c_str());
+}
+
+// Reads the configuration again and prepares the next generation. The running one stays
+// untouched unless everything (config, runtime, listeners) is valid.
+bool Supervisor::load_next_generation(const char* what)
+{
+    auto config = std::make_unique<LoadedConfig>(load_config(s_.load_options));
+    std::vector<std::string> errors;
+    for (const ConfigMessage& m : config->errors)
+        errors.push_back(m.str());
+    std::shared_ptr<ServerRuntime> runtime;
+    if (errors.empty())
+        runtime = build_runtime(*config, *s_.mpm, *s_.logs, &errors);
+    if (errors.empty())
+        s_.listeners->update(listen_specs(config->server), config->server.listen_backlog, &errors);
+    if (!errors.empty()) {
+        for (const std::string& e : errors)
+            log_error(LogLevel::Error, "core", "%s", e.c_str());
+        log_error(LogLevel::Error, "core", "%s refused: the configuration has %zu error(s); still serving with the previous one",
+                  what, errors.size());
+        return false;
+    }
+    for (const ConfigMessage& m : config->warnings)
+        log_error(LogLevel::Warn, "core", "%s", m.str().c_str());
+    const MpmLimits limits = s_.mpm->limits(*config);
+    if (limits.server_limit != s_.scoreboard->server_limit() || limits.thread_limit != s_.scoreboard->thread_limit())
+        log_error(LogLevel::Warn, "core",
+                  "a changed ServerLimit/ThreadLimit takes effect only after a full stop and start; "
+                  "keeping %u process slots", s_.scoreboard->server_limit());
+    if (config->server.pid_file != s_.config->server.pid_file)
+        log_error(LogLevel::Warn, "core", "a changed PidFile takes effect only after a full stop and start; keeping %s",
+                  s_.config->server.pid_file.c_str());
+    error_log().set_level(config->server.log_level);
+    s_.config = std::move(config);
+    s_.runtime = std::move(runtime);
+    s_.logs->prune();
+    return true;
+}
+
+void Supervisor::begin_restart(bool graceful)
+{
+    if (mode_ != Mode::Running) {
+        log_error(LogLevel::Warn, "core", "%s ignored: the server is already %s", graceful ? "graceful restart" : "restart",
+                  mode_ == Mode::Restarting ? "restarting" : "stopping");
+        return;
+    }
+    reopen_logs();
+    if (!load_next_generation(graceful ? "graceful restart" : "restart"))
+        return;
+    ++s_.scoreboard->global().restart_count;
+    if (graceful) {
+        // Old children finish what they hold and leave; the new generation starts beside them.
+        all_children(SIGUSR1);
+        ++generation_;
+        start_generation();
+        log_error(LogLevel::Notice, "core", "graceful restart: generation %u started", generation_);
+        return;
+    }
+    mode_ = Mode::Restarting;
+    all_children(SIGTERM);
+    drain_started_ms_ = monotonic_ms();
+    killed_ = false;
+    const struct timeval step = {0, kDrainCheckMs * 1000};
+    event_add(drain_, &step);
+    drain_check();
+}
+
+void Supervisor::begin_stop(bool graceful)
+{
+    if (mode_ == Mode::Stopping || (mode_ == Mode::GracefulStopping && graceful))
+        return;
+    mode_ = graceful ? Mode::GracefulStopping : Mode::Stopping;
+    if (graceful) {
+        // No new connections: the listeners close here; children hold their own copies
+        // until they have finished.
+        s_.listeners->close_all();
+        all_children(SIGUSR1);
+    } else {
+        all_children(SIGTERM);
+        termed_ = true;
+    }
+    drain_started_ms_ = monotonic_ms();
+    killed_ = false;
+    const struct timeval step = {0, kDrainCheckMs * 1000};
+    event_add(drain_, &step);
+    drain_check();
+}
+
+// While restarting or stopping: escalate to children that do not leave, and move on once
+// none is left.
+void Supervisor::drain_check()
+{
+    if (mode_ == Mode::Running)
+        return;
+    const int64_t elapsed = monotonic_ms() - drain_started_ms_;
+    if (children_.count() > 0) {
+        if (mode_ == Mode::GracefulStopping) {
+            const int64_t limit = int64_t(s_.config->server.graceful_shutdown_timeout) * 1000;
+            if (limit > 0 && elapsed >= limit) {
+                log_error(LogLevel::Warn, "core", "GracefulShutdownTimeout of %d s reached; stopping %zu child(ren) now",
+                          s_.config->server.graceful_shutdown_timeout, children_.count());
+                mode_ = Mode::Stopping;
+                all_children(SIGTERM);
+                drain_started_ms_ = monotonic_ms();
+            }
+        } else if (elapsed >= kTermGraceMs && !killed_) {
+            log_error(LogLevel::Warn, "core", "%zu child(ren) still running %lld ms after SIGTERM; sending SIGKILL",
+                      children_.count(), static_cast<long long>(elapsed));
+            all_children(SIGKILL);
+            killed_ = true;
+        }
+        return;
+    }
+    event_del(drain_);
+    if (mode_ == Mode::Restarting) {
+        mode_ = Mode::Running;
+        ++generation_;
+        start_generation();
+        log_error(LogLevel::Notice, "core", "restart: generation %u started", generation_);
+        return;
+    }
+    log_error(LogLevel::Notice, "core", "all children gone; shutting down");
+    event_base_loopbreak(base_);
+}
+
+} // namespace mpmd

@@ -1,0 +1,59 @@
+// The prefork MPM's configuration: its directive table ([mpm_prefork]), the typed view with
+// Apache's adjustments and warnings, and the whole load of a prefork build (core + prefork
+// tables) that the master uses.
+// Runs in: master.
+// Leans on: Apache httpd 2.4 prefork.c (prefork_check_config: limits and warning texts).
+#ifndef MPMD_MPM_PREFORK_CONFIG_H
+#define MPMD_MPM_PREFORK_CONFIG_H
+
+#include "shared/config.h"
+#include "shared/server_config.h"
+
+#include <string_view>
+#include <vector>
+
+namespace mpmd {
+
+inline constexpr std::string_view kPreforkSection = "mpm_prefork";
+// The compile-time ceiling for ServerLimit (Apache's MAX_SERVER_LIMIT): it sizes the
+// scoreboard, so a typo cannot ask for millions of records.
+inline constexpr int kPreforkMaxServerLimit = 20000;
+
+const DirectiveTable& prefork_directive_table();
+
+struct PreforkConfig {
+    int start_servers = 0;             // already at most max_request_workers
+    int min_spare_servers = 0;         // >= 1
+    int max_spare_servers = 0;         // > min_spare_servers
+    int max_request_workers = 0;       // 1..server_limit
+    int server_limit = 0;              // 1..kPreforkMaxServerLimit
+    int max_connections_per_child = 0; // 0 = no limit
+
+    // The view of `config`, adjusted as Apache adjusts (each adjustment a warning);
+    // MinSpareServers > MaxSpareServers as written is an error.
+    static PreforkConfig from(const Config& config, std::vector<ConfigMessage>* errors,
+                              std::vector<ConfigMessage>* warnings);
+};
+
+// The tables of this build, in the order -L and mpmd.conf(5) show them: core, then the MPM.
+DirectiveTables all_directive_tables();
+
+// A whole configuration, loaded and checked. Immutable; a restart loads a new one beside it
+// and switches only when ok().
+struct LoadedConfig {
+    Config raw;                            // every directive's value with its origin
+    ServerConfig server;
+    PreforkConfig prefork;
+    std::vector<ConfigMessage> errors;     // all of them, in line order
+    std::vector<ConfigMessage> warnings;   // values adjusted as Apache does
+
+    bool ok() const { return errors.empty(); }
+};
+
+// Reads options.path with all_directive_tables(). Never throws for user mistakes: every
+// problem is in errors (file:line: [section] Key: problem (allowed: ...)).
+LoadedConfig load_config(const LoadOptions& options);
+
+} // namespace mpmd
+
+#endif

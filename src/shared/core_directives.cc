@@ -1,0 +1,83 @@
+// The core directive table. Defaults and ranges follow Apache httpd 2.4 (core, mod_log_config,
+// mod_dir, mod_mime, mod_so) where mpmd has the same directive.
+// Runs in: master.
+#include "shared/core_directives.h"
+
+#include "shared/log_level.h"
+
+namespace mpmd {
+
+namespace {
+
+constexpr std::string_view S = kServerSection;
+constexpr std::string_view L = kLogSection;
+constexpr std::string_view M = kModulesSection;
+
+// Grouped by section: the roff reference and `mpmd -L` print them in this order.
+constexpr Directive kCoreDirectives[] = {
+    make_listen(S, "Listen", "80",
+                "An address and port to accept connections on; a port alone or *:port means "
+                "every address. The first Listen replaces the default."),
+    make_path(S, kServerRootName, MPMD_PREFIX,
+              "The directory that relative paths resolve against; mpmd -d DIR overrides it."),
+    make_path(S, "DocumentRoot", MPMD_DATADIR "/htdocs",
+              "The directory served as the URL path /; it must exist and be readable."),
+    make_string(S, "User", "nobody", "name|#uid",
+                "The user the children run as when mpmd is started as root."),
+    make_string(S, "Group", "nogroup", "name|#gid",
+                "The group the children run as when mpmd is started as root."),
+    make_path(S, "PidFile", MPMD_RUNDIR "/mpmd.pid",
+              "The file the master writes its process id to; mpmd -k uses it."),
+    make_string(S, "ServerName", "(the host name)", "host[:port]",
+                "The name the server uses for itself, e.g. in the access log's %v."),
+    // Choices in the order of enum ServerTokens (version.h).
+    make_enum(S, "ServerTokens", "Full", "Prod[uctOnly]|Major|Minor|Min[imal]|OS|Full",
+              "How much the Server response header tells: Prod gives the product name only, "
+              "Full adds the version and the operating system."),
+    make_word_list(S, "DirectoryIndex", "index.html", "file ...",
+                   "The files to look for, first found wins, when a request names a directory."),
+    make_path(S, "TypesConfig", MPMD_SYSCONFDIR "/mime.types",
+              "The mime.types file that maps file name extensions to a Content-Type."),
+    make_integer(S, "Timeout", "60", 1, 86400, "seconds",
+                 "How long to wait for a client to send or accept data before closing."),
+    make_flag(S, "KeepAlive", "On",
+              "Whether a connection stays open for further requests (persistent connections)."),
+    make_integer(S, "KeepAliveTimeout", "5", 0, 86400, "seconds",
+                 "How long an idle kept-alive connection waits for its next request."),
+    make_integer(S, "MaxKeepAliveRequests", "100", 0, INT_MAX, "requests",
+                 "How many requests one connection may carry; 0 means unlimited."),
+    make_integer(S, "ListenBacklog", "511", 1, 65535, "connections",
+                 "The length of the queue of pending connections passed to listen(2)."),
+    make_integer(S, "GracefulShutdownTimeout", "0", 0, 86400, "seconds",
+                 "How long a graceful stop waits for requests in progress; 0 means no limit."),
+
+    make_path(L, "ErrorLog", MPMD_LOGDIR "/error_log",
+              "The error log file, shared by the master and every child."),
+    // Choices in the order of enum LogLevel (log_level.h).
+    make_enum(L, "LogLevel", "warn", kLogLevelChoices,
+              "The least severe messages written to the error log."),
+    make_words(L, "LogFormat", 2, 2, "\"format\" nickname",
+               "Names an access log format for CustomLog; common and combined are built in "
+               "with Apache's definitions, and a LogFormat of the same nickname replaces them."),
+    make_words(L, "CustomLog", 2, 2, "path format|nickname",
+               "An access log: a file, then a LogFormat nickname or a literal format."),
+
+    make_words(M, "LoadModule", 2, 2, "module path",
+               "A module to load from a shared object; recorded for when MPMs become loadable."),
+};
+
+constexpr DirectiveTable kCoreTable = make_table("core", kCoreDirectives);
+
+} // namespace
+
+std::string default_config_file()
+{
+    return MPMD_SYSCONFDIR "/mpmd.conf";
+}
+
+const DirectiveTable& core_directive_table()
+{
+    return kCoreTable;
+}
+
+} // namespace mpmd

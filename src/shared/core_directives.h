@@ -1,0 +1,44 @@
+// The core module's directive table: [server], [log] and [modules], with Apache's defaults,
+// plus the build-time default paths (the Makefile defines the MPMD_* macros; the fallbacks
+// below let unit tests compile without them).
+// Runs in: master.
+#ifndef MPMD_SHARED_CORE_DIRECTIVES_H
+#define MPMD_SHARED_CORE_DIRECTIVES_H
+
+#include "shared/directive.h"
+
+#include <string>
+
+#ifndef MPMD_PREFIX
+#define MPMD_PREFIX "/usr/local"
+#endif
+#ifndef MPMD_SYSCONFDIR
+#define MPMD_SYSCONFDIR MPMD_PREFIX "/etc/mpmd"
+#endif
+#ifndef MPMD_RUNDIR
+#define MPMD_RUNDIR MPMD_PREFIX "/var/run"
+#endif
+#ifndef MPMD_LOGDIR
+#define MPMD_LOGDIR MPMD_PREFIX "/var/log/mpmd"
+#endif
+#ifndef MPMD_DATADIR
+#define MPMD_DATADIR MPMD_PREFIX "/share/mpmd"
+#endif
+
+namespace mpmd {
+
+// MPMD_SYSCONFDIR "/mpmd.conf": what mpmd reads without -f.
+std::string default_config_file();
+
+inline constexpr std::string_view kServerSection = "server";
+inline constexpr std::string_view kLogSection = "log";
+inline constexpr std::string_view kModulesSection = "modules";
+
+// The one directive the loader knows by name: relative Path values resolve against it.
+inline constexpr std::string_view kServerRootName = "ServerRoot";
+
+const DirectiveTable& core_directive_table();
+
+} // namespace mpmd
+
+#endif

@@ -1,0 +1,33 @@
+// ListenAddress: one parsed Listen value ([address:]port), with the config line it came from.
+// Runs in: master (config load; the listeners code binds what this describes).
+// Leans on: inet_pton(3) for the numeric address forms; Apache's Listen syntax.
+#ifndef MPMD_SHARED_LISTEN_ADDRESS_H
+#define MPMD_SHARED_LISTEN_ADDRESS_H
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mpmd {
+
+struct ListenAddress {
+    std::string host;   // numeric IPv4 or IPv6 address without brackets; "" = every address
+    int port = 0;       // 1..65535
+    bool ipv6 = false;  // host is an IPv6 address (written in brackets)
+    std::string file;   // origin in the config; line 0 = the built-in default
+    int line = 0;
+
+    // The canonical spelling: "*:80", "192.0.2.1:80", "[::1]:8080".
+    std::string text() const;
+    // Same address and port (origin ignored).
+    bool same_endpoint(const ListenAddress& other) const;
+};
+
+// Accepts "8080" and "*:8080" (every address), "192.0.2.1:80", "[::1]:8080", "[::]:80".
+// Host names are not accepted: a listener must not depend on DNS at start.
+// nullopt with *problem set (e.g. "port 0 is out of range 1..65535") otherwise.
+std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* problem);
+
+} // namespace mpmd
+
+#endif

@@ -1,0 +1,50 @@
+// The listening sockets. Bound by the master before the first fork (so ports below 1024 work
+// when started as root), inherited by every child, and kept open across restarts: a restart
+// binds only the addresses that are new and closes only those that were dropped, so a client
+// connecting during a restart waits in the backlog instead of being refused.
+// Runs in: master (bind, update, close), children (poll and accept on the inherited fds).
+// Leans on: getaddrinfo(3), socket(2), bind(2), listen(2), IPV6_V6ONLY in ipv6(7).
+#ifndef MPMD_SHARED_LISTENERS_H
+#define MPMD_SHARED_LISTENERS_H
+
+#include <string>
+#include <vector>
+
+namespace mpmd {
+
+struct ListenSpec {
+    std::string host;    // numeric address or name; "" = every address (IPv6 and IPv4)
+    int port = 0;
+    std::string origin;  // "file:line" of the Listen line, for errors
+};
+
+struct ListenSocket {
+    std::string key;     // "host:port" as bound, e.g. "127.0.0.1:8080", "[::]:80"
+    int fd = -1;
+    int port = 0;
+};
+
+class ListenerSet {
+public:
+    ListenerSet() = default;
+    ~ListenerSet();
+    ListenerSet(const ListenerSet&) = delete;
+    ListenerSet& operator=(const ListenerSet&) = delete;
+
+    // Makes the set listen on exactly `wanted`: keeps sockets already bound to a wanted
+    // address (applying the new backlog), binds the new ones, closes the rest. All or
+    // nothing: if any address cannot be bound, the set is left as it was and `errors` gets
+    // one "origin: [server] Listen: cannot bind ADDRESS: reason" line per failure.
+    bool update(const std::vector<ListenSpec>& wanted, int backlog, std::vector<std::string>* errors);
+
+    const std::vector<ListenSocket>& sockets() const { return sockets_; }
+    // Closes every socket in this process (children keep their inherited copies).
+    void close_all();
+
+private:
+    std::vector<ListenSocket> sockets_;
+};
+
+} // namespace mpmd
+
+#endif

@@ -1,0 +1,164 @@
+// The scoreboard: one shared-memory segment, created by the master before the first fork and
+// kept for the life of the server (across restarts), in which every child and thread reports
+// what it is doing. Layout: a global record, ServerLimit process records, and
+// ServerLimit x ThreadLimit worker records, all plain fixed-size data (no pointers), so any
+// process that maps the segment reads the same thing.
+//
+// Writers, one per record (no locks on the hot path; a child that dies cannot stall anyone):
+//   global  - the master.
+//   process - the master (pid, generation, quiescing); read by the status views.
+//   worker  - the thread that owns it while its child runs; the master only after that child
+//             has been reaped (to mark the slot dead). Readers take consistent copies through
+//             a per-record sequence counter (seqlock): odd while a write is under way.
+// Runs in: master (creates, maintains), children (report), status readers (snapshot).
+// Leans on: boost::interprocess::anonymous_shared_memory (mmap MAP_SHARED|MAP_ANONYMOUS).
+#ifndef MPMD_SHARED_SCOREBOARD_H
+#define MPMD_SHARED_SCOREBOARD_H
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <type_traits>
+
+namespace mpmd {
+
+// Apache's scoreboard keys; the character is what the status page shows.
+enum class WorkerStatus : char {
+    Dead = '.',        // slot open, no process or thread in it
+    Starting = 'S',    // process or thread starting up
+    Ready = '_',       // waiting for a connection
+    Reading = 'R',     // reading a request
+    Writing = 'W',     // sending a reply
+    KeepAlive = 'K',   // waiting for the next request on a kept-alive connection
+    Dns = 'D',         // DNS lookup (unused: mpmd does no lookups)
+    Closing = 'C',     // closing the connection (lingering close)
+    Logging = 'L',     // writing the access log
+    Graceful = 'G',    // finishing gracefully (restart or stop requested)
+    IdleKill = 'I',    // idle worker being cleaned up
+};
+
+constexpr uint64_t kScoreboardMagic = 0x6d706d6473636f72ULL;   // "mpmdscor"
+constexpr uint32_t kScoreboardLayoutVersion = 1;
+
+// Times are microseconds since the Unix epoch (CLOCK_REALTIME) unless a name says otherwise.
+struct GlobalScore {
+    uint64_t magic;
+    uint32_t layout_version;
+    uint32_t server_limit;        // process records in the segment
+    uint32_t thread_limit;        // worker records per process record
+    uint32_t process_record_size;
+    uint32_t worker_record_size;
+    uint32_t running_generation;  // bumped by every restart; children compare theirs
+    int64_t start_time;           // when the master started
+    int64_t restart_time;         // when the current generation began
+    uint32_t restart_count;
+    uint32_t mpm_threaded;        // 0 for prefork
+};
+
+// Written by the master only.
+struct ProcessScore {
+    uint32_t seq;
+    int32_t pid;                  // 0 = free slot
+    uint32_t generation;
+    uint8_t quiescing;            // 1 once told to leave gracefully
+    uint8_t padding[3];
+    int64_t start_time;
+    uint32_t connections;         // connections held asynchronously (event MPM)
+    uint32_t reserved;
+};
+
+// Written by the owning worker thread; by the master only after reaping its process.
+struct WorkerScore {
+    uint32_t seq;
+    char status;                  // a WorkerStatus
+    char padding[3];
+    int32_t pid;
+    uint32_t generation;
+    uint64_t access_count;        // requests served in this slot since the server started
+    uint64_t bytes_served;        // body bytes served in this slot since the server started
+    uint64_t my_access_count;     // ... by the current process in this slot
+    uint64_t my_bytes_served;
+    uint64_t conn_count;          // ... on the current connection
+    uint64_t conn_bytes;
+    int64_t start_time;           // current or last request began
+    int64_t stop_time;            // last request ended (0 while one runs)
+    int64_t last_used;            // last status change
+    char client[48];              // NUL-terminated numeric address
+    char request[128];            // request line, cut to fit
+    char vhost[64];               // ServerName that answered
+};
+
+static_assert(std::is_trivially_copyable_v<GlobalScore>);
+static_assert(std::is_trivially_copyable_v<ProcessScore>);
+static_assert(std::is_trivially_copyable_v<WorkerScore>);
+
+int64_t now_microseconds();
+
+class Scoreboard {
+public:
+    // Maps a new zero-filled segment sized for server_limit x thread_limit; throws
+    // std::runtime_error naming the size when the kernel refuses.
+    static std::unique_ptr<Scoreboard> create(uint32_t server_limit, uint32_t thread_limit);
+    ~Scoreboard();
+    Scoreboard(const Scoreboard&) = delete;
+    Scoreboard& operator=(const Scoreboard&) = delete;
+
+    static size_t segment_size(uint32_t server_limit, uint32_t thread_limit);
+
+    GlobalScore& global() { return *global_; }
+    const GlobalScore& global() const { return *global_; }
+    uint32_t server_limit() const { return global_->server_limit; }
+    uint32_t thread_limit() const { return global_->thread_limit; }
+
+    ProcessScore& process(uint32_t slot) { return processes_[slot]; }
+    const ProcessScore& process(uint32_t slot) const { return processes_[slot]; }
+    WorkerScore& worker(uint32_t slot, uint32_t thread) { return workers_[slot * thread_limit() + thread]; }
+    const WorkerScore& worker(uint32_t slot, uint32_t thread) const
+    {
+        return workers_[slot * thread_limit() + thread];
+    }
+
+    // A consistent copy of a record (retries while its writer is mid-update).
+    ProcessScore snapshot(uint32_t slot) const;
+    WorkerScore snapshot(uint32_t slot, uint32_t thread) const;
+
+    // Master: a new process is in `slot` (its workers announce themselves: WorkerReport::start).
+    void process_started(uint32_t slot, pid_t pid, uint32_t generation);
+    // Master: the process in `slot` has been reaped. Marks the slot and its workers dead.
+    void process_gone(uint32_t slot);
+    void set_quiescing(uint32_t slot);
+
+private:
+    Scoreboard() = default;
+    struct Mapping;
+    std::unique_ptr<Mapping> mapping_;
+    GlobalScore* global_ = nullptr;
+    ProcessScore* processes_ = nullptr;
+    WorkerScore* workers_ = nullptr;
+};
+
+// A worker's handle on its own record: every update goes through the seqlock.
+class WorkerReport {
+public:
+    explicit WorkerReport(WorkerScore& record) : record_(record) {}
+
+    // The new owner takes the record: Starting, its pid and generation, per-process figures
+    // reset; the slot's totals are kept.
+    void start(pid_t pid, uint32_t generation);
+    void set_status(WorkerStatus status);
+    void connection_started(std::string_view client);
+    void request_started(std::string_view request_line, std::string_view vhost);
+    // Counts one finished request and its body bytes.
+    void request_finished(uint64_t body_bytes);
+    const WorkerScore& record() const { return record_; }
+
+private:
+    WorkerScore& record_;
+};
+
+} // namespace mpmd
+
+#endif

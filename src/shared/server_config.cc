@@ -1,0 +1,293 @@
+// ServerConfig: the core directives as typed values, and the checks that need the system.
+// Access log formats are compiled here once (LogFormat::compile) so that `mpmd -t` reports
+// a bad one with its line; the master compiles them again for use.
+// Runs in: master.
+// Leans on: getpwnam(3), getgrnam(3), stat(2), access(2), open(2), gethostname(2).
+#include "shared/server_config.h"
+
+#include "shared/log_format.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <fcntl.h>
+#include <grp.h>
+#include <optional>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mpmd {
+
+namespace {
+
+constexpr std::string_view kServer = kServerSection;
+constexpr std::string_view kLog = kLogSection;
+constexpr std::string_view kModules = kModulesSection;
+
+std::string with_errno(const std::string& path, int err)
+{
+    return path + ": " + std::strerror(err);
+}
+
+// "" when `path` is a directory we can list and enter, else "path: reason".
+std::string directory_problem(const std::string& path)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return with_errno(path, errno);
+    if (!S_ISDIR(st.st_mode))
+        return with_errno(path, ENOTDIR);
+    if (access(path.c_str(), R_OK | X_OK) != 0)
+        return with_errno(path, errno);
+    return {};
+}
+
+// "" when `path` is a regular file we can open for reading, else "path: reason".
+std::string readable_file_problem(const std::string& path)
+{
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return with_errno(path, errno);
+    struct stat st;
+    const int err = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+    close(fd);
+    return err ? with_errno(path, err) : std::string();
+}
+
+// "#N" is a numeric id, as in Apache's User and Group.
+std::optional<long long> numeric_id(const std::string& name)
+{
+    if (name.size() < 2 || name.front() != '#')
+        return std::nullopt;
+    const std::optional<long long> id = parse_integer(std::string_view(name).substr(1));
+    if (!id || *id < 0 || *id > UINT_MAX - 1)
+        return std::nullopt;
+    return id;
+}
+
+std::string host_name()
+{
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0')
+        return "localhost";
+    return name;
+}
+
+int as_int(const Config& config, std::string_view section, std::string_view name)
+{
+    return static_cast<int>(config.integer(section, name));
+}
+
+class Builder {
+public:
+    Builder(const Config& config, bool check_system, std::vector<ConfigMessage>* errors)
+        : config_(config), check_system_(check_system), errors_(errors)
+    {
+    }
+
+    void listen(ServerConfig& out) const;
+    void paths(ServerConfig& out) const;
+    void accounts(ServerConfig& out) const;
+    void logs(ServerConfig& out) const;
+    void modules(ServerConfig& out) const;
+
+private:
+    // Compiles an access log format as the log code will; false after reporting an error.
+    bool format_compiles(const ConfigValue& value, std::string_view name,
+                         std::string_view format) const
+    {
+        std::string problem;
+        if (LogFormat::compile(format, &problem))
+            return true;
+        error(value, kLog, name, problem);
+        return false;
+    }
+    // User or Group: "#N", else looked up with `lookup`; an unknown name is an error.
+    std::optional<long long> account_id(std::string_view directive, std::string_view kind,
+                                        std::string_view function,
+                                        std::optional<long long> (*lookup)(const char*)) const;
+    void error(const ConfigValue& value, std::string_view section, std::string_view name,
+               std::string_view problem) const
+    {
+        errors_->push_back(config_.message(value, section, name, problem));
+    }
+
+    const Config& config_;
+    bool check_system_;
+    std::vector<ConfigMessage>* errors_;
+};
+
+void Builder::listen(ServerConfig& out) const
+{
+    for (const ConfigValue& value : config_.values(kServer, "Listen")) {
+        std::string problem;
+        std::optional<ListenAddress> address = parse_listen_address(value.words.front(), &problem);
+        if (!address)
+            continue;   // the loader reported it
+        address->file = value.file;
+        address->line = value.line;
+        bool clash = false;
+        for (const ListenAddress& earlier : out.listen) {
+            if (earlier.port != address->port || clash)
+                continue;
+            const std::string first = " (first on line " + std::to_string(earlier.line) + ")";
+            if (earlier.same_endpoint(*address)) {
+                error(value, kServer, "Listen", address->text() + " is given twice" + first);
+                clash = true;
+            } else if (earlier.host.empty() || address->host.empty()) {
+                error(value, kServer, "Listen",
+                      address->text() + " overlaps " + earlier.text() + first);
+                clash = true;
+            }
+        }
+        if (!clash)
+            out.listen.push_back(std::move(*address));
+    }
+}
+
+void Builder::paths(ServerConfig& out) const
+{
+    out.server_root = config_.server_root();
+    out.document_root = config_.string(kServer, "DocumentRoot");
+    out.pid_file = config_.string(kServer, "PidFile");
+    out.types_config = config_.string(kServer, "TypesConfig");
+    out.error_log = config_.string(kLog, "ErrorLog");
+    if (!check_system_)
+        return;
+    if (const std::string problem = directory_problem(out.document_root); !problem.empty())
+        error(config_.value(kServer, "DocumentRoot"), kServer, "DocumentRoot", problem);
+    if (const std::string problem = readable_file_problem(out.types_config); !problem.empty())
+        error(config_.value(kServer, "TypesConfig"), kServer, "TypesConfig", problem);
+}
+
+void Builder::accounts(ServerConfig& out) const
+{
+    out.user = config_.string(kServer, "User");
+    out.group = config_.string(kServer, "Group");
+    const auto uid = account_id("User", "user", "getpwnam", [](const char* name) {
+        const passwd* pw = getpwnam(name);
+        return pw ? std::optional<long long>(pw->pw_uid) : std::nullopt;
+    });
+    const auto gid = account_id("Group", "group", "getgrnam", [](const char* name) {
+        const group* gr = getgrnam(name);
+        return gr ? std::optional<long long>(gr->gr_gid) : std::nullopt;
+    });
+    out.uid = static_cast<uid_t>(uid.value_or(0));
+    out.gid = static_cast<gid_t>(gid.value_or(0));
+}
+
+std::optional<long long> Builder::account_id(std::string_view directive, std::string_view kind,
+                                             std::string_view function,
+                                             std::optional<long long> (*lookup)(const char*)) const
+{
+    const std::string& name = config_.string(kServer, directive);
+    if (std::optional<long long> id = numeric_id(name))
+        return id;
+    if (!check_system_)
+        return std::nullopt;
+    if (std::optional<long long> id = lookup(name.c_str()))
+        return id;
+    error(config_.value(kServer, directive), kServer, directive,
+          "unknown " + std::string(kind) + " \"" + name + "\" (" + std::string(function) +
+              " found no such " + std::string(kind) + "; or write #" + std::string(kind.substr(0, 1)) + "id)");
+    return std::nullopt;
+}
+
+void Builder::logs(ServerConfig& out) const
+{
+    out.log_level = static_cast<LogLevel>(config_.choice(kLog, "LogLevel"));
+    out.log_formats = {{"common", std::string(kCommonLogFormat), {}, 0},
+                       {"combined", std::string(kCombinedLogFormat), {}, 0}};
+    std::vector<std::string> broken;
+    for (const ConfigValue& value : config_.values(kLog, "LogFormat")) {
+        const std::string& nickname = value.words[1];
+        if (nickname.find('%') != std::string::npos) {
+            error(value, kLog, "LogFormat",
+                  "nickname \"" + nickname + "\" may not contain '%' (allowed: \"format\" nickname)");
+            continue;
+        }
+        if (!format_compiles(value, "LogFormat", value.words[0])) {
+            broken.push_back(nickname);   // its CustomLogs are not reported again
+            continue;
+        }
+        LogFormatSetting setting{nickname, value.words[0], value.file, value.line};
+        const auto known = std::find_if(
+            out.log_formats.begin(), out.log_formats.end(),
+            [&](const LogFormatSetting& f) { return f.nickname == nickname; });
+        if (known != out.log_formats.end())
+            *known = std::move(setting);
+        else
+            out.log_formats.push_back(std::move(setting));
+    }
+    for (const ConfigValue& value : config_.values(kLog, "CustomLog")) {
+        const std::string& format = value.words[1];
+        CustomLogSetting setting{resolve_path(config_.server_root(), value.words[0]), format, {},
+                                 value.file, value.line};
+        if (const LogFormatSetting* named = out.find_log_format(format)) {
+            setting.format = named->format;
+            setting.nickname = named->nickname;
+        } else if (format.find('%') != std::string::npos) {
+            if (!format_compiles(value, "CustomLog", format))
+                continue;
+        } else if (std::find(broken.begin(), broken.end(), format) != broken.end()) {
+            continue;
+        } else {
+            std::string known;
+            for (const LogFormatSetting& f : out.log_formats)
+                known += (known.empty() ? "" : ", ") + f.nickname;
+            error(value, kLog, "CustomLog",
+                  "unknown LogFormat nickname \"" + format + "\" (allowed: " + known +
+                      ", or a format containing %)");
+            continue;
+        }
+        out.custom_logs.push_back(std::move(setting));
+    }
+}
+
+void Builder::modules(ServerConfig& out) const
+{
+    for (const ConfigValue& value : config_.values(kModules, "LoadModule"))
+        out.load_modules.push_back({value.words[0],
+                                    resolve_path(config_.server_root(), value.words[1]),
+                                    value.file, value.line});
+}
+
+} // namespace
+
+ServerConfig ServerConfig::from(const Config& config, bool check_system,
+                                std::vector<ConfigMessage>* errors)
+{
+    ServerConfig out;
+    const Builder builder(config, check_system, errors);
+    builder.listen(out);
+    builder.paths(out);
+    builder.accounts(out);
+    builder.logs(out);
+    builder.modules(out);
+
+    out.server_name = config.string(kServer, "ServerName");
+    if (out.server_name.empty())
+        out.server_name = host_name();
+    // The directive's choices are listed in the enum's order (version.h).
+    out.server_tokens = static_cast<ServerTokens>(config.choice(kServer, "ServerTokens"));
+    out.directory_index = config.words(kServer, "DirectoryIndex");
+    out.timeout = as_int(config, kServer, "Timeout");
+    out.keep_alive = config.flag(kServer, "KeepAlive");
+    out.keep_alive_timeout = as_int(config, kServer, "KeepAliveTimeout");
+    out.max_keep_alive_requests = as_int(config, kServer, "MaxKeepAliveRequests");
+    out.listen_backlog = as_int(config, kServer, "ListenBacklog");
+    out.graceful_shutdown_timeout = as_int(config, kServer, "GracefulShutdownTimeout");
+    return out;
+}
+
+const LogFormatSetting* ServerConfig::find_log_format(std::string_view nickname) const
+{
+    for (const LogFormatSetting& format : log_formats)
+        if (format.nickname == nickname)
+            return &format;
+    return nullptr;
+}
+
+} // namespace mpmd

@@ -1,0 +1,86 @@
+// ServerConfig: the typed view of the core directives ([server], [log], [modules]) of a loaded
+// Config, with the checks that need the system: DocumentRoot and TypesConfig readable, User
+// and Group known, Listen not repeated, CustomLog formats resolved from LogFormat nicknames.
+// Runs in: master (children get it by inheritance across fork).
+// Leans on: getpwnam(3), getgrnam(3), stat(2), access(2), open(2), gethostname(2).
+#ifndef MPMD_SHARED_SERVER_CONFIG_H
+#define MPMD_SHARED_SERVER_CONFIG_H
+
+#include "shared/config.h"
+#include "shared/listen_address.h"
+#include "shared/log_level.h"
+#include "shared/version.h"   // ServerTokens
+
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+#include <vector>
+
+namespace mpmd {
+
+// Apache's built-in access log formats (mod_log_config's documentation and httpd.conf).
+inline constexpr std::string_view kCommonLogFormat = "%h %l %u %t \"%r\" %>s %b";
+inline constexpr std::string_view kCombinedLogFormat =
+    "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-agent}i\"";
+
+struct LogFormatSetting {
+    std::string nickname;
+    std::string format;
+    std::string file;   // line 0 = built in
+    int line = 0;
+};
+
+struct CustomLogSetting {
+    std::string path;       // absolute
+    std::string format;     // the format string itself (a nickname already resolved)
+    std::string nickname;   // the nickname it came from; "" for a literal format
+    std::string file;       // where the CustomLog line is, for errors found later
+    int line = 0;
+};
+
+struct LoadModuleSetting {
+    std::string name;   // e.g. mpm_prefork_module
+    std::string path;   // absolute
+    std::string file;
+    int line = 0;
+};
+
+struct ServerConfig {
+    std::vector<ListenAddress> listen;   // never empty once built: the default is *:80
+    std::string server_root;             // every path below is absolute
+    std::string document_root;
+    std::string user;                    // as written: a name or "#uid"
+    std::string group;
+    uid_t uid = 0;                       // User and Group resolved
+    gid_t gid = 0;
+    std::string pid_file;
+    std::string server_name;
+    ServerTokens server_tokens = ServerTokens::Full;
+    std::vector<std::string> directory_index;
+    std::string types_config;
+    int timeout = 0;                     // seconds
+    bool keep_alive = false;
+    int keep_alive_timeout = 0;          // seconds
+    int max_keep_alive_requests = 0;     // 0 = unlimited
+    int listen_backlog = 0;
+    int graceful_shutdown_timeout = 0;   // seconds; 0 = no limit
+
+    std::string error_log;
+    LogLevel log_level = LogLevel::Warn;
+    std::vector<LogFormatSetting> log_formats;   // built-ins first, then the file's, by nickname
+    std::vector<CustomLogSetting> custom_logs;
+
+    std::vector<LoadModuleSetting> load_modules;
+
+    // The view of `config`; problems found on the way are appended to *errors.
+    // `check_system` = false skips the file system and user database (e.g. when the config
+    // file itself could not be read and every value is a default).
+    static ServerConfig from(const Config& config, bool check_system,
+                             std::vector<ConfigMessage>* errors);
+
+    const LogFormatSetting* find_log_format(std::string_view nickname) const;
+};
+
+} // namespace mpmd
+
+#endif

@@ -1,0 +1,42 @@
+// ServerRuntime: everything a generation of children serves with, built by the master from a
+// valid config before the generation starts and inherited by its children through fork(2):
+// the typed server settings, the MIME table, the compiled access-log formats with their open
+// files, the Server: banner, and the identity children switch to. Immutable once built; a
+// restart builds a new one beside the old (log files are shared and reopened in place).
+// Runs in: master (builds), children (read).
+#ifndef MPMD_SHARED_SERVER_RUNTIME_H
+#define MPMD_SHARED_SERVER_RUNTIME_H
+
+#include "shared/http/mime_types.h"
+#include "shared/log_file.h"
+#include "shared/log_format.h"
+#include "shared/server_config.h"
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mpmd {
+
+struct AccessLogTarget {
+    LogFormat format;
+    std::shared_ptr<LogFile> file;
+};
+
+struct ServerRuntime {
+    ServerConfig server;
+    MimeTypes mime;
+    std::string banner;                        // Server: header value, per ServerTokens
+    std::vector<AccessLogTarget> access_logs;
+    uint64_t max_connections_per_child = 0;    // 0 = never leave for this reason
+    bool switch_user = false;                  // started as root: children become uid/gid
+    uid_t uid = 0;
+    gid_t gid = 0;
+};
+
+} // namespace mpmd
+
+#endif

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+# Prefork maintenance: StartServers children at start; idle children kept between
+# MinSpareServers and MaxSpareServers (busy clients make the master fork more, excess idle
+# children are stopped one per second); never more than MaxRequestWorkers, and "server reached
+# MaxRequestWorkers setting" logged once for the episode. Busy = a client holding a child
+# with an unfinished request head (Timeout is long here).
+import time
+
+from mpmdtest import HttpConnection, Test, http_get, wait_for
+
+
+def hold(port, n):
+    conns = []
+    for _ in range(n):
+        c = HttpConnection(port, timeout=5)
+        c.send(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n")
+        conns.append(c)
+    return conns
+
+
+def release(conns):
+    for c in conns:
+        c.close()
+
+
+def sample(s, seconds, until=None):
+    """Child counts every 50 ms for at most `seconds` (stopping early when until(count)):
+    [(time, count)]."""
+    out = []
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        n = len(s.children())
+        out.append((time.monotonic() - start, n))
+        if until and until(n):
+            break
+        time.sleep(0.05)
+    return out
+
+
+def main(t):
+    s = t.server(name="spare",
+                 conf={"server": {"Timeout": "30"},
+                       "mpm_prefork": {"StartServers": "2", "MinSpareServers": "2",
+                                       "MaxSpareServers": "4", "MaxRequestWorkers": "8",
+                                       "ServerLimit": "8"}})
+    s.start()
+    port = s.port
+    t.is_(len(wait_for(lambda: len(s.children()) == 2 and s.children(), 5) or []), 2,
+          "StartServers=2 children at start")
+    counts = [n for _, n in sample(s, 1.5)]
+    t.is_(set(counts), {2}, "2 children stay while idle (MinSpareServers=2)")
+
+    # Five busy clients: the master forks until 2 are idle again: 5 busy + 2 idle = 7.
+    busy = hold(port, 5)
+    samples = sample(s, 12, until=lambda n: n >= 7)
+    t.is_(samples[-1][1], 7, "5 busy clients: 7 children (5 busy + MinSpareServers idle)")
+    t.cmp_ok(max(n for _, n in samples), "<=", 8, "never above MaxRequestWorkers")
+    grown = [n for _, n in samples]
+    t.ok(grown == sorted(grown), "the number of children only grows meanwhile")
+    if grown[-1] == 7:
+        settled = sample(s, 1.2)
+        t.is_({n for _, n in settled}, {7}, "7 children stay while the 5 clients are busy")
+
+    # The clients leave: 7 idle > MaxSpareServers 4; one idle child is stopped per second.
+    release(busy)
+    samples = sample(s, 12, until=lambda n: n <= 4)
+    t.is_(samples[-1][1], 4, "idle children reduced to MaxSpareServers=4")
+    seen = []
+    for _, n in samples:
+        if not seen or seen[-1] != n:
+            seen.append(n)
+    t.is_(seen, [7, 6, 5, 4], "stopped one at a time (%s)" % seen)
+    firsts = {}
+    for ts, n in samples:
+        firsts.setdefault(n, ts)
+    if all(k in firsts for k in (7, 6, 5, 4)):
+        span = firsts[4] - firsts[6]
+        t.cmp_ok(span, ">=", 1.5, "about one per second (6 -> 4 took %.2f s)" % span)
+    else:
+        t.ok(False, "about one per second (counts seen: %s)" % seen)
+    settled = sample(s, 1.5)
+    t.is_({n for _, n in settled}, {4}, "4 idle children stay (MaxSpareServers)")
+
+    # Twelve busy clients, MaxRequestWorkers=8: 8 children, never more; logged once.
+    block = s.mark()
+    busy = hold(port, 12)
+    samples = sample(s, 10, until=lambda n: n >= 8)
+    t.is_(samples[-1][1], 8, "12 busy clients: MaxRequestWorkers=8 children")
+    t.ok(block.wait_for(r"server reached MaxRequestWorkers setting", 5),
+         "'server reached MaxRequestWorkers setting' is logged")
+    more = sample(s, 3)
+    t.cmp_ok(max(n for _, n in samples + more), "<=", 8, "never above MaxRequestWorkers=8")
+    t.is_(len(block.grep(r"reached MaxRequestWorkers")), 1,
+          "logged once for the episode (%d times)" % len(block.grep(r"reached MaxRequestWorkers")))
+    release(busy)
+    t.is_(http_get(port, "/hello.txt").status, 200, "serves again once the clients left")
+
+
+Test().main(main)

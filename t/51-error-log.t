@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+# Error log: every line is `[Www Mmm dd hh:mm:ss.uuuuuu yyyy] [module:level] [pid N] message`
+# in local time, written by the master and the children; LogLevel filters; the log is
+# reopened on HUP and USR1 (rename, signal, new lines go to a new file).
+import datetime
+import os
+import signal
+
+from mpmdtest import ERROR_LOG_LINE, LogFile, Test, http_get, wait_for
+
+LEVELS = ["emerg", "alert", "crit", "error", "warn", "notice", "info", "debug"]
+
+
+def main(t):
+    s = t.server(name="errlog", conf={"log": {"LogLevel": "debug"}})
+    s.start()
+    kids = wait_for(lambda: len(s.children()) == 2 and s.children(), 5) or []
+    http_get(s.port, "/hello.txt")
+    http_get(s.port, "/missing")
+    lines = s.error_log.lines()
+    t.ok(lines, "the error log has lines at LogLevel debug")
+    bad = [l for l in lines if not ERROR_LOG_LINE.match(l)]
+    t.is_(bad, [], "every line has the [time] [module:level] [pid N] shape")
+    pids = {int(m.group(5)) for m in map(ERROR_LOG_LINE.match, lines) if m}
+    t.ok(s.master in pids, "the master writes to the error log (pid %d)" % s.master)
+    m = ERROR_LOG_LINE.match(lines[-1]) if lines else None
+    if m:
+        stamp = lines[-1][1:lines[-1].index("]")]
+        when = datetime.datetime.strptime(stamp, "%a %b %d %H:%M:%S.%f %Y")
+        skew = abs((datetime.datetime.now() - when).total_seconds())
+        t.cmp_ok(skew, "<", 10, "the time stamp is now, in local time (%.1f s off)" % skew)
+    else:
+        t.ok(False, "the time stamp is now, in local time")
+
+    # A killed child: the master logs it (a line of the master's).
+    victim = kids[0] if kids else 0
+    block = s.mark()
+    if victim:
+        os.kill(victim, signal.SIGKILL)
+    t.ok(block.wait_for(r"\[pid %d\].*\b%d\b" % (s.master, victim), 5),
+         "the master logs the killed child %d" % victim)
+
+    # Reopen on HUP and USR1.
+    for sig in (signal.SIGHUP, signal.SIGUSR1):
+        name = signal.Signals(sig).name
+        rotated = s.path("error_log.%s" % name)
+        os.rename(s.error_log.path, rotated)
+        s.signal(sig)
+        t.ok(wait_for(lambda: os.path.exists(s.error_log.path) and s.error_log.lines(), 8),
+             "%s: a new error log is opened under its name and written" % name)
+        new = s.error_log.lines()
+        t.is_([l for l in new if not ERROR_LOG_LINE.match(l)], [],
+              "%s: the new file's lines have the same shape" % name)
+        size = os.path.getsize(rotated)
+        http_get(s.port, "/missing-after-%s" % name)
+        wait_for(lambda: len(s.error_log.lines()) > len(new), 2)
+        t.is_(os.path.getsize(rotated), size, "%s: the renamed file gets no more lines" % name)
+    s.check_log()
+    s.stop()
+
+    # LogLevel error: nothing below error is written.
+    q = t.server(name="errlevel", conf={"log": {"LogLevel": "error"}})
+    q.start()
+    http_get(q.port, "/missing")
+    victim = q.children()[0] if q.children() else None
+    if victim:
+        os.kill(victim, signal.SIGKILL)
+    wait_for(lambda: len(q.children()) == 2 and victim not in q.children(), 5)
+    q.signal(signal.SIGHUP)
+    wait_for(lambda: len(q.children()) == 2, 5)
+    q.stop()
+    levels = [m.group(4) for m in map(ERROR_LOG_LINE.match, q.error_log.lines()) if m]
+    above = [l for l in levels if l.startswith("trace") or LEVELS.index(l) > LEVELS.index("error")]
+    t.ok(levels, "LogLevel error: the log has lines (%d)" % len(levels))
+    t.is_(above, [], "LogLevel error: no warn, notice, info, debug or trace lines")
+
+Test().main(main)

@@ -1,0 +1,283 @@
+// Unit tests for handle_static against a temporary DocumentRoot: 200 with validators, HEAD,
+// redirects to the slash, DirectoryIndex, 403/404/405/501, traversal, preconditions (304, 412)
+// and Content-Type from a temporary mime.types.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <ftw.h>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+#include "child/static_handler.h"
+#include "shared/http/conditional.h"
+#include "shared/http/mime_types.h"
+
+using mpmd::HttpMethod;
+using mpmd::HttpRequest;
+using mpmd::Response;
+
+namespace {
+
+constexpr time_t kMtime = 1700000000;
+
+int remove_entry(const char* path, const struct stat*, int, struct FTW*)
+{
+    return ::remove(path);
+}
+
+HttpRequest make_request(const char* method, HttpMethod kind, const std::string& target,
+                         std::vector<mpmd::HttpHeader> headers = {{"Host", "example.org"}})
+{
+    HttpRequest r;
+    r.method = method;
+    r.method_kind = kind;
+    r.target = target;
+    r.headers = std::move(headers);
+    return r;
+}
+
+HttpRequest get(const std::string& target, std::vector<mpmd::HttpHeader> headers = {{"Host", "example.org"}})
+{
+    return make_request("GET", HttpMethod::Get, target, std::move(headers));
+}
+
+std::string read_all(int fd)
+{
+    std::string out;
+    char buf[256];
+    ssize_t n;
+    while ((n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(out.size()))) > 0)
+        out.append(buf, static_cast<size_t>(n));
+    return out;
+}
+
+} // namespace
+
+class StaticHandlerTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(StaticHandlerTest);
+    CPPUNIT_TEST(get_file_with_headers);
+    CPPUNIT_TEST(head_file);
+    CPPUNIT_TEST(content_type_from_mime_types);
+    CPPUNIT_TEST(directory_without_slash_redirects);
+    CPPUNIT_TEST(redirect_host_fallbacks);
+    CPPUNIT_TEST(directory_index);
+    CPPUNIT_TEST(directory_without_index_is_403);
+    CPPUNIT_TEST(not_found);
+    CPPUNIT_TEST(traversal_refused);
+    CPPUNIT_TEST(methods);
+    CPPUNIT_TEST(not_modified_by_etag);
+    CPPUNIT_TEST(not_modified_by_date);
+    CPPUNIT_TEST(precondition_failed);
+    CPPUNIT_TEST(special_file_is_403);
+    CPPUNIT_TEST_SUITE_END();
+
+    std::string root_;
+    std::vector<std::string> index_{"index.html", "index.htm"};
+    std::string server_name_ = "www.example.com";
+    mpmd::MimeTypes mime_;
+
+    void write_file(const std::string& rel, const std::string& content)
+    {
+        const std::string path = root_ + "/" + rel;
+        FILE* f = std::fopen(path.c_str(), "w");
+        CPPUNIT_ASSERT_MESSAGE(path, f != nullptr);
+        std::fwrite(content.data(), 1, content.size(), f);
+        std::fclose(f);
+        const struct timespec times[2] = {{kMtime, 0}, {kMtime, 250000000}};
+        CPPUNIT_ASSERT_EQUAL(0, ::utimensat(AT_FDCWD, path.c_str(), times, 0));
+    }
+
+    Response handle(const HttpRequest& request, int port = 80)
+    {
+        const mpmd::StaticContext context{root_, index_, mime_, server_name_, port};
+        return mpmd::handle_static(request, context);
+    }
+
+public:
+    void setUp() override
+    {
+        char tmpl[] = "/tmp/mpmd-static-XXXXXX";
+        CPPUNIT_ASSERT(::mkdtemp(tmpl) != nullptr);
+        root_ = tmpl;
+        write_file("mime.types", "text/html html htm\ntext/plain txt\nimage/png png\n");
+        std::string error;
+        CPPUNIT_ASSERT_MESSAGE(error, mime_.load(root_ + "/mime.types", &error));
+        write_file("a.txt", "hello world\n");
+        write_file("index.html", "<p>home</p>\n");
+        write_file("logo.PNG", "png!");
+        write_file("blob.xyz", "?");
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir((root_ + "/sub").c_str(), 0755));
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir((root_ + "/docs").c_str(), 0755));
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir((root_ + "/docs/index.html").c_str(), 0755));   // not a file
+        write_file("docs/index.htm", "<p>docs</p>\n");
+        write_file("sub/plain.txt", "x");
+    }
+
+    void tearDown() override
+    {
+        ::nftw(root_.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
+
+    void get_file_with_headers()
+    {
+        const Response r = handle(get("/a.txt"));
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        CPPUNIT_ASSERT(r.send_body);
+        CPPUNIT_ASSERT(r.file_fd >= 0);
+        CPPUNIT_ASSERT_EQUAL(static_cast<off_t>(12), r.content_length());
+        CPPUNIT_ASSERT_EQUAL(std::string("hello world\n"), read_all(r.file_fd));
+        CPPUNIT_ASSERT_EQUAL(std::string("text/plain"), *r.header("Content-Type"));
+        CPPUNIT_ASSERT_EQUAL(std::string("Tue, 14 Nov 2023 22:13:20 GMT"), *r.header("Last-Modified"));
+        // size 12 = 0xc; mtime 1700000000.25 s = 1700000000250000 us = 0x60a2418221090
+        CPPUNIT_ASSERT_EQUAL(std::string("\"c-60a2418221090\""), *r.header("ETag"));
+        const std::string head = mpmd::serialize_head(r, 11, true, "mpmd", "D");
+        CPPUNIT_ASSERT(head.find("Content-Length: 12\r\n") != std::string::npos);
+    }
+
+    void head_file()
+    {
+        const Response r = handle(make_request("HEAD", HttpMethod::Head, "/a.txt"));
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        CPPUNIT_ASSERT(!r.send_body);
+        CPPUNIT_ASSERT_EQUAL(-1, r.file_fd);
+        CPPUNIT_ASSERT_EQUAL(static_cast<off_t>(12), r.content_length());
+        CPPUNIT_ASSERT(r.header("ETag") != nullptr);
+        const Response missing = handle(make_request("HEAD", HttpMethod::Head, "/nope"));
+        CPPUNIT_ASSERT_EQUAL(404, missing.status);
+        CPPUNIT_ASSERT(!missing.send_body);
+    }
+
+    void content_type_from_mime_types()
+    {
+        CPPUNIT_ASSERT_EQUAL(std::string("image/png"), *handle(get("/logo.PNG")).header("Content-Type"));
+        CPPUNIT_ASSERT_EQUAL(std::string("application/octet-stream"),
+                             *handle(get("/blob.xyz")).header("Content-Type"));
+        CPPUNIT_ASSERT_EQUAL(std::string("text/html"), *handle(get("/")).header("Content-Type"));
+    }
+
+    void directory_without_slash_redirects()
+    {
+        Response r = handle(get("/sub?x=1&y=2"));
+        CPPUNIT_ASSERT_EQUAL(301, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("http://example.org/sub/?x=1&y=2"), *r.header("Location"));
+        CPPUNIT_ASSERT(r.body.find("<title>301 Moved Permanently</title>") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(-1, r.file_fd);
+        r = handle(get("/docs/../sub"));
+        CPPUNIT_ASSERT_EQUAL(std::string("http://example.org/sub/"), *r.header("Location"));
+    }
+
+    void redirect_host_fallbacks()
+    {
+        CPPUNIT_ASSERT_EQUAL(std::string("http://www.example.com/sub/"),
+                             *handle(get("/sub", {})).header("Location"));
+        CPPUNIT_ASSERT_EQUAL(std::string("http://www.example.com:8080/sub/"),
+                             *handle(get("/sub", {}), 8080).header("Location"));
+        CPPUNIT_ASSERT_EQUAL(std::string("http://proxy.example:81/sub/"),
+                             *handle(get("http://proxy.example:81/sub")).header("Location"));
+    }
+
+    void directory_index()
+    {
+        Response r = handle(get("/"));
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("<p>home</p>\n"), read_all(r.file_fd));
+        r = handle(get("/docs/"));   // index.html there is a directory: the next name wins
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("<p>docs</p>\n"), read_all(r.file_fd));
+        CPPUNIT_ASSERT_EQUAL(std::string("text/html"), *r.header("Content-Type"));
+    }
+
+    void directory_without_index_is_403()
+    {
+        const Response r = handle(get("/sub/"));
+        CPPUNIT_ASSERT_EQUAL(403, r.status);
+        CPPUNIT_ASSERT(r.body.find("<title>403 Forbidden</title>") != std::string::npos);
+    }
+
+    void not_found()
+    {
+        CPPUNIT_ASSERT_EQUAL(404, handle(get("/missing.html")).status);
+        CPPUNIT_ASSERT_EQUAL(404, handle(get("/a.txt/")).status);
+        CPPUNIT_ASSERT_EQUAL(404, handle(get("/a.txt/more")).status);
+        CPPUNIT_ASSERT_EQUAL(404, handle(get("/sub%2Fplain.txt")).status);
+    }
+
+    void traversal_refused()
+    {
+        CPPUNIT_ASSERT_EQUAL(400, handle(get("/../etc/passwd")).status);
+        CPPUNIT_ASSERT_EQUAL(400, handle(get("/sub/%2e%2e/%2e%2e/etc/passwd")).status);
+        CPPUNIT_ASSERT_EQUAL(400, handle(get("/a.txt%00.html")).status);
+        CPPUNIT_ASSERT_EQUAL(400, handle(get("a.txt")).status);
+        const Response r = handle(get("/sub/%2e%2e/a.txt"));
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("hello world\n"), read_all(r.file_fd));
+        CPPUNIT_ASSERT_EQUAL(200, handle(get("//a.txt")).status);
+    }
+
+    void methods()
+    {
+        for (const char* m : {"POST", "PUT", "DELETE", "OPTIONS", "TRACE"}) {
+            const HttpMethod kind = std::string(m) == "POST" ? HttpMethod::Post
+                                    : std::string(m) == "OPTIONS" ? HttpMethod::Options
+                                                                  : HttpMethod::OtherKnown;
+            const Response r = handle(make_request(m, kind, "/a.txt"));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(m, 405, r.status);
+            CPPUNIT_ASSERT_EQUAL(std::string("GET, HEAD"), *r.header("Allow"));
+            CPPUNIT_ASSERT_EQUAL(-1, r.file_fd);
+        }
+        CPPUNIT_ASSERT_EQUAL(405, handle(make_request("OPTIONS", HttpMethod::Options, "*")).status);
+        const Response r = handle(make_request("BREW", HttpMethod::Unknown, "/a.txt"));
+        CPPUNIT_ASSERT_EQUAL(501, r.status);
+        CPPUNIT_ASSERT(r.header("Allow") == nullptr);
+    }
+
+    void not_modified_by_etag()
+    {
+        const std::string etag = *handle(get("/a.txt")).header("ETag");
+        Response r = handle(get("/a.txt", {{"Host", "h"}, {"If-None-Match", "\"zz\", W/" + etag}}));
+        CPPUNIT_ASSERT_EQUAL(304, r.status);
+        CPPUNIT_ASSERT(!r.send_body);
+        CPPUNIT_ASSERT_EQUAL(-1, r.file_fd);
+        CPPUNIT_ASSERT_EQUAL(etag, *r.header("ETag"));
+        CPPUNIT_ASSERT(mpmd::serialize_head(r, 11, true, "s", "d").find("Content-Length") == std::string::npos);
+        // If-None-Match wins over a date that would say "not modified".
+        r = handle(get("/a.txt", {{"Host", "h"},
+                                  {"If-None-Match", "\"other\""},
+                                  {"If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT"}}));
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+    }
+
+    void not_modified_by_date()
+    {
+        Response r = handle(get("/a.txt", {{"Host", "h"}, {"If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT"}}));
+        CPPUNIT_ASSERT_EQUAL(304, r.status);
+        r = handle(get("/a.txt", {{"Host", "h"}, {"If-Modified-Since", "Tue, 14 Nov 2023 22:13:19 GMT"}}));
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        r = handle(make_request("HEAD", HttpMethod::Head, "/",
+                                {{"Host", "h"}, {"If-Modified-Since", "Tuesday, 14-Nov-23 22:13:20 GMT"}}));
+        CPPUNIT_ASSERT_EQUAL(304, r.status);
+    }
+
+    void precondition_failed()
+    {
+        Response r = handle(get("/a.txt", {{"Host", "h"}, {"If-Match", "\"stale\""}}));
+        CPPUNIT_ASSERT_EQUAL(412, r.status);
+        CPPUNIT_ASSERT_EQUAL(-1, r.file_fd);
+        r = handle(get("/a.txt", {{"Host", "h"}, {"If-Unmodified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}}));
+        CPPUNIT_ASSERT_EQUAL(412, r.status);
+        r = handle(get("/a.txt", {{"Host", "h"}, {"If-Match", "*"}}));
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+    }
+
+    void special_file_is_403()
+    {
+        CPPUNIT_ASSERT_EQUAL(0, ::mkfifo((root_ + "/pipe").c_str(), 0644));
+        CPPUNIT_ASSERT_EQUAL(403, handle(get("/pipe")).status);   // and the open did not block
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(StaticHandlerTest);

@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 
-from mpmdtest import BUILDDIR, SRCDIR, Test, run
+from mpmdtest import BUILDDIR, MPMD, SRCDIR, Test, run
 
 DIRECTIVES = ["Listen", "ServerRoot", "DocumentRoot", "User", "Group", "PidFile", "ServerName",
               "ServerTokens", "DirectoryIndex", "TypesConfig", "Timeout", "KeepAlive",
@@ -46,7 +46,12 @@ def main(t):
     t.like(page, r"\bgraceful(\\)?-stop\b", "mpmd.8 documents -k graceful-stop")
 
     conf = texts.get("mpmd.conf.5")
-    for name in DIRECTIVES if conf is not None else []:
+    if conf is not None:
+        conf = re.sub(r"\\f[BIRP]", "", conf)   # font changes glue words to their names
+    rc, listing, _ = run([MPMD, "-L"], timeout=10)
+    listed = re.findall(r"^\[\w+\] (\w+) =", listing, re.M)
+    t.ok(rc == 0 and set(DIRECTIVES) <= set(listed), "mpmd -L lists every directive of the contract")
+    for name in sorted(set(DIRECTIVES) | set(listed)) if conf is not None else []:
         t.like(conf, r"\b%s\b" % name, "mpmd.conf.5 documents %s" % name)
 
 

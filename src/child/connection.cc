@@ -42,9 +42,10 @@ int64_t monotonic_ms()
 
 enum class Wait { Ready, Timeout, MasterGone, Error };
 
-// Waits until `fd` is ready for `events` or `deadline_ms` (monotonic) passes. Signals that
-// interrupt the wait (a graceful stop) do not end it: the caller decides at its next step.
-Wait wait_for(int fd, short events, int64_t deadline_ms, int master_watch_fd)
+// Waits until `fd` is ready for `events` or `deadline_ms` (monotonic) passes. A graceful
+// stop does not end a wait (the caller decides at its next step); a restart ends an `idle`
+// one (no request under way) as if it had timed out.
+Wait wait_for(int fd, short events, int64_t deadline_ms, int master_watch_fd, bool idle = false)
 {
     for (;;) {
         const int64_t left = deadline_ms - monotonic_ms();
@@ -54,9 +55,11 @@ Wait wait_for(int fd, short events, int64_t deadline_ms, int master_watch_fd)
         struct timespec ts = {time_t(left / 1000), long(left % 1000) * 1000000};
         const int n = ppoll(fds, master_watch_fd >= 0 ? 2 : 1, &ts, child_wait_mask());
         if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return Wait::Error;
+            if (errno != EINTR)
+                return Wait::Error;
+            if (idle && child_hurrying())
+                return Wait::Timeout;
+            continue;
         }
         if (n == 0)
             continue;   // re-check the deadline
@@ -185,7 +188,9 @@ ConnectionServer::Read ConnectionServer::read_request(bool first)
             buffer_.erase(0, consumed_);
             consumed_ = 0;
         }
-        switch (wait_for(fd_, POLLIN, deadline, env_.master_watch_fd)) {
+        if (!started && !first && child_hurrying())
+            return Read::Closed;
+        switch (wait_for(fd_, POLLIN, deadline, env_.master_watch_fd, !started && !first)) {
         case Wait::Ready: break;
         case Wait::Timeout: return started && parser_.got_some() ? Read::TimedOut : Read::Closed;
         case Wait::MasterGone: return Read::Closed;

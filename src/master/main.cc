@@ -4,6 +4,7 @@
 // serve in this one process).
 // Runs in: master.
 #include "child/child_main.h"
+#include "child/child_signals.h"
 #include "master/command_line.h"
 #include "master/daemon.h"
 #include "master/server_setup.h"
@@ -93,16 +94,16 @@ int send_signal(const CommandLine& line, const LoadedConfig& config)
     return 0;
 }
 
-// -X: serve in this one process (debugging); no children, no supervision.
-int serve_one_process(Mpm& mpm, const LoadedConfig& config, ListenerSet& listeners,
-                      std::shared_ptr<ServerRuntime> runtime)
+// -X: serve in this one process (debugging); no children, no supervision. TERM and INT
+// end it after the connection in hand, so the pid file is removed on the way out.
+int serve_one_process(Mpm& mpm, Scoreboard& board, ListenerSet& listeners, std::shared_ptr<ServerRuntime> runtime)
 {
-    auto board = Scoreboard::create(1, mpm.limits(config).thread_limit);
-    board->process_started(0, getpid(), 0);
+    board.process_started(0, getpid(), 0);
     ChildContext context;
     context.runtime = runtime.get();
-    context.scoreboard = board.get();
+    context.scoreboard = &board;
     context.listeners = &listeners.sockets();
+    leave_on_stop_signals();
     return run_child_process(mpm, context);
 }
 
@@ -136,9 +137,6 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
         log_error(LogLevel::Warn, "core", "not started as root: User and Group are ignored; children run as uid %d",
                   int(geteuid()));
 
-    if (line.one_process)
-        return serve_one_process(mpm, *config, listeners, runtime);
-
     const MpmLimits limits = mpm.limits(*config);
     std::unique_ptr<Scoreboard> board;
     try {
@@ -160,6 +158,11 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
     if (!write_pid_file(pid_file, getpid(), &error)) {
         log_error(LogLevel::Emerg, "core", "%s", error.c_str());
         return kExitFailure;
+    }
+    if (line.one_process) {
+        const int status = serve_one_process(mpm, *board, listeners, runtime);
+        remove_pid_file(pid_file, getpid());
+        return status;
     }
 
     SupervisorSetup setup;

@@ -158,7 +158,7 @@ void Supervisor::spawn(uint32_t slot)
 
 void Supervisor::tell_child(ChildRecord& child, int signal)
 {
-    if (signal == SIGUSR1 || child.state == ChildState::Running) {
+    if (child.state == ChildState::Running) {
         child.state = ChildState::Stopping;
         s_.scoreboard->set_quiescing(child.slot);
     }
@@ -330,7 +330,7 @@ void Supervisor::begin_restart(bool graceful)
         return;
     }
     mode_ = Mode::Restarting;
-    all_children(SIGTERM);
+    all_children(SIGHUP);   // finish the request in hand, then go (see child_signals.h)
     drain_started_ms_ = monotonic_ms();
     killed_ = false;
     const struct timeval step = {0, kDrainCheckMs * 1000};
@@ -350,7 +350,6 @@ void Supervisor::begin_stop(bool graceful)
         all_children(SIGUSR1);
     } else {
         all_children(SIGTERM);
-        termed_ = true;
     }
     drain_started_ms_ = monotonic_ms();
     killed_ = false;
@@ -377,7 +376,7 @@ void Supervisor::drain_check()
                 drain_started_ms_ = monotonic_ms();
             }
         } else if (elapsed >= kTermGraceMs && !killed_) {
-            log_error(LogLevel::Warn, "core", "%zu child(ren) still running %lld ms after SIGTERM; sending SIGKILL",
+            log_error(LogLevel::Warn, "core", "%zu child(ren) still running %lld ms after being told to stop; sending SIGKILL",
                       children_.count(), static_cast<long long>(elapsed));
             all_children(SIGKILL);
             killed_ = true;

@@ -76,7 +76,6 @@ private:
     uint32_t generation_ = 0;
     int64_t drain_started_ms_ = 0;
     bool killed_ = false;
-    bool termed_ = false;
     int exit_status_ = 0;
     int watch_read_ = -1;   // children inherit it; EOF there means the master is gone
     int watch_write_ = -1;  // only the master holds it

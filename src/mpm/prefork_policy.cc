@@ -34,8 +34,10 @@ MaintenanceDecision PreforkPolicy::maintain(const std::vector<SlotView>& slots, 
         }
     }
 
-    if (idle > limits.max_spare_servers && idle_victim >= 0) {
-        decision.stop_gracefully.push_back(uint32_t(idle_victim));
+    if (idle > limits.max_spare_servers) {
+        // One per timer pass: the pass run after each exit must not cascade.
+        if (tick && idle_victim >= 0)
+            decision.stop_gracefully.push_back(uint32_t(idle_victim));
         spawn_rate_ = 1;
         return decision;
     }

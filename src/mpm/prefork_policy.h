@@ -1,6 +1,7 @@
 // prefork's idle-server maintenance, as Apache httpd 2.4's prefork does it, as a pure
 // function: a scoreboard view and the limits in, the children to start or stop out.
-//   - idle children above MaxSpareServers: stop one per pass (gracefully);
+//   - idle children above MaxSpareServers: stop one per timer pass (gracefully), so
+//     surplus children leave at one a second, as in Apache;
 //   - idle children below MinSpareServers: start up to `spawn_rate` children in free slots,
 //     never more than MaxRequestWorkers children in all; the rate doubles on each timer
 //     pass that still finds a shortage, up to 32, and falls back to 1 when there is none;

@@ -57,6 +57,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(1), d.stop_gracefully.size());
         CPPUNIT_ASSERT_EQUAL(uint32_t(14), d.stop_gracefully[0]);   // the highest idle slot
         CPPUNIT_ASSERT(d.spawn.empty());
+        // The pass after a child exits does not stop another one.
+        CPPUNIT_ASSERT(policy.maintain(slots, limits(5, 10, 20), false).stop_gracefully.empty());
     }
 
     void spawn_rate_doubles_each_tick_up_to_32()

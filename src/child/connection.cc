@@ -17,6 +17,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -51,20 +52,19 @@ Wait wait_for(int fd, short events, int64_t deadline_ms, int master_watch_fd, bo
         const int64_t left = deadline_ms - monotonic_ms();
         if (left <= 0)
             return Wait::Timeout;
-        struct pollfd fds[2] = {{fd, events, 0}, {master_watch_fd, POLLIN, 0}};
-        struct timespec ts = {time_t(left / 1000), long(left % 1000) * 1000000};
-        const int n = ppoll(fds, master_watch_fd >= 0 ? 2 : 1, &ts, child_wait_mask());
+        struct pollfd fds[3] = {{fd, events, 0}, {master_watch_fd, POLLIN, 0}, {idle ? child_hurry_fd() : -1, POLLIN, 0}};
+        const int n = poll(fds, 3, int(std::min<int64_t>(left, 60000)));
         if (n < 0) {
-            if (errno != EINTR)
-                return Wait::Error;
-            if (idle && child_hurrying())
-                return Wait::Timeout;
-            continue;
+            if (errno == EINTR)
+                continue;
+            return Wait::Error;
         }
         if (n == 0)
             continue;   // re-check the deadline
-        if (master_watch_fd >= 0 && fds[1].revents)
+        if (fds[1].revents)
             return Wait::MasterGone;
+        if (fds[2].revents)
+            return Wait::Timeout;
         if (fds[0].revents & (events | POLLHUP | POLLERR))
             return Wait::Ready;
     }
@@ -109,8 +109,8 @@ bool lookup_response_header(const void* headers, std::string_view name, std::str
 // The Date: value, formatted once per second.
 const std::string& current_http_date()
 {
-    static time_t cached_second = 0;
-    static std::string cached;
+    thread_local time_t cached_second = 0;
+    thread_local std::string cached;
     const time_t now = time(nullptr);
     if (now != cached_second) {
         cached = http_date(now);

@@ -7,7 +7,7 @@
 // first wait; an idle kept-alive connection waits KeepAliveTimeout for the next request;
 // each send waits at most Timeout for the client to take data.
 // Runs in: children (prefork: the one thread).
-// Leans on: ppoll(2), recv(2), send(2) with MSG_MORE, sendfile(2), shutdown(2).
+// Leans on: poll(2), recv(2), send(2) with MSG_MORE, sendfile(2), shutdown(2).
 #ifndef MPMD_CHILD_CONNECTION_H
 #define MPMD_CHILD_CONNECTION_H
 

@@ -5,7 +5,7 @@
 // EPOLLEXCLUSIVE, so the kernel wakes one idle child per new connection instead of all of
 // them (the job Apache's accept mutex does, without a lock a dying child could hold).
 // Runs in: master (policy), children (serving loop).
-// Leans on: epoll_ctl(2) EPOLLEXCLUSIVE, epoll_pwait(2), accept4(2).
+// Leans on: epoll_ctl(2) EPOLLEXCLUSIVE, epoll_wait(2), accept4(2).
 #include "child/child_context.h"
 #include "child/child_signals.h"
 #include "child/connection.h"
@@ -76,11 +76,14 @@ int PreforkMpm::run_child(ChildContext& context)
         ev.data.u64 = i;
         epoll_ctl(epoll_fd, EPOLL_CTL_ADD, listeners[i].fd, &ev);
     }
-    if (context.master_watch_fd >= 0) {
+    // Two more descriptors end the wait: the master going away and the child being told
+    // to leave (child_signals.h).
+    for (int fd : {context.master_watch_fd, child_leave_fd()}) {
         struct epoll_event ev {};
         ev.events = EPOLLIN;
-        ev.data.u64 = listeners.size();
-        epoll_ctl(epoll_fd, EPOLL_CTL_ADD, context.master_watch_fd, &ev);
+        ev.data.u64 = fd == context.master_watch_fd ? listeners.size() : listeners.size() + 1;
+        if (fd >= 0)
+            epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
     }
 
     const uint64_t max_connections = context.runtime->max_connections_per_child;
@@ -89,11 +92,11 @@ int PreforkMpm::run_child(ChildContext& context)
     while (!child_leaving() && !master_gone) {
         report.set_status(WorkerStatus::Ready);
         struct epoll_event events[8];
-        const int n = epoll_pwait(epoll_fd, events, 8, -1, child_wait_mask());
+        const int n = epoll_wait(epoll_fd, events, 8, -1);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            log_errno(LogLevel::Emerg, "mpm_prefork", errno, "epoll_pwait failed");
+            log_errno(LogLevel::Emerg, "mpm_prefork", errno, "epoll_wait failed");
             break;
         }
         for (int i = 0; i < n && !master_gone; ++i) {
@@ -102,6 +105,8 @@ int PreforkMpm::run_child(ChildContext& context)
                 master_gone = true;
                 break;
             }
+            if (which > listeners.size())
+                break;   // told to leave: the loop condition sees it
             sockaddr_storage peer{};
             socklen_t length = sizeof peer;
             const int fd = accept4(listeners[which].fd, reinterpret_cast<sockaddr*>(&peer), &length,

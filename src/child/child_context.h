@@ -14,9 +14,12 @@
 
 namespace mpmd {
 
+struct LoadedConfig;
+
 struct ChildContext {
     uint32_t slot = 0;
     uint32_t generation = 0;
+    const LoadedConfig* config = nullptr;      // the generation's whole configuration
     const ServerRuntime* runtime = nullptr;
     Scoreboard* scoreboard = nullptr;
     const std::vector<ListenSocket>* listeners = nullptr;

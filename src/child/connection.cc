@@ -70,6 +70,8 @@ Wait wait_for(int fd, short events, int64_t deadline_ms, int master_watch_fd, bo
     }
 }
 
+} // namespace
+
 std::string client_address(const sockaddr_storage& peer)
 {
     char text[INET6_ADDRSTRLEN] = "-";
@@ -84,6 +86,8 @@ std::string client_address(const sockaddr_storage& peer)
     }
     return text;
 }
+
+namespace {
 
 bool lookup_request_header(const void* headers, std::string_view name, std::string_view* value)
 {
@@ -121,14 +125,14 @@ const std::string& current_http_date()
 
 class ConnectionServer {
 public:
-    ConnectionServer(const ConnectionEnv& env, int fd, const sockaddr_storage& peer, int local_port,
-                     WorkerReport& report)
-        : env_(env), config_(env.runtime->server), fd_(fd), local_port_(local_port),
-          client_(client_address(peer)), report_(report)
+    ConnectionServer(const ConnectionEnv& env, ClientConnection& client, WorkerReport& report)
+        : env_(env), config_(env.runtime->server), connection_(client), fd_(client.fd),
+          local_port_(client.local_port), client_(client_address(client.peer)), report_(report),
+          buffer_(std::move(client.pending))
     {
     }
 
-    void run();
+    ConnectionEnd run(bool park_when_idle);
 
 private:
     enum class Read { Request, Closed, TimedOut, Failed };
@@ -141,6 +145,7 @@ private:
 
     const ConnectionEnv& env_;
     const ServerConfig& config_;
+    ClientConnection& connection_;
     int fd_;
     int local_port_;
     std::string client_;
@@ -327,16 +332,24 @@ void ConnectionServer::linger_and_close()
     fd_ = -1;
 }
 
-void ConnectionServer::run()
+ConnectionEnd ConnectionServer::run(bool park_when_idle)
 {
+    if (connection_.requests_served == 0) {
+        const int one = 1;
+        setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
     report_.connection_started(client_);
-    const int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     const StaticContext static_context{config_.document_root, config_.directory_index, env_.runtime->mime,
                                        config_.server_name, local_port_};
-    for (long served = 0;; ++served) {
-        if (served > 0)
+    for (;; ++connection_.requests_served) {
+        const long served = connection_.requests_served;
+        if (served > 0) {
+            if (park_when_idle && consumed_ == buffer_.size()) {
+                connection_.pending.clear();
+                return ConnectionEnd::Idle;
+            }
             report_.set_status(WorkerStatus::KeepAlive);
+        }
         const Read outcome = read_request(served == 0);
         if (outcome == Read::TimedOut) {
             // Part of a request arrived but not all of it in time: say so, then close.
@@ -347,8 +360,8 @@ void ConnectionServer::run()
         }
         if (outcome != Read::Request) {
             close(fd_);
-            fd_ = -1;
-            return;
+            connection_.fd = -1;
+            return ConnectionEnd::Closed;
         }
         const HttpRequest& request = parser_.request();
         report_.request_started(request.request_line.empty() ? std::string_view("-") : std::string_view(request.request_line),
@@ -363,22 +376,35 @@ void ConnectionServer::run()
         report_.request_finished(body_sent_);
         if (!sent) {
             close(fd_);
-            fd_ = -1;
-            return;
+            connection_.fd = -1;
+            return ConnectionEnd::Closed;
         }
         if (!keep_alive)
             break;
+        // Bytes of the next (pipelined) request stay in buffer_ for the next round.
+        if (consumed_ > 0) {
+            buffer_.erase(0, consumed_);
+            consumed_ = 0;
+        }
     }
     linger_and_close();
+    connection_.fd = -1;
+    return ConnectionEnd::Closed;
 }
 
 } // namespace
 
-void serve_connection(const ConnectionEnv& env, int fd, const sockaddr_storage& peer, int local_port,
-                      WorkerReport& report)
+std::string error_reply_bytes(const ServerRuntime& runtime, int status)
 {
-    ConnectionServer server(env, fd, peer, local_port, report);
-    server.run();
+    const Response response = error_response(status);
+    return serialize_head(response, 11, false, runtime.banner, current_http_date()) + response.body;
+}
+
+ConnectionEnd serve_connection(const ConnectionEnv& env, ClientConnection& client, WorkerReport& report,
+                               bool park_when_idle)
+{
+    ConnectionServer server(env, client, report);
+    return server.run(park_when_idle);
 }
 
 } // namespace mpmd

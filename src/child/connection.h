@@ -16,6 +16,8 @@
 
 #include <sys/socket.h>
 
+#include <string>
+
 namespace mpmd {
 
 struct ConnectionEnv {
@@ -23,9 +25,32 @@ struct ConnectionEnv {
     int master_watch_fd = -1;     // readable once the master is gone
 };
 
-// Serves the connection on `fd` (non-blocking) and closes it.
-void serve_connection(const ConnectionEnv& env, int fd, const sockaddr_storage& peer, int local_port,
-                      WorkerReport& report);
+// What survives between requests on one client connection, so the event MPM can park an
+// idle kept-alive connection in its listener and hand it to any worker thread later.
+struct ClientConnection {
+    int fd = -1;                  // non-blocking
+    sockaddr_storage peer{};
+    int local_port = 0;
+    std::string pending;          // bytes received and not yet consumed by a request
+    long requests_served = 0;
+};
+
+enum class ConnectionEnd {
+    Closed,   // the connection is finished and its descriptor closed
+    Idle,     // (park_when_idle only) kept alive, nothing pending: the caller waits for it
+};
+
+// Serves requests on `client` until it closes, or, with `park_when_idle`, until it is kept
+// alive with no request pending, when it returns Idle with the descriptor still open.
+ConnectionEnd serve_connection(const ConnectionEnv& env, ClientConnection& client, WorkerReport& report,
+                               bool park_when_idle = false);
+
+// A whole small error reply (status line, headers with Connection: close, HTML body), for
+// answers given outside a request, e.g. 408 when a request head does not arrive in time.
+std::string error_reply_bytes(const ServerRuntime& runtime, int status);
+
+// The client's numeric address ("192.0.2.1", "2001:db8::1"; IPv4-mapped shown as IPv4).
+std::string client_address(const sockaddr_storage& peer);
 
 } // namespace mpmd
 

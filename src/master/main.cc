@@ -11,7 +11,7 @@
 #include "master/signal_table.h"
 #include "master/supervisor.h"
 #include "mpm/mpm.h"
-#include "mpm/prefork_config.h"
+#include "mpm/mpm_config.h"
 #include "shared/error_log.h"
 #include "shared/scoreboard.h"
 #include "shared/version.h"
@@ -96,10 +96,12 @@ int send_signal(const CommandLine& line, const LoadedConfig& config)
 
 // -X: serve in this one process (debugging); no children, no supervision. TERM and INT
 // end it after the connection in hand, so the pid file is removed on the way out.
-int serve_one_process(Mpm& mpm, Scoreboard& board, ListenerSet& listeners, std::shared_ptr<ServerRuntime> runtime)
+int serve_one_process(Mpm& mpm, const LoadedConfig& config, Scoreboard& board, ListenerSet& listeners,
+                      std::shared_ptr<ServerRuntime> runtime)
 {
     board.process_started(0, getpid(), 0);
     ChildContext context;
+    context.config = &config;
     context.runtime = runtime.get();
     context.scoreboard = &board;
     context.listeners = &listeners.sockets();
@@ -160,7 +162,7 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
         return kExitFailure;
     }
     if (line.one_process) {
-        const int status = serve_one_process(mpm, *board, listeners, runtime);
+        const int status = serve_one_process(mpm, *config, *board, listeners, runtime);
         remove_pid_file(pid_file, getpid());
         return status;
     }

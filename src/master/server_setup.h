@@ -7,7 +7,7 @@
 #define MPMD_MASTER_SERVER_SETUP_H
 
 #include "mpm/mpm.h"
-#include "mpm/prefork_config.h"
+#include "mpm/mpm_config.h"
 #include "shared/listeners.h"
 #include "shared/server_runtime.h"
 

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -138,6 +139,7 @@ void Supervisor::spawn(uint32_t slot)
         ChildContext context;
         context.slot = slot;
         context.generation = generation_;
+        context.config = s_.config.get();
         context.runtime = s_.runtime.get();
         context.scoreboard = s_.scoreboard;
         context.listeners = &s_.listeners->sockets();
@@ -175,7 +177,7 @@ void Supervisor::all_children(int signal)
 std::vector<SlotView> Supervisor::slot_views()
 {
     std::vector<SlotView> views(children_.slots());
-    const uint32_t threads = s_.scoreboard->thread_limit();
+    const uint32_t threads = std::min(s_.mpm->limits(*s_.config).threads_per_child, s_.scoreboard->thread_limit());
     for (uint32_t slot = 0; slot < views.size(); ++slot) {
         const ChildRecord* child = children_.in_slot(slot);
         if (child == nullptr)

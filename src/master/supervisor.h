@@ -12,7 +12,7 @@
 #include "master/child_registry.h"
 #include "master/server_setup.h"
 #include "mpm/mpm.h"
-#include "mpm/prefork_config.h"
+#include "mpm/mpm_config.h"
 #include "shared/listeners.h"
 #include "shared/scoreboard.h"
 

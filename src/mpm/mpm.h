@@ -42,6 +42,7 @@ struct MaintenanceDecision {
 struct MpmLimits {
     uint32_t server_limit = 1;    // process records in the scoreboard
     uint32_t thread_limit = 1;    // worker records per process
+    uint32_t threads_per_child = 1;   // worker records a child uses (<= thread_limit)
     uint64_t max_connections_per_child = 0;   // 0 = never leave for this reason
 };
 

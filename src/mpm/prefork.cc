@@ -10,8 +10,9 @@
 #include "child/child_signals.h"
 #include "child/connection.h"
 #include "mpm/mpm.h"
+#include "mpm/mpm_registry.h"
 #include "mpm/prefork_policy.h"
-#include "mpm/prefork_config.h"
+#include "mpm/mpm_config.h"
 #include "shared/error_log.h"
 
 #include <sys/epoll.h>
@@ -32,7 +33,7 @@ public:
 
     MpmLimits limits(const LoadedConfig& config) const override
     {
-        return MpmLimits{uint32_t(config.prefork.server_limit), 1,
+        return MpmLimits{uint32_t(config.prefork.server_limit), 1, 1,
                          uint64_t(config.prefork.max_connections_per_child)};
     }
 
@@ -107,16 +108,17 @@ int PreforkMpm::run_child(ChildContext& context)
             }
             if (which > listeners.size())
                 break;   // told to leave: the loop condition sees it
-            sockaddr_storage peer{};
-            socklen_t length = sizeof peer;
-            const int fd = accept4(listeners[which].fd, reinterpret_cast<sockaddr*>(&peer), &length,
-                                   SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0) {
+            ClientConnection client;
+            socklen_t length = sizeof client.peer;
+            client.fd = accept4(listeners[which].fd, reinterpret_cast<sockaddr*>(&client.peer), &length,
+                                SOCK_NONBLOCK | SOCK_CLOEXEC);
+            client.local_port = listeners[which].port;
+            if (client.fd < 0) {
                 if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
                     log_errno(LogLevel::Error, "mpm_prefork", errno, "accept4 failed");
                 continue;
             }
-            serve_connection(env, fd, peer, listeners[which].port, report);
+            serve_connection(env, client, report);
             ++connections;
             if (max_connections != 0 && connections >= max_connections)
                 set_child_leaving();
@@ -132,7 +134,7 @@ int PreforkMpm::run_child(ChildContext& context)
 
 } // namespace
 
-Mpm& linked_mpm()
+Mpm& prefork_mpm()
 {
     static PreforkMpm prefork;
     return prefork;

@@ -1,8 +1,10 @@
-// The prefork MPM's directives and their checks, and the load of a prefork build's config.
+// The prefork MPM's directives and their checks.
 // Runs in: master.
 // Leans on: Apache httpd 2.4 prefork.c: prefork_check_config() and prefork_run() decide the
 // same adjustments; the warning texts are Apache's so that admins recognise them.
 #include "mpm/prefork_config.h"
+
+#include "mpm/mpm_config.h"
 
 #include <algorithm>
 #include <climits>
@@ -33,21 +35,6 @@ constexpr Directive kPreforkDirectives[] = {
 
 constexpr DirectiveTable kPreforkTable = make_table("mpm_prefork", kPreforkDirectives);
 
-// One directive's value and how to report about it.
-struct Setting {
-    const Config& config;
-    std::string_view name;
-
-    const ConfigValue& value() const { return config.value(P, name); }
-    int number() const { return static_cast<int>(value().number); }
-    // Located at this setting, or at `fallback` when this one is a default and that is not.
-    ConfigMessage message(const std::string& text, const Setting* fallback = nullptr) const
-    {
-        const bool use_fallback = fallback && value().is_default() && !fallback->value().is_default();
-        return config.message(use_fallback ? fallback->value() : value(), P, name, text);
-    }
-};
-
 } // namespace
 
 const DirectiveTable& prefork_directive_table()
@@ -58,9 +45,9 @@ const DirectiveTable& prefork_directive_table()
 PreforkConfig PreforkConfig::from(const Config& config, std::vector<ConfigMessage>* errors,
                                   std::vector<ConfigMessage>* warnings)
 {
-    const Setting start{config, "StartServers"}, min_spare{config, "MinSpareServers"},
-        max_spare{config, "MaxSpareServers"}, workers{config, "MaxRequestWorkers"},
-        limit{config, "ServerLimit"}, per_child{config, "MaxConnectionsPerChild"};
+    const MpmSetting start{config, P, "StartServers"}, min_spare{config, P, "MinSpareServers"},
+        max_spare{config, P, "MaxSpareServers"}, workers{config, P, "MaxRequestWorkers"},
+        limit{config, P, "ServerLimit"}, per_child{config, P, "MaxConnectionsPerChild"};
     PreforkConfig out;
     out.start_servers = start.number();
     out.min_spare_servers = min_spare.number();
@@ -76,7 +63,7 @@ PreforkConfig PreforkConfig::from(const Config& config, std::vector<ConfigMessag
         errors->push_back(min_spare.message(
             n(out.min_spare_servers) + " is greater than MaxSpareServers " +
                 n(out.max_spare_servers) + " (allowed: MinSpareServers <= MaxSpareServers)",
-            &max_spare));
+            {&max_spare}));
 
     if (out.server_limit > kPreforkMaxServerLimit) {
         warnings->push_back(limit.message(
@@ -94,7 +81,7 @@ PreforkConfig PreforkConfig::from(const Config& config, std::vector<ConfigMessag
             "MaxRequestWorkers of " + n(out.max_request_workers) + " exceeds ServerLimit value of " +
                 n(out.server_limit) + " servers, decreasing MaxRequestWorkers to " +
                 n(out.server_limit) + ". To increase, please see the ServerLimit directive.",
-            &limit));
+            {&limit}));
         out.max_request_workers = out.server_limit;
     } else if (out.max_request_workers < 1) {
         warnings->push_back(workers.message("MaxRequestWorkers of " + n(out.max_request_workers) +
@@ -115,29 +102,11 @@ PreforkConfig PreforkConfig::from(const Config& config, std::vector<ConfigMessag
             "MaxSpareServers of " + n(out.max_spare_servers) +
                 " must be greater than MinSpareServers of " + n(out.min_spare_servers) +
                 ", increasing to " + n(out.min_spare_servers + 1) + ".",
-            &min_spare));
+            {&min_spare}));
         out.max_spare_servers = out.min_spare_servers + 1;
     }
     // StartServers above MaxRequestWorkers is fine: Apache clamps it without a word.
     out.start_servers = std::min(out.start_servers, out.max_request_workers);
-    return out;
-}
-
-DirectiveTables all_directive_tables()
-{
-    return {core_directive_table(), prefork_directive_table()};
-}
-
-LoadedConfig load_config(const LoadOptions& options)
-{
-    LoadedConfig out;
-    out.raw = Config::load(options, all_directive_tables());
-    out.errors = out.raw.errors();
-    // Without the file every value is a default; checking the system would only add noise.
-    out.server = ServerConfig::from(out.raw, out.raw.file_read(), &out.errors);
-    out.prefork = PreforkConfig::from(out.raw, &out.errors, &out.warnings);
-    sort_messages(&out.errors);
-    sort_messages(&out.warnings);
     return out;
 }
 

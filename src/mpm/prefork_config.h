@@ -1,13 +1,11 @@
-// The prefork MPM's configuration: its directive table ([mpm_prefork]), the typed view with
-// Apache's adjustments and warnings, and the whole load of a prefork build (core + prefork
-// tables) that the master uses.
+// The prefork MPM's configuration: its directive table ([mpm_prefork]) and the typed view with
+// Apache's adjustments and warnings. The whole load (every table) is in mpm_config.h.
 // Runs in: master.
 // Leans on: Apache httpd 2.4 prefork.c (prefork_check_config: limits and warning texts).
 #ifndef MPMD_MPM_PREFORK_CONFIG_H
 #define MPMD_MPM_PREFORK_CONFIG_H
 
 #include "shared/config.h"
-#include "shared/server_config.h"
 
 #include <string_view>
 #include <vector>
@@ -34,25 +32,6 @@ struct PreforkConfig {
     static PreforkConfig from(const Config& config, std::vector<ConfigMessage>* errors,
                               std::vector<ConfigMessage>* warnings);
 };
-
-// The tables of this build, in the order -L and mpmd.conf(5) show them: core, then the MPM.
-DirectiveTables all_directive_tables();
-
-// A whole configuration, loaded and checked. Immutable; a restart loads a new one beside it
-// and switches only when ok().
-struct LoadedConfig {
-    Config raw;                            // every directive's value with its origin
-    ServerConfig server;
-    PreforkConfig prefork;
-    std::vector<ConfigMessage> errors;     // all of them, in line order
-    std::vector<ConfigMessage> warnings;   // values adjusted as Apache does
-
-    bool ok() const { return errors.empty(); }
-};
-
-// Reads options.path with all_directive_tables(). Never throws for user mistakes: every
-// problem is in errors (file:line: [section] Key: problem (allowed: ...)).
-LoadedConfig load_config(const LoadOptions& options);
 
 } // namespace mpmd
 

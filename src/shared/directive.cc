@@ -66,6 +66,11 @@ bool is_single_word(DirectiveType type)
     return type != DirectiveType::WordList && type != DirectiveType::Words;
 }
 
+bool has_range(const Directive& d)
+{
+    return d.type == DirectiveType::Integer || d.type == DirectiveType::Decimal;
+}
+
 std::string plural(long long n, std::string_view word)
 {
     return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
@@ -196,6 +201,44 @@ std::optional<long long> parse_integer(std::string_view text)
     return value;
 }
 
+std::optional<long long> parse_decimal(std::string_view text)
+{
+    const bool negative = !text.empty() && text.front() == '-';
+    if (negative)
+        text.remove_prefix(1);
+    const size_t dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    const std::string_view fraction =
+        dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+    const bool digits_only = fraction.find_first_not_of("0123456789") == std::string_view::npos;
+    if (whole.empty() || whole.front() == '-' || !digits_only ||
+        (dot != std::string_view::npos && (fraction.empty() || fraction.size() > 2)))
+        return std::nullopt;
+    const std::optional<long long> units = parse_integer(whole);
+    if (!units || *units > (LLONG_MAX - 99) / 100)
+        return std::nullopt;
+    long long hundredths = *units * 100;
+    if (!fraction.empty())
+        hundredths += (fraction[0] - '0') * 10 + (fraction.size() == 2 ? fraction[1] - '0' : 0);
+    return negative ? -hundredths : hundredths;
+}
+
+std::string format_decimal(long long hundredths)
+{
+    // LLONG_MIN has no magnitude; parse_decimal never yields it.
+    const bool negative = hundredths < 0;
+    const long long magnitude = negative ? -hundredths : hundredths;
+    std::string text = (negative ? "-" : "") + std::to_string(magnitude / 100);
+    const long long cents = magnitude % 100;
+    if (cents != 0) {
+        text += '.';
+        text += static_cast<char>('0' + cents / 10);
+        if (cents % 10 != 0)
+            text += static_cast<char>('0' + cents % 10);
+    }
+    return text;
+}
+
 std::optional<bool> parse_on_off(std::string_view text)
 {
     if (equals_ignoring_case(text, "on"))
@@ -323,6 +366,10 @@ std::string directive_allowed(const Directive& d)
                                 : std::to_string(d.min) + ".." + std::to_string(d.max);
         return d.unit.empty() ? range : range + " " + std::string(d.unit);
     }
+    case DirectiveType::Decimal: {
+        const std::string range = format_decimal(d.min) + ".." + format_decimal(d.max);
+        return d.unit.empty() ? range : range + " " + std::string(d.unit);
+    }
     case DirectiveType::Boolean:
         return "On, Off";
     case DirectiveType::Enum:
@@ -353,6 +400,16 @@ std::string parse_directive_value(const Directive& d, std::string_view text,
         if (*number < d.min || *number > d.max)
             return word + " is out of range (allowed: " + directive_allowed(d) + ")";
         value.number = *number;
+        break;
+    }
+    case DirectiveType::Decimal: {
+        const std::optional<long long> hundredths = parse_decimal(word);
+        if (!hundredths)
+            return "\"" + word + "\" is not a number with at most two decimals (allowed: " +
+                   directive_allowed(d) + ")";
+        if (*hundredths < d.min || *hundredths > d.max)
+            return word + " is out of range (allowed: " + directive_allowed(d) + ")";
+        value.number = *hundredths;
         break;
     }
     case DirectiveType::Boolean: {
@@ -394,6 +451,8 @@ std::string format_directive_value(const Directive& d, const DirectiveValue& val
     switch (d.type) {
     case DirectiveType::Integer:
         return std::to_string(value.number);
+    case DirectiveType::Decimal:
+        return format_decimal(value.number);
     case DirectiveType::Boolean:
         return value.number ? "On" : "Off";
     case DirectiveType::Enum:
@@ -414,7 +473,7 @@ std::string directives_listing(const DirectiveTables& tables)
                    std::string(d.syntax) + (d.repeatable ? "   (repeatable)" : "") + "\n";
             out += wrap(d.doc, "    ", 80);
             out += "    Default: " + display_default(d);
-            if (d.type == DirectiveType::Integer)
+            if (has_range(d))
                 out += "; allowed: " + directive_allowed(d);
             out += "; module: " + std::string(table.module) + "\n\n";
         }
@@ -450,7 +509,7 @@ std::string directives_roff(const DirectiveTables& tables)
                 if (d.repeatable)
                     out += " May be given more than once.";
                 out += "\n.br\nDefault: " + roff_escape(display_default(d));
-                if (d.type == DirectiveType::Integer)
+                if (has_range(d))
                     out += " (allowed: " + roff_escape(directive_allowed(d)) + ")";
                 out += "\n";
             }

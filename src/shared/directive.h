@@ -17,6 +17,8 @@ namespace mpmd {
 
 enum class DirectiveType : unsigned char {
     Integer,   // one decimal integer within [min, max], measured in `unit`
+    Decimal,   // a number with at most two fraction digits ("2", "1.5", "0.25"), held in
+               // hundredths: value, min and max are all x100 (Apache's AsyncRequestWorkerFactor)
     Boolean,   // On or Off, case-insensitive (Apache accepts nothing else)
     String,    // one word
     Path,      // one word; a relative path resolves against ServerRoot
@@ -35,9 +37,9 @@ struct Directive {
     // The value used when the key is absent, written as in a config file; "" = none.
     // A text in parentheses, e.g. "(the host name)", documents a default computed at load time.
     std::string_view default_value;
-    long long min;                   // Integer only: inclusive bounds
+    long long min;                   // Integer, Decimal (in hundredths): inclusive bounds
     long long max;
-    std::string_view unit;           // Integer only: "seconds", "connections", ... ("" = a count)
+    std::string_view unit;           // Integer, Decimal: "seconds", "connections", ... ("" = a count)
     std::string_view choices;        // Enum only: "Major|Minor|Min[imal]": [] marks an optional tail
     int min_words;                   // Words only: how many words one value has
     int max_words;
@@ -53,6 +55,16 @@ constexpr Directive make_integer(std::string_view section, std::string_view name
     // Apache's syntax lines say "Timeout seconds" but "ServerLimit number".
     return {name, section, DirectiveType::Integer, default_value, min, max, unit, {}, 1, 1,
             false, unit == "seconds" ? unit : std::string_view("number"), doc};
+}
+
+// `min_hundredths` and `max_hundredths` are the bounds x100: 1..10000 allows 0.01..100.
+constexpr Directive make_decimal(std::string_view section, std::string_view name,
+                                 std::string_view default_value, long long min_hundredths,
+                                 long long max_hundredths, std::string_view unit,
+                                 std::string_view doc)
+{
+    return {name, section, DirectiveType::Decimal, default_value, min_hundredths, max_hundredths,
+            unit, {}, 1, 1, false, "number", doc};
 }
 
 constexpr Directive make_flag(std::string_view section, std::string_view name,
@@ -144,6 +156,12 @@ bool has_computed_default(const Directive& d);
 
 // A decimal integer with an optional '-'; nullopt on anything else (no spaces, no suffix).
 std::optional<long long> parse_integer(std::string_view text);
+// A decimal number with an optional '-' and at most two digits after a '.', in hundredths
+// ("1.5" -> 150, "-2" -> -200); digits are needed on both sides of the '.'. nullopt on
+// anything else, and when the value x100 does not fit a long long.
+std::optional<long long> parse_decimal(std::string_view text);
+// The inverse, in the shortest spelling: 200 -> "2", 150 -> "1.5", 125 -> "1.25".
+std::string format_decimal(long long hundredths);
 // On/Off, case-insensitive.
 std::optional<bool> parse_on_off(std::string_view text);
 // Index of `text` among `choices` ("A|Bc[def]|G"; "Bc" and "Bcdef" both match index 1).
@@ -164,7 +182,8 @@ std::string join_words(const std::vector<std::string>& words);
 // The effective value of one directive, as parsed from config text (see split_words).
 struct DirectiveValue {
     std::vector<std::string> words;   // Path: words[0] is already resolved against ServerRoot
-    long long number = 0;             // Integer: the value; Boolean: 0/1; Enum: the choice index
+    long long number = 0;             // Integer: the value; Decimal: the value x100;
+                                      // Boolean: 0/1; Enum: the choice index
 };
 
 // Parses `text` (one value as written) as directive `d`. `server_root` resolves Path values.
@@ -173,7 +192,7 @@ std::string parse_directive_value(const Directive& d, std::string_view text,
                                   std::string_view server_root, DirectiveValue* out);
 // The value written back as config text (canonical spelling), e.g. "On", "Minimal", "60".
 std::string format_directive_value(const Directive& d, const DirectiveValue& value);
-// "allowed: ..." text for a directive's type, e.g. "1..86400 seconds" or "On, Off".
+// "allowed: ..." text for a directive's type, e.g. "1..86400 seconds", "0.01..100" or "On, Off".
 std::string directive_allowed(const Directive& d);
 
 // ---- documentation generated from the tables

@@ -247,7 +247,7 @@ public:
              f + "8: [server] Lisen: unknown directive (did you mean Listen?)",
              f + "9: [server] ErrorLog: belongs in [log], not in [server]",
              f + "10: [server] Listen: not a \"Key = value\" line (write \"Listen = value\")",
-             f + "11: [bogus]: unknown section (allowed: server, log, modules, mpm_prefork)",
+             f + "11: [bogus]: unknown section (allowed: server, log, modules, mpm_prefork, mpm_worker, mpm_event)",
              f + "12: [log: malformed section header: no closing ']'",
              f + "14: [mpm_prefork] StartServers: \"many\" is not a decimal integer (allowed: 0 or "
                  "more processes)",
@@ -441,7 +441,7 @@ public:
     void unknown_section_keys_are_not_reported_again()
     {
         ServerRootDir dir;
-        const LoadedConfig c = dir.load("[mpm_worker]\nThreadsPerChild = 25\nFoo = 1\n"
+        const LoadedConfig c = dir.load("[mpm_itk]\nThreadsPerChild = 25\nFoo = 1\n"
                                         "[server]\nTimeout = 3\n");
         CPPUNIT_ASSERT_EQUAL(size_t(1), c.errors.size());
         CPPUNIT_ASSERT_EQUAL(ServerRootDir::kBaseLines + 1, c.errors[0].line);

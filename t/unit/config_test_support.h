@@ -6,7 +6,7 @@
 #define MPMD_T_UNIT_CONFIG_TEST_SUPPORT_H
 
 #include "log_test_support.h"   // test::TempDir
-#include "mpm/prefork_config.h"
+#include "mpm/mpm_config.h"
 
 #include <cppunit/TestAssert.h>
 

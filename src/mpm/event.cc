@@ -1,0 +1,429 @@
+// The event MPM: like worker, but the child's main thread runs a libevent loop that
+//   - accepts connections,
+//   - holds each one, without a thread, until a whole request head has arrived (a client
+//     that sends its headers slowly holds no worker: slowloris costs a descriptor, not a
+//     thread; apache2's event MPM gives a thread at the first byte),
+//   - takes back kept-alive connections between requests (workers park them) and waits
+//     for their next request, again without a thread,
+// and hands a connection to a worker thread only when there is a request to serve.
+// A child stops accepting while too many connections wait for a worker
+// (ThreadsPerChild x AsyncRequestWorkerFactor) or it holds as many as its descriptor limit
+// allows, so other children take the load.
+// Runs in: master (policy, via ThreadedMpm), children (event loop and workers).
+// Leans on: libevent (event_base, event_new with timeouts), accept4(2), eventfd(2).
+#include "child/child_signals.h"
+#include "mpm/mpm_registry.h"
+#include "mpm/threaded_mpm.h"
+#include "mpm/worker_pool.h"
+#include "shared/error_log.h"
+
+#include <event2/event.h>
+
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+#include <unordered_set>
+
+namespace mpmd {
+
+namespace {
+
+// A head larger than this without its blank line is handed to a worker anyway; the parser
+// there answers 431 or 400.
+constexpr size_t kMaxHeldHead = 64 * 1024;
+constexpr size_t kReadChunk = 16384;
+constexpr int kHousekeepingMs = 100;
+// Descriptors kept free for files, logs and the like when sizing the connection budget.
+constexpr rlim_t kReservedFds = 64;
+
+int64_t monotonic_ms()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct timeval as_timeval(int64_t ms)
+{
+    if (ms < 0)
+        ms = 0;
+    return timeval{time_t(ms / 1000), suseconds_t((ms % 1000) * 1000)};
+}
+
+// True once `bytes` holds a whole request head (blank lines before it ignored).
+bool head_complete(const std::string& bytes)
+{
+    size_t start = 0;
+    while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n'))
+        ++start;
+    if (start == bytes.size())
+        return false;
+    return bytes.find("\r\n\r\n", start) != std::string::npos || bytes.find("\n\n", start) != std::string::npos;
+}
+
+class EventListener;
+
+// A connection the loop holds: new and waiting for its first head, or kept alive and
+// waiting for the next one.
+struct Held {
+    EventListener* owner = nullptr;
+    ClientConnection connection;
+    event* ev = nullptr;
+    int64_t deadline_ms = 0;
+    bool kept_alive = false;   // between requests (KeepAliveTimeout) rather than new (Timeout)
+};
+
+class EventListener {
+public:
+    EventListener(const ChildContext& context, const ThreadedConfig& config, ConnectionQueue& queue)
+        : context_(context), config_(config), queue_(queue)
+    {
+    }
+    ~EventListener();
+
+    bool setup();
+    void run() { event_base_dispatch(base_); }
+    // Worker threads give back kept-alive connections with nothing pending.
+    static void park(void* self, ClientConnection&& connection);
+
+private:
+    static void on_accept(evutil_socket_t fd, short what, void* self);
+    static void on_client(evutil_socket_t fd, short what, void* held);
+    static void on_parked(evutil_socket_t fd, short what, void* self);
+    static void on_leave(evutil_socket_t fd, short what, void* self);
+    static void on_master_gone(evutil_socket_t fd, short what, void* self);
+    static void on_housekeeping(evutil_socket_t fd, short what, void* self);
+
+    void hold(ClientConnection&& connection, bool kept_alive);
+    void client_event(Held* held, short what);
+    void drop(Held* held, bool send_timeout);
+    void dispatch(Held* held);
+    bool may_accept() const;
+    void set_accepting(bool on);
+    void begin_leaving();
+    void publish_count();
+
+    const ChildContext& context_;
+    const ThreadedConfig& config_;
+    ConnectionQueue& queue_;
+    event_base* base_ = nullptr;
+    std::vector<event*> accept_events_;
+    std::vector<event*> control_events_;
+    bool accepting_ = false;
+    bool leaving_ = false;
+    uint64_t accepted_ = 0;
+    std::unordered_set<Held*> held_;
+    size_t max_held_ = 1000;
+    int parked_fd_ = -1;
+    std::mutex parked_mutex_;
+    std::vector<ClientConnection> parked_;
+};
+
+EventListener::~EventListener()
+{
+    for (Held* held : held_) {
+        event_free(held->ev);
+        close(held->connection.fd);
+        delete held;
+    }
+    for (event* e : accept_events_)
+        event_free(e);
+    for (event* e : control_events_)
+        event_free(e);
+    if (base_)
+        event_base_free(base_);
+    if (parked_fd_ >= 0)
+        close(parked_fd_);
+    std::lock_guard<std::mutex> lock(parked_mutex_);
+    for (ClientConnection& c : parked_)
+        close(c.fd);
+}
+
+bool EventListener::setup()
+{
+    base_ = event_base_new();
+    parked_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (base_ == nullptr || parked_fd_ < 0)
+        return false;
+    struct rlimit files {};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur > 2 * kReservedFds)
+        max_held_ = size_t(files.rlim_cur - kReservedFds);
+    for (size_t i = 0; i < context_.listeners->size(); ++i) {
+        event* e = event_new(base_, (*context_.listeners)[i].fd, EV_READ | EV_PERSIST, on_accept, this);
+        accept_events_.push_back(e);
+    }
+    auto control = [this](int fd, event_callback_fn fn, short flags) {
+        if (fd < 0)
+            return;
+        event* e = event_new(base_, fd, flags, fn, this);
+        control_events_.push_back(e);
+        event_add(e, nullptr);
+    };
+    control(parked_fd_, on_parked, EV_READ | EV_PERSIST);
+    control(child_leave_fd(), on_leave, EV_READ);
+    control(context_.master_watch_fd, on_master_gone, EV_READ);
+    event* tick = event_new(base_, -1, EV_PERSIST, on_housekeeping, this);
+    const struct timeval every = as_timeval(kHousekeepingMs);
+    event_add(tick, &every);
+    control_events_.push_back(tick);
+    set_accepting(true);
+    return true;
+}
+
+bool EventListener::may_accept() const
+{
+    const size_t waiting_limit = size_t(config_.threads_per_child) *
+                                 size_t(std::max<long long>(config_.async_request_worker_factor, 100)) / 100;
+    return !leaving_ && held_.size() < max_held_ && queue_.waiting() < waiting_limit;
+}
+
+void EventListener::set_accepting(bool on)
+{
+    if (on == accepting_)
+        return;
+    accepting_ = on;
+    for (event* e : accept_events_) {
+        if (on)
+            event_add(e, nullptr);
+        else
+            event_del(e);
+    }
+}
+
+void EventListener::publish_count()
+{
+    __atomic_store_n(&context_.scoreboard->process(context_.slot).connections, uint32_t(held_.size()),
+                     __ATOMIC_RELAXED);
+}
+
+void EventListener::on_accept(evutil_socket_t fd, short, void* self)
+{
+    auto* me = static_cast<EventListener*>(self);
+    int port = 0;
+    for (const ListenSocket& s : *me->context_.listeners)
+        if (s.fd == fd)
+            port = s.port;
+    // A few per wake-up: fair to the other children that share the listener.
+    for (int i = 0; i < 16 && me->may_accept(); ++i) {
+        ClientConnection connection;
+        socklen_t length = sizeof connection.peer;
+        connection.fd = accept4(fd, reinterpret_cast<sockaddr*>(&connection.peer), &length,
+                                SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (connection.fd < 0) {
+            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+                log_errno(LogLevel::Error, "mpm_event", errno, "accept4 failed");
+            break;
+        }
+        connection.local_port = port;
+        me->hold(std::move(connection), false);
+        const uint64_t max_connections = uint64_t(me->config_.max_connections_per_child);
+        if (max_connections != 0 && ++me->accepted_ >= max_connections) {
+            set_child_leaving();
+            me->begin_leaving();
+            break;
+        }
+    }
+    me->set_accepting(me->may_accept());
+}
+
+void EventListener::hold(ClientConnection&& connection, bool kept_alive)
+{
+    auto* held = new Held;
+    held->owner = this;
+    held->connection = std::move(connection);
+    held->kept_alive = kept_alive;
+    const ServerConfig& server = context_.runtime->server;
+    held->deadline_ms = monotonic_ms() + 1000LL * (kept_alive ? server.keep_alive_timeout : server.timeout);
+    held->ev = event_new(base_, held->connection.fd, EV_READ, on_client, held);
+    const struct timeval left = as_timeval(held->deadline_ms - monotonic_ms());
+    event_add(held->ev, &left);
+    held_.insert(held);
+    publish_count();
+}
+
+void EventListener::on_client(evutil_socket_t, short what, void* arg)
+{
+    auto* held = static_cast<Held*>(arg);
+    held->owner->client_event(held, what);
+}
+
+void EventListener::client_event(Held* held, short what)
+{
+    ClientConnection& c = held->connection;
+    if (what & EV_TIMEOUT) {
+        drop(held, !c.pending.empty());
+        return;
+    }
+    for (;;) {
+        const size_t old = c.pending.size();
+        c.pending.resize(old + kReadChunk);
+        const ssize_t n = recv(c.fd, &c.pending[old], kReadChunk, 0);
+        c.pending.resize(old + (n > 0 ? size_t(n) : 0));
+        if (n > 0)
+            continue;
+        if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+            drop(held, false);
+            return;
+        }
+        break;
+    }
+    if (head_complete(c.pending) || c.pending.size() > kMaxHeldHead) {
+        dispatch(held);
+        return;
+    }
+    if (held->kept_alive && !c.pending.empty()) {
+        // The next request has begun: its head gets Timeout from now, as a new one does.
+        held->kept_alive = false;
+        held->deadline_ms = monotonic_ms() + 1000LL * context_.runtime->server.timeout;
+    }
+    const struct timeval left = as_timeval(held->deadline_ms - monotonic_ms());
+    event_add(held->ev, &left);
+}
+
+void EventListener::drop(Held* held, bool send_timeout)
+{
+    if (send_timeout) {
+        const std::string reply = error_reply_bytes(*context_.runtime, 408);
+        const ssize_t ignored = send(held->connection.fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        (void)ignored;
+    }
+    event_free(held->ev);
+    close(held->connection.fd);
+    held_.erase(held);
+    delete held;
+    publish_count();
+}
+
+void EventListener::dispatch(Held* held)
+{
+    event_free(held->ev);
+    queue_.push(std::move(held->connection));
+    held_.erase(held);
+    delete held;
+    publish_count();
+}
+
+void EventListener::park(void* self, ClientConnection&& connection)
+{
+    auto* me = static_cast<EventListener*>(self);
+    {
+        std::lock_guard<std::mutex> lock(me->parked_mutex_);
+        me->parked_.push_back(std::move(connection));
+    }
+    const uint64_t one = 1;
+    const ssize_t ignored = write(me->parked_fd_, &one, sizeof one);
+    (void)ignored;
+}
+
+void EventListener::on_parked(evutil_socket_t fd, short, void* self)
+{
+    auto* me = static_cast<EventListener*>(self);
+    uint64_t count;
+    const ssize_t ignored = read(fd, &count, sizeof count);
+    (void)ignored;
+    std::vector<ClientConnection> parked;
+    {
+        std::lock_guard<std::mutex> lock(me->parked_mutex_);
+        parked.swap(me->parked_);
+    }
+    for (ClientConnection& c : parked) {
+        if (child_hurrying())
+            close(c.fd);   // restarting: idle connections end now
+        else
+            me->hold(std::move(c), true);
+    }
+}
+
+void EventListener::begin_leaving()
+{
+    if (leaving_)
+        return;
+    leaving_ = true;
+    set_accepting(false);
+}
+
+void EventListener::on_leave(evutil_socket_t, short, void* self) { static_cast<EventListener*>(self)->begin_leaving(); }
+
+void EventListener::on_master_gone(evutil_socket_t, short, void* self)
+{
+    auto* me = static_cast<EventListener*>(self);
+    log_error(LogLevel::Info, "mpm_event", "master process is gone; child %d leaves", int(getpid()));
+    set_child_leaving();
+    me->begin_leaving();
+    event_base_loopbreak(me->base_);
+}
+
+// Every 100 ms: resume accepting when there is room again; while leaving, close idle
+// connections a restart does not wait for, and end the loop once nothing is held and no
+// worker is busy.
+void EventListener::on_housekeeping(evutil_socket_t, short, void* self)
+{
+    auto* me = static_cast<EventListener*>(self);
+    if (!me->leaving_) {
+        me->set_accepting(me->may_accept());
+        return;
+    }
+    if (child_hurrying()) {
+        std::vector<Held*> idle;
+        for (Held* held : me->held_)
+            if (held->kept_alive && held->connection.pending.empty())
+                idle.push_back(held);
+        for (Held* held : idle)
+            me->drop(held, false);
+    }
+    bool parked_empty;
+    {
+        std::lock_guard<std::mutex> lock(me->parked_mutex_);
+        parked_empty = me->parked_.empty();
+    }
+    if (me->held_.empty() && parked_empty && me->queue_.waiting() == 0 &&
+        me->queue_.idle_workers() >= uint32_t(me->config_.threads_per_child))
+        event_base_loopbreak(me->base_);
+}
+
+class EventMpm final : public ThreadedMpm {
+public:
+    const char* name() const override { return "event"; }
+    int run_child(ChildContext& context) override;
+
+protected:
+    const ThreadedConfig& settings(const LoadedConfig& config) const override { return config.event; }
+};
+
+int EventMpm::run_child(ChildContext& context)
+{
+    const ThreadedConfig& config = context.config->event;
+    ConnectionQueue queue;
+    int status = 0;
+    {
+        EventListener listener(context, config, queue);
+        if (!listener.setup()) {
+            log_error(LogLevel::Emerg, "mpm_event", "cannot set up the event loop");
+            return 1;
+        }
+        WorkerPool pool(context, uint32_t(config.threads_per_child), queue, EventListener::park, &listener);
+        pool.start();
+        listener.run();
+        set_child_leaving();
+        queue.close();
+        pool.join();   // before the listener goes: workers may still park connections
+    }
+    return status;
+}
+
+} // namespace
+
+Mpm& event_mpm()
+{
+    static EventMpm event;
+    return event;
+}
+
+} // namespace mpmd

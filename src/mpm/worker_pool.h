@@ -1,0 +1,48 @@
+// WorkerPool: a threaded child's worker threads. Each owns one worker record of the child's
+// scoreboard slot, takes connections from the ConnectionQueue and serves them; in the event
+// MPM a connection that goes idle between requests is handed back (park) instead of
+// holding its thread. Threads start with every signal blocked, so signals reach the
+// child's main thread only (child_signals.h wakes everyone through eventfds).
+// Runs in: children of the worker and event MPMs.
+#ifndef MPMD_MPM_WORKER_POOL_H
+#define MPMD_MPM_WORKER_POOL_H
+
+#include "child/child_context.h"
+#include "child/connection.h"
+#include "mpm/connection_queue.h"
+
+#include <thread>
+#include <vector>
+
+namespace mpmd {
+
+class WorkerPool {
+public:
+    // Receives a kept-alive connection with nothing pending (event MPM); may be null.
+    using Park = void (*)(void* owner, ClientConnection&& connection);
+
+    WorkerPool(const ChildContext& context, uint32_t threads, ConnectionQueue& queue, Park park = nullptr,
+               void* park_owner = nullptr);
+    ~WorkerPool();
+    WorkerPool(const WorkerPool&) = delete;
+    WorkerPool& operator=(const WorkerPool&) = delete;
+
+    void start();
+    // Waits for every thread; close the queue first.
+    void join();
+
+private:
+    void run(uint32_t index);
+
+    const ChildContext& context_;
+    uint32_t count_;
+    ConnectionQueue& queue_;
+    Park park_;
+    void* park_owner_;
+    ConnectionEnv env_;
+    std::vector<std::thread> threads_;
+};
+
+} // namespace mpmd
+
+#endif

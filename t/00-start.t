@@ -4,12 +4,12 @@
 # SIGTERM stops everything (pid file removed, port free again). -X serves from one process.
 import signal
 
+from mpmconf import same_children
 from mpmdtest import Test, alive, http_get, ipv6_loopback, port_is_free, wait_for
 
 
 def main(t):
-    s = t.server(conf={"mpm_prefork": {"StartServers": "3", "MinSpareServers": "1",
-                                       "MaxSpareServers": "5"}})
+    s = t.server(conf=same_children(start=3, min_spare=1, max_spare=5))
     s.start()
     t.is_(s.pid_from_file(), s.master, "pid file holds the pid of the foreground master")
     t.ok(s.alive(), "master stays in the foreground (-D FOREGROUND) and runs")

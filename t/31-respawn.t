@@ -6,13 +6,13 @@ import os
 import signal
 import time
 
+from mpmconf import same_children
 from mpmdtest import HttpConnection, Test, connection_holder, http_get, port_is_free, proc_status, wait_for
 
 
 def main(t):
     s = t.server(name="respawn",
-                 conf={"mpm_prefork": {"StartServers": "3", "MinSpareServers": "3",
-                                       "MaxSpareServers": "5"}})
+                 conf=same_children(start=3, min_spare=3, max_spare=5))
     s.start()
     port = s.port
     kids = wait_for(lambda: len(s.children()) == 3 and s.children(), 5) or []

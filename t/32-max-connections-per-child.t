@@ -3,6 +3,7 @@
 # and is replaced. With one child only (MaxRequestWorkers=1) the access log's %P shows
 # which child served each request. The harness's readiness probe (a connect without a
 # request) is a connection too, as in Apache, so the first child has one fewer to give.
+from mpmconf import same_children
 from mpmdtest import HttpConnection, Test, alive, wait_for
 
 
@@ -12,9 +13,8 @@ def pids_by_tag(s, tag, n):
 
 
 def main(t):
-    one = {"StartServers": "1", "MinSpareServers": "1", "MaxSpareServers": "1",
-           "MaxRequestWorkers": "1", "ServerLimit": "1", "MaxConnectionsPerChild": "3"}
-    s = t.server(name="maxconn", conf={"mpm_prefork": one})
+    one = same_children(start=1, min_spare=1, max_spare=1, max_workers=1, server_limit=1, max_connections=3)
+    s = t.server(name="maxconn", conf=one)
     s.start()
     for i in range(7):
         with HttpConnection(s.port) as c:

@@ -7,6 +7,7 @@
 import os
 import signal
 
+from mpmconf import same_children
 from mpmdtest import SlowDownload, Test, alive, http_get, sha256, wait_for
 
 BIG = 24 * 1024 * 1024
@@ -23,9 +24,8 @@ def main(t):
     big = os.urandom(BIG)
     site = {"gen.txt": "old\n", "hello.txt": "hello\n", "big.bin": big}
     s = t.server(name="signals", site=site,
-                 conf={"server": {"ServerTokens": "Full", "Timeout": "20"},
-                       "mpm_prefork": {"StartServers": "2", "MinSpareServers": "1",
-                                       "MaxSpareServers": "4"}})
+                 conf=dict(same_children(start=2, min_spare=1, max_spare=4),
+                           server={"ServerTokens": "Full", "Timeout": "20"}))
     s.start()
     port = s.port
     master = s.master
@@ -33,7 +33,7 @@ def main(t):
     # HUP: new children, new config (StartServers 3, ServerTokens Prod), same listeners.
     old = wait_for(lambda: len(s.children()) == 2 and s.children(), 5) or []
     t.is_(len(old), 2, "2 children before HUP")
-    s.reconfigure({"server": {"ServerTokens": "Prod"}, "mpm_prefork": {"StartServers": "3"}})
+    s.reconfigure(dict(same_children(start=3), server={"ServerTokens": "Prod"}))
     block = s.mark()
     s.signal(signal.SIGHUP)
     results = []

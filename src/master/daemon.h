@@ -23,6 +23,9 @@ pid_t read_pid_file(const std::string& path, std::string* error);
 // Removes the file only if it still names `pid` (a new master may have replaced it).
 void remove_pid_file(const std::string& path, pid_t pid);
 bool process_exists(pid_t pid);
+// Raises the soft limit on open files to the hard limit (children inherit it): the event
+// MPM holds one descriptor per idle connection, thousands per child. Returns the new limit.
+unsigned long raise_file_limit();
 
 } // namespace mpmd
 

@@ -2,6 +2,7 @@
 #include "master/supervisor.h"
 
 #include "child/child_main.h"
+#include "master/daemon.h"
 #include "master/signal_table.h"
 #include "shared/error_log.h"
 #include "shared/version.h"
@@ -104,9 +105,11 @@ int Supervisor::run()
     event_add(tick_, &second);
     drain_ = event_new(base_, -1, EV_PERSIST, on_drain_event, this);
 
+    const unsigned long files = raise_file_limit();
     log_error(LogLevel::Notice, "core", "%s (MPM %s; libevent %s with %s) configured -- resuming normal operations",
               server_banner(ServerTokens::Full).c_str(), s_.mpm->name(), event_get_version(),
               event_base_get_method(base_));
+    log_error(LogLevel::Info, "core", "open files limit: %lu per process", files);
     start_generation();
     event_base_dispatch(base_);
     return exit_status_;

@@ -1,7 +1,10 @@
 // See connection_queue.h. One mutex; the critical sections are a few instructions.
 #include "mpm/connection_queue.h"
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdint>
 
 namespace mpmd {
 
@@ -10,6 +13,11 @@ bool ConnectionQueue::pop(ClientConnection* out)
     std::unique_lock<std::mutex> lock(mutex_);
     ++idle_;
     worker_idle_.notify_one();
+    if (idle_notify_fd_ >= 0 && idle_ == queue_.size() + 1) {
+        const uint64_t one = 1;
+        const ssize_t ignored = write(idle_notify_fd_, &one, sizeof one);
+        (void)ignored;
+    }
     work_ready_.wait(lock, [this] { return !queue_.empty() || closed_; });
     --idle_;
     if (queue_.empty())

@@ -30,6 +30,9 @@ public:
     uint32_t idle_workers() const;
     // Connections queued and not yet taken by a worker.
     size_t waiting() const;
+    // Makes `fd` (an eventfd) readable whenever a worker becomes idle with no connection
+    // queued for it, so an event loop that stopped accepting can start again at once.
+    void notify_idle_on(int fd) { idle_notify_fd_ = fd; }
     void close();
 
 private:
@@ -39,6 +42,7 @@ private:
     std::deque<ClientConnection> queue_;
     uint32_t idle_ = 0;   // workers blocked in pop()
     bool closed_ = false;
+    int idle_notify_fd_ = -1;   // set before the workers start
 };
 
 } // namespace mpmd

@@ -6,9 +6,9 @@
 //   - takes back kept-alive connections between requests (workers park them) and waits
 //     for their next request, again without a thread,
 // and hands a connection to a worker thread only when there is a request to serve.
-// A child stops accepting while too many connections wait for a worker
-// (ThreadsPerChild x AsyncRequestWorkerFactor) or it holds as many as its descriptor limit
-// allows, so other children take the load.
+// A child accepts only while a worker thread is idle, and stops while too many requests
+// wait for a worker (ThreadsPerChild x AsyncRequestWorkerFactor) or it holds as many
+// connections as its descriptor limit allows, so other children take the load.
 // Runs in: master (policy, via ThreadedMpm), children (event loop and workers).
 // Leans on: libevent (event_base, event_new with timeouts), accept4(2), eventfd(2).
 #include "child/child_signals.h"
@@ -40,6 +40,12 @@ namespace {
 constexpr size_t kMaxHeldHead = 64 * 1024;
 constexpr size_t kReadChunk = 16384;
 constexpr int kHousekeepingMs = 100;
+// A new connection is expected to bring its whole request within moments, so until its
+// first bytes arrive (for at most this long) it reserves one of the child's idle workers:
+// a burst of new clients is spread over children with free threads instead of queueing
+// behind one. A client whose first bytes are not a whole head, or who stays silent, stops
+// counting, so slow or hostile clients cannot stop a child accepting.
+constexpr int64_t kReserveMs = 500;
 // Descriptors kept free for files, logs and the like when sizing the connection budget.
 constexpr rlim_t kReservedFds = 64;
 
@@ -77,7 +83,9 @@ struct Held {
     ClientConnection connection;
     event* ev = nullptr;
     int64_t deadline_ms = 0;
+    int64_t accepted_ms = 0;
     bool kept_alive = false;   // between requests (KeepAliveTimeout) rather than new (Timeout)
+    bool reserving = false;    // new, and still reserving an idle worker (kReserveMs)
 };
 
 class EventListener {
@@ -100,11 +108,13 @@ private:
     static void on_leave(evutil_socket_t fd, short what, void* self);
     static void on_master_gone(evutil_socket_t fd, short what, void* self);
     static void on_housekeeping(evutil_socket_t fd, short what, void* self);
+    static void on_worker_idle(evutil_socket_t fd, short what, void* self);
 
     void hold(ClientConnection&& connection, bool kept_alive);
     void client_event(Held* held, short what);
     void drop(Held* held, bool send_timeout);
     void dispatch(Held* held);
+    void forget(Held* held);
     bool may_accept() const;
     void set_accepting(bool on);
     void begin_leaving();
@@ -120,8 +130,10 @@ private:
     bool leaving_ = false;
     uint64_t accepted_ = 0;
     std::unordered_set<Held*> held_;
+    size_t reserving_ = 0;   // held connections with reserving set
     size_t max_held_ = 1000;
     int parked_fd_ = -1;
+    int idle_fd_ = -1;
     std::mutex parked_mutex_;
     std::vector<ClientConnection> parked_;
 };
@@ -141,6 +153,8 @@ EventListener::~EventListener()
         event_base_free(base_);
     if (parked_fd_ >= 0)
         close(parked_fd_);
+    if (idle_fd_ >= 0)
+        close(idle_fd_);
     std::lock_guard<std::mutex> lock(parked_mutex_);
     for (ClientConnection& c : parked_)
         close(c.fd);
@@ -167,6 +181,11 @@ bool EventListener::setup()
         event_add(e, nullptr);
     };
     control(parked_fd_, on_parked, EV_READ | EV_PERSIST);
+    idle_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (idle_fd_ < 0)
+        return false;
+    queue_.notify_idle_on(idle_fd_);
+    control(idle_fd_, on_worker_idle, EV_READ | EV_PERSIST);
     control(child_leave_fd(), on_leave, EV_READ);
     control(context_.master_watch_fd, on_master_gone, EV_READ);
     event* tick = event_new(base_, -1, EV_PERSIST, on_housekeeping, this);
@@ -177,11 +196,18 @@ bool EventListener::setup()
     return true;
 }
 
+// New connections are taken only while a worker thread is idle (one neither claimed by a
+// waiting request nor reserved by a connection just accepted, see kReserveMs): a child
+// whose threads are all busy leaves new clients to its siblings.
+// Requests from connections it already holds may still wait for a thread, up to
+// ThreadsPerChild x AsyncRequestWorkerFactor; past that, or at the descriptor budget, it
+// takes none either. Idle connections cost no thread, so thousands fit in one child.
 bool EventListener::may_accept() const
 {
     const size_t waiting_limit = size_t(config_.threads_per_child) *
                                  size_t(std::max<long long>(config_.async_request_worker_factor, 100)) / 100;
-    return !leaving_ && held_.size() < max_held_ && queue_.waiting() < waiting_limit;
+    return !leaving_ && held_.size() < max_held_ && queue_.idle_workers() > reserving_ &&
+           queue_.waiting() < waiting_limit;
 }
 
 void EventListener::set_accepting(bool on)
@@ -225,8 +251,7 @@ void EventListener::on_accept(evutil_socket_t fd, short, void* self)
         me->hold(std::move(connection), false);
         const uint64_t max_connections = uint64_t(me->config_.max_connections_per_child);
         if (max_connections != 0 && ++me->accepted_ >= max_connections) {
-            set_child_leaving();
-            me->begin_leaving();
+            me->begin_leaving();   // stop accepting; what is held is served to its end
             break;
         }
     }
@@ -239,6 +264,9 @@ void EventListener::hold(ClientConnection&& connection, bool kept_alive)
     held->owner = this;
     held->connection = std::move(connection);
     held->kept_alive = kept_alive;
+    held->accepted_ms = monotonic_ms();
+    held->reserving = !kept_alive;
+    reserving_ += held->reserving;
     const ServerConfig& server = context_.runtime->server;
     held->deadline_ms = monotonic_ms() + 1000LL * (kept_alive ? server.keep_alive_timeout : server.timeout);
     held->ev = event_new(base_, held->connection.fd, EV_READ, on_client, held);
@@ -278,6 +306,11 @@ void EventListener::client_event(Held* held, short what)
         dispatch(held);
         return;
     }
+    if (held->reserving) {
+        held->reserving = false;   // a slow head: it will not need a worker soon
+        --reserving_;
+        set_accepting(may_accept());
+    }
     if (held->kept_alive && !c.pending.empty()) {
         // The next request has begun: its head gets Timeout from now, as a new one does.
         held->kept_alive = false;
@@ -296,6 +329,12 @@ void EventListener::drop(Held* held, bool send_timeout)
     }
     event_free(held->ev);
     close(held->connection.fd);
+    forget(held);
+}
+
+void EventListener::forget(Held* held)
+{
+    reserving_ -= held->reserving;
     held_.erase(held);
     delete held;
     publish_count();
@@ -305,9 +344,7 @@ void EventListener::dispatch(Held* held)
 {
     event_free(held->ev);
     queue_.push(std::move(held->connection));
-    held_.erase(held);
-    delete held;
-    publish_count();
+    forget(held);
 }
 
 void EventListener::park(void* self, ClientConnection&& connection)
@@ -341,6 +378,15 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
     }
 }
 
+void EventListener::on_worker_idle(evutil_socket_t fd, short, void* self)
+{
+    auto* me = static_cast<EventListener*>(self);
+    uint64_t count;
+    const ssize_t ignored = read(fd, &count, sizeof count);
+    (void)ignored;
+    me->set_accepting(me->may_accept());
+}
+
 void EventListener::begin_leaving()
 {
     if (leaving_)
@@ -360,12 +406,21 @@ void EventListener::on_master_gone(evutil_socket_t, short, void* self)
     event_base_loopbreak(me->base_);
 }
 
-// Every 100 ms: resume accepting when there is room again; while leaving, close idle
+// Every 100 ms: expire reservations; resume accepting when there is room again; while leaving, close idle
 // connections a restart does not wait for, and end the loop once nothing is held and no
 // worker is busy.
 void EventListener::on_housekeeping(evutil_socket_t, short, void* self)
 {
     auto* me = static_cast<EventListener*>(self);
+    if (me->reserving_ > 0) {
+        const int64_t expired = monotonic_ms() - kReserveMs;
+        for (Held* held : me->held_) {
+            if (held->reserving && held->accepted_ms <= expired) {
+                held->reserving = false;
+                --me->reserving_;
+            }
+        }
+    }
     if (!me->leaving_) {
         me->set_accepting(me->may_accept());
         return;

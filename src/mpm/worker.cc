@@ -63,7 +63,8 @@ int WorkerMpm::run_child(ChildContext& context)
     const uint64_t max_connections = uint64_t(config.max_connections_per_child);
     uint64_t connections = 0;
     bool master_gone = false;
-    while (!child_leaving() && !master_gone) {
+    bool done_accepting = false;
+    while (!child_leaving() && !master_gone && !done_accepting) {
         if (queue.wait_for_idle_worker(kIdleWaitMs) != ConnectionQueue::Wait::Idle) {
             // Every thread is busy: do not accept, but keep an eye on the master.
             struct epoll_event ev;
@@ -98,8 +99,10 @@ int WorkerMpm::run_child(ChildContext& context)
             }
             client.local_port = listeners[which].port;
             queue.push(std::move(client));
+            // At MaxConnectionsPerChild the listener stops; the connections in hand are served
+            // to their end, keep-alive included, as a prefork child serves its last one.
             if (max_connections != 0 && ++connections >= max_connections)
-                set_child_leaving();
+                done_accepting = true;
             break;   // one connection per idle worker: wait for the next idler
         }
     }

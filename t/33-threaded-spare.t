@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+# Thread maintenance (worker and event): the master keeps idle threads between
+# MinSpareThreads and MaxSpareThreads by starting whole children when idle threads are
+# short and gracefully stopping one child per second when there are too many; it never
+# runs more children than MaxRequestWorkers / ThreadsPerChild and says so once.
+# Busy = a request whose body never comes (its head is complete, so even event gives it
+# a thread). Every child has 1 listener + ThreadsPerChild worker threads.
+import os
+
+from mpmdtest import HttpConnection, Test, wait_for
+
+TPC = 4
+
+
+def hold(port, n):
+    conns = []
+    for _ in range(n):
+        c = HttpConnection(port, timeout=10)
+        c.send(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n")
+        conns.append(c)
+    return conns
+
+
+def threads(pid):
+    try:
+        return len(os.listdir("/proc/%d/task" % pid))
+    except OSError:
+        return 0
+
+
+def main(t):
+    if t.mpm() == "prefork":
+        t.skip_all("thread maintenance is for the worker and event MPMs")
+    threaded = {"StartServers": "1", "ThreadsPerChild": str(TPC), "ThreadLimit": str(TPC),
+                "MinSpareThreads": "2", "MaxSpareThreads": "6", "MaxRequestWorkers": "12",
+                "ServerLimit": "4"}
+    s = t.server(name="tspare", conf={"server": {"Timeout": "30"}, "mpm_worker": threaded,
+                                      "mpm_event": threaded})
+    s.start()
+    port = s.port
+    kids = wait_for(lambda: len(s.children()) == 1 and s.children(), 5) or []
+    t.is_(len(kids), 1, "StartServers=1: one child")
+    t.ok(kids and wait_for(lambda: threads(kids[0]) == 1 + TPC, 5),
+         "the child runs a listener and ThreadsPerChild=%d workers (%s threads)"
+         % (TPC, kids and threads(kids[0])))
+
+    # 3 busy threads leave 1 idle < MinSpareThreads=2: a second child starts; then 5 idle.
+    busy = hold(port, 3)
+    two = wait_for(lambda: len(s.children()) == 2 and s.children(), 5) or []
+    t.is_(len(two), 2, "idle threads below MinSpareThreads: a second child starts")
+    t.ok(not wait_for(lambda: len(s.children()) != 2, 1.5), "then the count holds (5 idle threads)")
+
+    # Up to MaxRequestWorkers=12 threads = 3 children, never more, and the limit is logged.
+    block = s.mark()
+    more = hold(port, 10)
+    t.ok(wait_for(lambda: len(s.children()) == 3, 8), "13 busy clients: 3 children (MaxRequestWorkers=12)")
+    t.ok(block.wait_for(r"server reached MaxRequestWorkers setting", 6),
+         "'server reached MaxRequestWorkers setting' is logged")
+    t.ok(not wait_for(lambda: len(s.children()) > 3, 1.5), "never more than 3 children")
+    t.is_(len(block.grep(r"reached MaxRequestWorkers")), 1, "logged once for the episode")
+
+    # Everyone leaves: 12 idle threads > MaxSpareThreads=6: children are stopped one at a time
+    # until idle threads are within bounds (2 children = 8 idle > 6, 1 child = 4).
+    for c in busy + more:
+        c.close()
+    seen = [3]
+    def settle():
+        n = len(s.children())
+        if n != seen[-1]:
+            seen.append(n)
+        return n == 1
+    t.ok(wait_for(settle, 10, step=0.05), "idle children are stopped down to one (%s)" % seen)
+    t.is_(seen, [3, 2, 1], "one child at a time")
+    r = HttpConnection(port).request("GET", "/hello.txt", headers={"Connection": "close"})
+    t.is_(r.status, 200, "the remaining child serves")
+
+
+Test().main(main)

@@ -33,7 +33,9 @@ public:
 
     MpmLimits limits(const LoadedConfig& config) const override
     {
-        return MpmLimits{uint32_t(config.prefork.server_limit), 1, 1,
+        // Twice ServerLimit process slots: one generation may finish its requests while the
+        // next one starts (MaxRequestWorkers still bounds the current generation).
+        return MpmLimits{2 * uint32_t(config.prefork.server_limit), 1, 1,
                          uint64_t(config.prefork.max_connections_per_child)};
     }
 

@@ -16,7 +16,7 @@ MaintenanceDecision PreforkPolicy::maintain(const std::vector<SlotView>& slots, 
                                             bool tick)
 {
     MaintenanceDecision decision;
-    uint32_t idle = 0, live = 0;
+    uint32_t idle = 0, live = 0, active = 0;
     int idle_victim = -1;
     std::vector<uint32_t> free_slots;
     for (uint32_t i = 0; i < slots.size(); ++i) {
@@ -25,9 +25,14 @@ MaintenanceDecision PreforkPolicy::maintain(const std::vector<SlotView>& slots, 
             free_slots.push_back(i);
             continue;
         }
-        ++live;   // old generations hold their slot (and a process) until they leave
+        ++live;
+        // Children that are leaving (an older generation, or told to stop) hold a slot until
+        // they are done, but neither count as idle nor against MaxRequestWorkers: a graceful
+        // restart starts the new generation at once, in the free slots (the scoreboard has
+        // room for two generations, see PreforkMpm::limits).
         if (!slot.current_generation || slot.quiescing)
             continue;
+        ++active;
         if (slot.idle_workers > 0) {
             idle += slot.idle_workers;
             idle_victim = int(i);   // the highest idle slot, as Apache picks
@@ -47,7 +52,7 @@ MaintenanceDecision PreforkPolicy::maintain(const std::vector<SlotView>& slots, 
         return decision;
     }
 
-    const uint32_t room = live >= limits.max_request_workers ? 0 : limits.max_request_workers - live;
+    const uint32_t room = active >= limits.max_request_workers ? 0 : limits.max_request_workers - active;
     const uint32_t wanted = std::min({spawn_rate_, limits.min_spare_servers - idle, room,
                                       uint32_t(free_slots.size())});
     if (wanted == 0) {

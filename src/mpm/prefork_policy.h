@@ -3,7 +3,8 @@
 //   - idle children above MaxSpareServers: stop one per timer pass (gracefully), so
 //     surplus children leave at one a second, as in Apache;
 //   - idle children below MinSpareServers: start up to `spawn_rate` children in free slots,
-//     never more than MaxRequestWorkers children in all; the rate doubles on each timer
+//     never more than MaxRequestWorkers children of the current generation (leaving ones
+//     do not count, so a graceful restart never waits for the old generation); the rate doubles on each timer
 //     pass that still finds a shortage, up to 32, and falls back to 1 when there is none;
 //   - when no slot may be used, log "server reached MaxRequestWorkers setting" once per
 //     episode (until idle children are back at MinSpareServers).

@@ -31,6 +31,7 @@ class PreforkPolicyTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(reaping_pass_does_not_double_the_rate);
     CPPUNIT_TEST(max_request_workers_reported_once_per_episode);
     CPPUNIT_TEST(old_generation_is_neither_idle_nor_free);
+    CPPUNIT_TEST(leaving_children_do_not_count_against_max_request_workers);
     CPPUNIT_TEST(busy_message_from_rate_8);
     CPPUNIT_TEST_SUITE_END();
 
@@ -114,6 +115,17 @@ public:
         for (int i = 0; i < 4; ++i)
             slots[i] = busy_child(100 + i);
         CPPUNIT_ASSERT_EQUAL(size_t(1), policy.maintain(slots, limits(2, 4, 4), true).messages.size());
+    }
+
+    void leaving_children_do_not_count_against_max_request_workers()
+    {
+        PreforkPolicy policy;
+        std::vector<SlotView> slots(4);   // ServerLimit 2, twice the slots
+        slots[0] = SlotView{10, false, true, 0, 1};   // old generation, busy
+        slots[1] = SlotView{11, false, true, 0, 1};
+        const auto d = policy.maintain(slots, limits(1, 2, 2), true);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), d.spawn.size());
+        CPPUNIT_ASSERT(d.messages.empty());
     }
 
     void old_generation_is_neither_idle_nor_free()

@@ -6,9 +6,9 @@
 # runs autoreconf, configure and make.  Arguments are passed to ./configure.
 set -eu
 
-# Build: compiler, Autotools, libraries.  Tests: python3 (integration
-# harness), mandoc (man page lint).
-packages="build-essential autoconf automake pkg-config libevent-dev
+# Build: compiler, Autotools (libtool builds the MPM modules), libraries.
+# Tests: python3 (integration harness), mandoc (man page lint).
+packages="build-essential autoconf automake libtool pkg-config libevent-dev
 libboost-dev libinih-dev libcppunit-dev python3 mandoc"
 
 cd "$(dirname "$0")/.."

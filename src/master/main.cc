@@ -7,11 +7,12 @@
 #include "child/child_signals.h"
 #include "master/command_line.h"
 #include "master/daemon.h"
+#include "master/mpm_loader.h"
 #include "master/server_setup.h"
 #include "master/signal_table.h"
 #include "master/supervisor.h"
-#include "mpm/mpm.h"
 #include "mpm/mpm_config.h"
+#include "mpm/mpm_registry.h"
 #include "shared/error_log.h"
 #include "shared/scoreboard.h"
 #include "shared/version.h"
@@ -40,16 +41,53 @@ void print_messages(const std::vector<ConfigMessage>& messages, const char* pref
         std::fprintf(stderr, "%s%s\n", prefix, m.str().c_str());
 }
 
-void print_build_settings(const Mpm& mpm)
+LoadOptions load_options(const CommandLine& line)
 {
+    LoadOptions options;
+    options.path = line.config_file.empty() ? default_config_file() : line.config_file;
+    options.server_root_override = line.server_root;
+    options.defines = line.defines;
+    return options;
+}
+
+// The MPM of `config` (linked in or by LoadModule); its problems join the config's errors.
+Mpm* choose_config_mpm(LoadedConfig& config, const LoadOptions& options)
+{
+    MpmChoice choice = choose_mpm(linked_in_mpm(), config.server, options.path, MPMD_LIBEXECDIR);
+    config.errors.insert(config.errors.end(), choice.errors.begin(), choice.errors.end());
+    sort_messages(&config.errors);
+    return choice.mpm;
+}
+
+// -V: the build, and the MPM in use. That is the linked one unless -f names a config (or
+// none is linked in): then the config's LoadModule lines decide, as they would at start.
+int print_build_settings(const CommandLine& line)
+{
+    Mpm* mpm = linked_in_mpm();
+    std::string how = "linked in";
+    if (!line.config_file.empty() || !mpm) {
+        const LoadOptions options = load_options(line);
+        LoadedConfig config = load_config(options);
+        MpmChoice choice = choose_mpm(mpm, config.server, options.path, MPMD_LIBEXECDIR);
+        if (!choice.mpm) {
+            print_messages(choice.errors, "");
+            std::fprintf(stderr, "mpmd: -V: no MPM to describe\n");
+            return kExitFailure;
+        }
+        mpm = choice.mpm;
+        if (choice.loaded_by)
+            how = "LoadModule " + choice.loaded_by->path + " at " + choice.loaded_by->file + ":" +
+                  std::to_string(choice.loaded_by->line);
+    }
     std::printf("Server version: %s\n", server_banner(ServerTokens::Full).c_str());
     std::printf("Server built:   %s %s\n", __DATE__, __TIME__);
     std::printf("Architecture:   %zu-bit\n", sizeof(void*) * 8);
-    std::printf("Server MPM:     %s\n", mpm.name());
-    std::printf("  threaded:     %s\n", mpm.threaded() ? "yes (fixed thread count)" : "no");
+    std::printf("Server MPM:     %s\n", mpm->name());
+    std::printf("  threaded:     %s\n", mpm->threaded() ? "yes (fixed thread count)" : "no");
     std::printf("    forked:     yes (variable process count)\n");
     std::printf("Server compiled with....\n");
-    std::printf(" -D MPMD_MPM=\"%s\" (linked in)\n", MPMD_MPM_NAME);
+    std::printf(" -D MPMD_MPM=\"%s\" (%s)\n", mpm->name(), how.c_str());
+    std::printf(" -D MPMD_MODULE_DIR=\"%s\"\n", MPMD_LIBEXECDIR);
     std::printf(" -D MPMD_PREFIX=\"%s\"\n", MPMD_PREFIX);
     std::printf(" -D SERVER_CONFIG_FILE=\"%s\"\n", default_config_file().c_str());
     std::printf(" -D DEFAULT_PIDLOG=\"%s\"\n", MPMD_RUNDIR "/mpmd.pid");
@@ -57,14 +95,19 @@ void print_build_settings(const Mpm& mpm)
     std::printf(" -D MPMD_DATADIR=\"%s\"\n", MPMD_DATADIR);
     std::printf(" libevent %s, Boost %d.%d, inih, C++ %ld\n", event_get_version(), BOOST_VERSION / 100000,
                 BOOST_VERSION / 100 % 1000, long(__cplusplus));
+    return 0;
 }
 
-void print_modules(const Mpm& mpm)
+// -l: what is compiled in, Apache's way: the MPM as prefork.c, worker.c or event.c when it
+// is linked in (a loaded one is not compiled in); mod_so.c is what LoadModule needs.
+void print_modules()
 {
     std::printf("Compiled in modules:\n");
-    for (const char* module : {"core.c", "http_core.c", "mod_mime.c", "mod_dir.c", "mod_log_config.c", "mod_static.c"})
+    for (const char* module :
+         {"core.c", "http_core.c", "mod_mime.c", "mod_dir.c", "mod_log_config.c", "mod_static.c", "mod_so.c"})
         std::printf("  %s\n", module);
-    std::printf("  %s.c\n", mpm.name());
+    if (const Mpm* mpm = linked_in_mpm())
+        std::printf("  %s.c\n", mpm->name());
 }
 
 // -k stop|restart|graceful|graceful-stop: signal the master named in PidFile. A restart is
@@ -189,29 +232,26 @@ int main_with_args(int argc, char** argv)
         std::fprintf(stderr, "mpmd: %s\n%s", error.c_str(), usage_text(argv[0]).c_str());
         return kExitFailure;
     }
-    Mpm& mpm = linked_mpm();
     switch (line.command) {
     case Command::Help: std::fputs(usage_text(argv[0]).c_str(), stdout); return 0;
     case Command::Version:
         std::printf("Server version: %s\nServer built:   %s %s\n", server_banner(ServerTokens::Full).c_str(), __DATE__,
                     __TIME__);
         return 0;
-    case Command::BuildSettings: print_build_settings(mpm); return 0;
-    case Command::Modules: print_modules(mpm); return 0;
+    case Command::BuildSettings: return print_build_settings(line);
+    case Command::Modules: print_modules(); return 0;
     case Command::Directives: std::fputs(directives_listing(all_directive_tables()).c_str(), stdout); return 0;
     case Command::RoffDirectives: std::fputs(directives_roff(all_directive_tables()).c_str(), stdout); return 0;
     default: break;
     }
 
-    LoadOptions options;
-    options.path = line.config_file.empty() ? default_config_file() : line.config_file;
-    options.server_root_override = line.server_root;
-    options.defines = line.defines;
+    const LoadOptions options = load_options(line);
     auto config = std::make_unique<LoadedConfig>(load_config(options));
 
     if (line.command == Command::Signal)
         return send_signal(line, *config);
 
+    Mpm* mpm = choose_config_mpm(*config, options);
     print_messages(config->warnings, "");
     if (!config->ok()) {
         print_messages(config->errors, "");
@@ -222,7 +262,7 @@ int main_with_args(int argc, char** argv)
         std::printf("Syntax OK\n");
         return 0;
     }
-    return serve(line, mpm, std::move(config), options);
+    return serve(line, *mpm, std::move(config), options);
 }
 
 } // namespace

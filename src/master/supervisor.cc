@@ -3,6 +3,8 @@
 
 #include "child/child_main.h"
 #include "master/daemon.h"
+#include "master/mpm_loader.h"
+#include "mpm/mpm_registry.h"
 #include "master/signal_table.h"
 #include "shared/error_log.h"
 #include "shared/version.h"
@@ -286,6 +288,15 @@ bool Supervisor::load_next_generation(const char* what)
     std::vector<std::string> errors;
     for (const ConfigMessage& m : config->errors)
         errors.push_back(m.str());
+    // The MPM is chosen at start; a restart checks LoadModule the same way and refuses a
+    // config that loads two or none, but never switches MPMs in a running server.
+    Mpm* named = nullptr;
+    if (errors.empty()) {
+        const MpmChoice choice = choose_mpm(linked_in_mpm(), config->server, s_.load_options.path, MPMD_LIBEXECDIR);
+        for (const ConfigMessage& m : choice.errors)
+            errors.push_back(m.str());
+        named = choice.mpm;
+    }
     std::shared_ptr<ServerRuntime> runtime;
     if (errors.empty())
         runtime = build_runtime(*config, *s_.mpm, *s_.logs, &errors);
@@ -300,6 +311,10 @@ bool Supervisor::load_next_generation(const char* what)
     }
     for (const ConfigMessage& m : config->warnings)
         log_error(LogLevel::Warn, "core", "%s", m.str().c_str());
+    if (named != s_.mpm)
+        log_error(LogLevel::Warn, "core",
+                  "the configuration now selects the %s MPM; the MPM is chosen at start, so %s keeps running "
+                  "until mpmd is stopped and started", named ? named->name() : "(none)", s_.mpm->name());
     const MpmLimits limits = s_.mpm->limits(*config);
     if (limits.server_limit != s_.scoreboard->server_limit() || limits.thread_limit != s_.scoreboard->thread_limit())
         log_error(LogLevel::Warn, "core",

@@ -64,9 +64,6 @@ public:
     virtual int run_child(ChildContext& context) = 0;
 };
 
-// The MPM linked in by ./configure --with-mpm=NAME.
-Mpm& linked_mpm();
-
 } // namespace mpmd
 
 #endif

@@ -7,7 +7,7 @@ namespace mpmd {
 DirectiveTables all_directive_tables()
 {
     return {core_directive_table(), prefork_directive_table(), worker_directive_table(),
-            event_directive_table()};
+            event_directive_table(), status_directive_table()};
 }
 
 LoadedConfig load_config(const LoadOptions& options)
@@ -20,6 +20,7 @@ LoadedConfig load_config(const LoadOptions& options)
     out.prefork = PreforkConfig::from(out.raw, &out.errors, &out.warnings);
     out.worker = ThreadedConfig::from(out.raw, kWorkerSection, &out.warnings);
     out.event = ThreadedConfig::from(out.raw, kEventSection, &out.warnings);
+    out.status = StatusConfig::from(out.raw, &out.errors);
     sort_messages(&out.errors);
     sort_messages(&out.warnings);
     return out;

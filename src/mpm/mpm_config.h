@@ -11,6 +11,7 @@
 #include "mpm/threaded_config.h"
 #include "shared/config.h"
 #include "shared/server_config.h"
+#include "shared/status/status_config.h"
 
 #include <initializer_list>
 #include <string>
@@ -19,7 +20,7 @@
 
 namespace mpmd {
 
-// The tables, in the order -L and mpmd.conf(5) show them: core, prefork, worker, event.
+// The tables, in the order -L and mpmd.conf(5) show them: core, prefork, worker, event, status.
 DirectiveTables all_directive_tables();
 
 // A whole configuration, loaded and checked. Immutable; a restart loads a new one beside it
@@ -30,6 +31,7 @@ struct LoadedConfig {
     PreforkConfig prefork;
     ThreadedConfig worker;
     ThreadedConfig event;
+    StatusConfig status;                   // [status]: the status page and its allow-list
     std::vector<ConfigMessage> errors;     // all of them, in line order
     std::vector<ConfigMessage> warnings;   // values adjusted as Apache does
 

@@ -63,7 +63,8 @@ constexpr Directive kCoreDirectives[] = {
                "An access log: a file, then a LogFormat nickname or a literal format."),
 
     make_words(M, "LoadModule", 2, 2, "module path",
-               "A module to load from a shared object; recorded for when MPMs become loadable."),
+               "A module to load from a shared object: the MPM, in a build with --enable-mpms-shared "
+               "(e.g. mpm_event_module libexec/mpmd/mod_mpm_event.so); exactly one MPM may be loaded."),
 };
 
 constexpr DirectiveTable kCoreTable = make_table("core", kCoreDirectives);

@@ -42,6 +42,11 @@ ERROR_LOG_LINE = re.compile(
 DEFAULT_TIMEOUT = 120          # seconds for a whole test file (the watchdog)
 
 
+
+THREADED_DEFAULTS = {"StartServers": "2", "ThreadsPerChild": "4", "ThreadLimit": "4",
+                     "MinSpareThreads": "1", "MaxSpareThreads": "16", "MaxRequestWorkers": "40",
+                     "ServerLimit": "10"}
+
 class Watchdog(Exception):
     pass
 
@@ -130,11 +135,15 @@ class Server:
     """One mpmd instance: directory, config, site, process, logs.
 
     conf is {section: {Key: value}}; a value None drops a default, a list repeats the key,
-    '@DIR@' and '@PORT@' / '@PORT2@' are replaced when the file is written."""
+    '@DIR@' and '@PORT@' / '@PORT2@' are replaced when the file is written.
+    mpm_conf is {mpm: conf}: settings applied after conf when that MPM is under test
+    (t.mpm()), e.g. mpm_conf={"prefork": {"mpm_prefork": {"StartServers": "3"}}}.
+    daemon is the binary to run (default $MPMD), e.g. t/mpmd-modular."""
 
     def __init__(self, test, conf=None, site=None, name="mpmd", extra_conf="",
-                 allow_log=(), ports=1):
+                 allow_log=(), ports=1, mpm_conf=None, daemon=None):
         self.t = test
+        self.daemon = daemon or MPMD
         self.dir = tempfile.mkdtemp(prefix="mpmd-%s-" % name)
         # Tests run as root and children drop to User=nobody: they must read the site.
         os.chmod(self.dir, 0o755)
@@ -180,8 +189,14 @@ class Server:
                 "MaxRequestWorkers": "10",
                 "ServerLimit": "10",
             },
+            # Two children as under prefork, with a few threads each; idle threads (8)
+            # stay between the spare bounds, so the child count holds still.
+            "mpm_worker": dict(THREADED_DEFAULTS),
+            "mpm_event": dict(THREADED_DEFAULTS),
         }
         for section, values in (conf or {}).items():
+            self.set(section, values)
+        for section, values in (mpm_conf.get(test.mpm(), {}) if mpm_conf else {}).items():
             self.set(section, values)
         self.write_site(DEFAULT_SITE if site is None else site)
         self.write_config()
@@ -255,13 +270,13 @@ class Server:
 
     # -- process
     def command(self, *args):
-        return [MPMD, "-f", self.conf_path] + list(args)
+        return [self.daemon, "-f", self.conf_path] + list(args)
 
     def start(self, args=("-D", "FOREGROUND"), wait_children=True, timeout=10.0):
         """Start the master (foreground by default) and wait until it is ready: pid file
         written with its pid, every listener accepting. Raises Died if it is not."""
-        if not MPMD or not os.access(MPMD, os.X_OK):
-            raise Died("no daemon to test: MPMD=%r is not an executable file" % MPMD)
+        if not self.daemon or not os.access(self.daemon, os.X_OK):
+            raise Died("no daemon to test: %r is not an executable file" % self.daemon)
         self.proc = subprocess.Popen(self.command(*args), stdin=subprocess.DEVNULL,
                                      stdout=open(self.stdout_path, "ab"),
                                      stderr=open(self.stderr_path, "ab"),
@@ -282,8 +297,8 @@ class Server:
     def start_daemon(self, timeout=10.0):
         """`mpmd -k start`: the command daemonizes and returns; the master is found through
         the pid file. Returns the command's (status, stdout, stderr)."""
-        if not MPMD or not os.access(MPMD, os.X_OK):
-            raise Died("no daemon to test: MPMD=%r is not an executable file" % MPMD)
+        if not self.daemon or not os.access(self.daemon, os.X_OK):
+            raise Died("no daemon to test: %r is not an executable file" % self.daemon)
         self.proc = None
         result = run(self.command("-k", "start"), timeout=timeout)
         if not self.wait_ready(timeout):
@@ -377,7 +392,7 @@ class Server:
         forked children share the master's command line; pids seen earlier count too while
         they still run the daemon's executable (in case a process retitles itself)."""
         me = self.conf_path.encode()
-        exe = os.path.realpath(MPMD) if MPMD else None
+        exe = os.path.realpath(self.daemon) if self.daemon else None
         found = set()
         for pid in all_pids():
             if pid != os.getpid() and me in proc_cmdline(pid) and alive(pid):
@@ -492,6 +507,7 @@ class Test:
         self.servers = []
         self.xfail = xfail
         self.finished = False
+        self._mpm = None
         self.timeout = int(timeout or os.environ.get("MPMD_TEST_TIMEOUT", DEFAULT_TIMEOUT))
         sys.stdout.reconfigure(line_buffering=True)
         signal.signal(signal.SIGALRM, self._on_alarm)
@@ -578,6 +594,26 @@ class Test:
         self.count += 1
         print("ok %d - %s # SKIP %s" % (self.count, desc, reason))
 
+    # -- the daemon under test
+    def mpm(self):
+        """The MPM of $MPMD: 'prefork', 'worker' or 'event' (see daemon_mpm)."""
+        if self._mpm is None:
+            self._mpm = daemon_mpm()
+        return self._mpm
+
+    def skip_all(self, reason):
+        """Skip the whole file (TAP '1..0 # SKIP reason'), e.g. a prefork-only test under
+        another MPM: `if t.mpm() != "prefork": t.skip_all("prefork only")`."""
+        for s in self.servers:
+            if s.master is not None:
+                s.kill_all()
+        print("1..0 # SKIP %s" % reason)
+        self.finished = True
+        signal.alarm(0)
+        self._atexit()
+        sys.stdout.flush()
+        os._exit(0)
+
     # -- servers
     def server(self, **kw):
         return Server(self, **kw)
@@ -627,6 +663,18 @@ class Test:
         self._atexit()
         sys.stdout.flush()
         os._exit(self.exit_status())
+
+
+def daemon_mpm(daemon=None):
+    """The MPM a daemon runs: $MPMD_MPM for $MPMD (make check sets both, see t/local.am),
+    else the 'Server MPM:' line of `daemon -V`; None when it cannot tell (no MPM linked in
+    and no config that loads one)."""
+    daemon = daemon or MPMD
+    if daemon == MPMD and os.environ.get("MPMD_MPM"):
+        return os.environ["MPMD_MPM"]
+    rc, out, err = run([daemon, "-V"])
+    m = re.search(r"(?m)^Server MPM:\s+(\w+)", out)
+    return m.group(1) if m else None
 
 
 def version():

@@ -1,0 +1,90 @@
+// See accept_set.h.
+#include "mpm/accept_set.h"
+
+#include "child/child_signals.h"
+#include "shared/error_log.h"
+
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace mpmd {
+
+AcceptSet::AcceptSet(const ChildContext& context, const char* module) : context_(context), module_(module)
+{
+    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_fd_ < 0) {
+        log_errno(LogLevel::Emerg, module_, errno, "epoll_create1 failed");
+        return;
+    }
+    const auto& listeners = *context.listeners;
+    for (size_t i = 0; i < listeners.size(); ++i) {
+        struct epoll_event ev {};
+        ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+        ev.data.u64 = i;
+        epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listeners[i].fd, &ev);
+    }
+    // Tags past the listeners' indexes: the master watch, then the leave eventfd.
+    const int controls[2] = {context.master_watch_fd, child_leave_fd()};
+    for (uint64_t k = 0; k < 2; ++k) {
+        struct epoll_event ev {};
+        ev.events = EPOLLIN;
+        ev.data.u64 = listeners.size() + k;
+        if (controls[k] >= 0)
+            epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, controls[k], &ev);
+    }
+}
+
+AcceptSet::~AcceptSet()
+{
+    if (epoll_fd_ >= 0)
+        close(epoll_fd_);
+}
+
+AcceptSet::Outcome AcceptSet::next(ClientConnection* out)
+{
+    const auto& listeners = *context_.listeners;
+    struct epoll_event events[8];
+    const int n = epoll_wait(epoll_fd_, events, 8, -1);
+    if (n < 0) {
+        if (errno == EINTR)
+            return Outcome::Nothing;
+        log_errno(LogLevel::Emerg, module_, errno, "epoll_wait failed");
+        return Outcome::Failed;
+    }
+    bool leave = false;
+    for (int i = 0; i < n; ++i) {
+        const uint64_t which = events[i].data.u64;
+        if (which == listeners.size())
+            return Outcome::MasterGone;
+        if (which == listeners.size() + 1)
+            leave = true;
+    }
+    if (leave)
+        return Outcome::Leave;
+    for (int i = 0; i < n; ++i) {
+        const ListenSocket& listener = listeners[events[i].data.u64];
+        socklen_t length = sizeof out->peer;
+        out->fd = accept4(listener.fd, reinterpret_cast<sockaddr*>(&out->peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (out->fd >= 0) {
+            out->local_port = listener.port;
+            return Outcome::Accepted;   // one at a time: the rest wake another waiter
+        }
+        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+            log_errno(LogLevel::Error, module_, errno, "accept4 failed");
+    }
+    return Outcome::Nothing;
+}
+
+bool AcceptSet::master_gone() const
+{
+    if (context_.master_watch_fd < 0)
+        return false;
+    struct pollfd watch = {context_.master_watch_fd, POLLIN, 0};
+    return poll(&watch, 1, 0) > 0;
+}
+
+} // namespace mpmd

@@ -1,0 +1,45 @@
+// AcceptSet: what a child's accepting thread waits on: every listener (EPOLLEXCLUSIVE, so
+// the kernel wakes one waiting child per new connection instead of all of them, the job of
+// Apache's accept mutex without a lock a dying child could hold), the master-watch pipe (EOF
+// once the master is gone) and the child's leave eventfd (child_signals.h).
+// Runs in: children of the prefork and worker MPMs (the event MPM waits in libevent).
+// Leans on: epoll_create1(2), epoll_ctl(2) EPOLLEXCLUSIVE, epoll_wait(2), accept4(2).
+#ifndef MPMD_MPM_ACCEPT_SET_H
+#define MPMD_MPM_ACCEPT_SET_H
+
+#include "child/child_context.h"
+#include "child/connection.h"
+
+namespace mpmd {
+
+class AcceptSet {
+public:
+    enum class Outcome {
+        Accepted,     // *out holds a new connection
+        Nothing,      // woken without a connection (another child took it, a signal)
+        Leave,        // the child was told to leave
+        MasterGone,
+        Failed,       // epoll itself failed (logged)
+    };
+
+    // `module` names the MPM in log lines ("mpm_prefork").
+    AcceptSet(const ChildContext& context, const char* module);
+    ~AcceptSet();
+    AcceptSet(const AcceptSet&) = delete;
+    AcceptSet& operator=(const AcceptSet&) = delete;
+
+    bool ok() const { return epoll_fd_ >= 0; }
+    // Waits for the next event and accepts at most one connection.
+    Outcome next(ClientConnection* out);
+    // Without waiting: has the master gone? (for a listener that is not accepting just now)
+    bool master_gone() const;
+
+private:
+    const ChildContext& context_;
+    const char* module_;
+    int epoll_fd_ = -1;
+};
+
+} // namespace mpmd
+
+#endif

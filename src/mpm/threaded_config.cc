@@ -52,9 +52,9 @@ constexpr ThreadedRows threaded_rows(std::string_view s)
                      "How many connections a child serves before it leaves and is replaced; "
                      "0 means no limit."),
         make_decimal(s, "AsyncRequestWorkerFactor", "2", 1, 10000, "",
-                     "How far a child may overcommit its threads with idle connections: it "
-                     "accepts while it holds fewer than ThreadsPerChild + idle threads x this "
-                     "factor connections. A number with up to two decimals, e.g. 1.5."),
+                     "Requests from connections an event child holds may wait for a worker "
+                     "thread up to ThreadsPerChild x this factor; past that the child accepts "
+                     "no new connection. A number with up to two decimals, e.g. 1.5."),
     }};
 }
 

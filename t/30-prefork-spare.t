@@ -52,30 +52,33 @@ def main(t):
     counts = [n for _, n in sample(s, 1.5)]
     t.is_(set(counts), {2}, "2 children stay while idle (MinSpareServers=2)")
 
-    # Five busy clients: the master forks until 2 are idle again: 5 busy + 2 idle = 7.
+    # Five busy clients: the master forks until at least 2 are idle again (5 busy + 2 idle
+    # = 7); as in Apache a pass forks the whole spawn rate (1, 2, 4, ... a second), so it
+    # may overshoot by one or two, never past MaxRequestWorkers=8.
     busy = hold(port, 5)
     samples = sample(s, 12, until=lambda n: n >= 7)
-    t.is_(samples[-1][1], 7, "5 busy clients: 7 children (5 busy + MinSpareServers idle)")
-    t.cmp_ok(max(n for _, n in samples), "<=", 8, "never above MaxRequestWorkers")
-    grown = [n for _, n in samples]
+    t.cmp_ok(samples[-1][1], ">=", 7, "5 busy clients: at least 7 children (5 busy + MinSpareServers idle)")
+    later = sample(s, 2.5)   # a last spawn pass may still land in the first second
+    grown_to = later[-1][1]
+    grown = [n for _, n in samples + later]
+    t.cmp_ok(max(grown), "<=", 8, "never above MaxRequestWorkers")
     t.ok(grown == sorted(grown), "the number of children only grows meanwhile")
-    if grown[-1] == 7:
-        settled = sample(s, 1.2)
-        t.is_({n for _, n in settled}, {7}, "7 children stay while the 5 clients are busy")
+    t.is_({n for ts, n in later if ts >= 1.2}, {grown_to},
+          "%d children stay while the 5 clients are busy" % grown_to)
 
-    # The clients leave: 7 idle > MaxSpareServers 4; one idle child is stopped per second.
+    # The clients leave: 7 or 8 idle > MaxSpareServers 4; one idle child is stopped per second.
     release(busy)
-    samples = sample(s, 12, until=lambda n: n <= 4)
+    samples = sample(s, 14, until=lambda n: n <= 4)
     t.is_(samples[-1][1], 4, "idle children reduced to MaxSpareServers=4")
     seen = []
     for _, n in samples:
         if not seen or seen[-1] != n:
             seen.append(n)
-    t.is_(seen, [7, 6, 5, 4], "stopped one at a time (%s)" % seen)
+    t.is_(seen, list(range(grown_to, 3, -1)), "stopped one at a time (%s)" % seen)
     firsts = {}
     for ts, n in samples:
         firsts.setdefault(n, ts)
-    if all(k in firsts for k in (7, 6, 5, 4)):
+    if all(k in firsts for k in (6, 5, 4)):
         span = firsts[4] - firsts[6]
         t.cmp_ok(span, ">=", 1.5, "about one per second (6 -> 4 took %.2f s)" % span)
     else:

@@ -53,8 +53,9 @@ MaintenanceDecision PreforkPolicy::maintain(const std::vector<SlotView>& slots, 
     }
 
     const uint32_t room = active >= limits.max_request_workers ? 0 : limits.max_request_workers - active;
-    const uint32_t wanted = std::min({spawn_rate_, limits.min_spare_servers - idle, room,
-                                      uint32_t(free_slots.size())});
+    // As Apache: the whole spawn rate, not just the shortage, so a lasting burst (long-lived
+    // connections arriving faster than children start) is met within seconds.
+    const uint32_t wanted = std::min({spawn_rate_, room, uint32_t(free_slots.size())});
     if (wanted == 0) {
         if (!reported_max_workers_) {
             decision.messages.push_back({LogLevel::Error,

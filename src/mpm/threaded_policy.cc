@@ -70,13 +70,11 @@ MaintenanceDecision ThreadedPolicy::maintain(const std::vector<SlotView>& slots,
         return decision;
     }
 
-    const uint32_t per_child = std::max(limits.threads_per_child, 1u);
     const uint32_t cap = limits.max_active_children();
     const uint32_t room = census.active >= cap ? 0 : cap - census.active;
-    const uint32_t shortage = limits.min_spare_threads - census.idle;
-    const uint32_t needed = shortage / per_child + (shortage % per_child != 0 ? 1 : 0);
-    const uint32_t wanted =
-        std::min({spawn_rate_, needed, room, uint32_t(census.free_slots.size())});
+    // As Apache: the whole spawn rate, not just the shortage, so a lasting burst (long-lived
+    // connections arriving faster than children start) is met within seconds.
+    const uint32_t wanted = std::min({spawn_rate_, room, uint32_t(census.free_slots.size())});
     if (wanted == 0) {
         if (room == 0 && !reported_max_workers_) {
             decision.messages.push_back({LogLevel::Error,

@@ -142,6 +142,7 @@ private:
     bool send_file(int file_fd, off_t offset, off_t length);
     void log_request(const HttpRequest& request, const Response& response, const struct timespec& start);
     void linger_and_close();
+    bool next_request_arrived();
 
     const ConnectionEnv& env_;
     const ServerConfig& config_;
@@ -313,6 +314,19 @@ void ConnectionServer::log_request(const HttpRequest& request, const Response& r
     }
 }
 
+// Before giving an idle kept-alive connection back to the event loop, one non-blocking
+// read: a client that already sent its next request (a fast or pipelining one) is served on
+// this thread at once instead of paying a round trip through the loop.
+bool ConnectionServer::next_request_arrived()
+{
+    buffer_.clear();
+    consumed_ = 0;
+    buffer_.resize(kReadChunk);
+    const ssize_t n = recv(fd_, &buffer_[0], kReadChunk, MSG_DONTWAIT);
+    buffer_.resize(n > 0 ? size_t(n) : 0);
+    return n > 0;
+}
+
 void ConnectionServer::linger_and_close()
 {
     report_.set_status(WorkerStatus::Closing);
@@ -344,7 +358,7 @@ ConnectionEnd ConnectionServer::run(bool park_when_idle)
     for (;; ++connection_.requests_served) {
         const long served = connection_.requests_served;
         if (served > 0) {
-            if (park_when_idle && consumed_ == buffer_.size()) {
+            if (park_when_idle && consumed_ == buffer_.size() && !next_request_arrived()) {
                 connection_.pending.clear();
                 return ConnectionEnd::Idle;
             }

@@ -247,7 +247,7 @@ public:
              f + "8: [server] Lisen: unknown directive (did you mean Listen?)",
              f + "9: [server] ErrorLog: belongs in [log], not in [server]",
              f + "10: [server] Listen: not a \"Key = value\" line (write \"Listen = value\")",
-             f + "11: [bogus]: unknown section (allowed: server, log, modules, mpm_prefork, mpm_worker, mpm_event)",
+             f + "11: [bogus]: unknown section (allowed: server, log, modules, mpm_prefork, mpm_worker, mpm_event, status)",
              f + "12: [log: malformed section header: no closing ']'",
              f + "14: [mpm_prefork] StartServers: \"many\" is not a decimal integer (allowed: 0 or "
                  "more processes)",

@@ -208,7 +208,7 @@ public:
     void tables_of_this_build()
     {
         const DirectiveTables tables = all_directive_tables();
-        CPPUNIT_ASSERT_EQUAL(size_t(4), tables.size());
+        CPPUNIT_ASSERT_EQUAL(size_t(5), tables.size());
         CPPUNIT_ASSERT_EQUAL(std::string_view("core"), tables[0].module);
         CPPUNIT_ASSERT_EQUAL(std::string_view("mpm_prefork"), tables[1].module);
         CPPUNIT_ASSERT_EQUAL(size_t(6), tables[1].count);

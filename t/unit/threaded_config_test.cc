@@ -367,8 +367,8 @@ public:
     void tables_of_every_build()
     {
         const DirectiveTables tables = all_directive_tables();
-        CPPUNIT_ASSERT_EQUAL(size_t(4), tables.size());
-        const std::string_view modules[] = {"core", "mpm_prefork", "mpm_worker", "mpm_event"};
+        CPPUNIT_ASSERT_EQUAL(size_t(5), tables.size());
+        const std::string_view modules[] = {"core", "mpm_prefork", "mpm_worker", "mpm_event", "status"};
         for (size_t i = 0; i < tables.size(); ++i)
             CPPUNIT_ASSERT_EQUAL(modules[i], tables[i].module);
         CPPUNIT_ASSERT_EQUAL(size_t(8), tables[2].count);

@@ -3,6 +3,7 @@
 
 #include "child/child_signals.h"
 #include "child/static_handler.h"
+#include "child/status_handler.h"
 #include "shared/http/conditional.h"
 #include "shared/http/request_parser.h"
 #include "shared/http/response.h"
@@ -143,6 +144,7 @@ private:
     void log_request(const HttpRequest& request, const Response& response, const struct timespec& start);
     void linger_and_close();
     bool next_request_arrived();
+    Response dispatch(const HttpRequest& request, const StaticContext& static_context);
 
     const ConnectionEnv& env_;
     const ServerConfig& config_;
@@ -314,6 +316,16 @@ void ConnectionServer::log_request(const HttpRequest& request, const Response& r
     }
 }
 
+// The handler for a request: the status page when it is asked for, else a static file.
+Response ConnectionServer::dispatch(const HttpRequest& request, const StaticContext& static_context)
+{
+    if (env_.scoreboard != nullptr) {
+        if (auto status = handle_status_request(request, *env_.runtime, *env_.scoreboard, connection_.peer))
+            return std::move(*status);
+    }
+    return handle_static(request, static_context);
+}
+
 // Before giving an idle kept-alive connection back to the event loop, one non-blocking
 // read: a client that already sent its next request (a fast or pipelining one) is served on
 // this thread at once instead of paying a round trip through the loop.
@@ -380,8 +392,7 @@ ConnectionEnd ConnectionServer::run(bool park_when_idle)
         const HttpRequest& request = parser_.request();
         report_.request_started(request.request_line.empty() ? std::string_view("-") : std::string_view(request.request_line),
                                 config_.server_name);
-        Response response = error_status_ != 0 ? error_response(error_status_)
-                                               : handle_static(request, static_context);
+        Response response = error_status_ != 0 ? error_response(error_status_) : dispatch(request, static_context);
         const long limit = config_.max_keep_alive_requests;
         const bool keep_alive = error_status_ == 0 && config_.keep_alive && request.keep_alive_requested() &&
                                 !child_leaving() && (limit == 0 || served + 1 < limit);

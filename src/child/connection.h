@@ -23,6 +23,7 @@ namespace mpmd {
 struct ConnectionEnv {
     const ServerRuntime* runtime = nullptr;
     int master_watch_fd = -1;     // readable once the master is gone
+    const Scoreboard* scoreboard = nullptr;   // for the status page
 };
 
 // What survives between requests on one client connection, so the event MPM can park an

@@ -45,7 +45,18 @@ std::shared_ptr<ServerRuntime> build_runtime(const LoadedConfig& config, const M
     const ServerConfig& server = config.server;
     runtime->server = server;
     runtime->banner = server_banner(server.server_tokens);
-    runtime->max_connections_per_child = mpm.limits(config).max_connections_per_child;
+    const MpmLimits limits = mpm.limits(config);
+    runtime->max_connections_per_child = limits.max_connections_per_child;
+    runtime->status = config.status;
+    StatusServerInfo& info = runtime->status_info;
+    info.mpm_name = mpm.name();
+    info.threaded = mpm.threaded();
+    const std::string_view name = mpm.name();
+    info.async = name == "event";
+    info.threads_per_child = limits.threads_per_child;
+    info.max_processes = uint32_t(name == "prefork" ? config.prefork.max_request_workers
+                                  : name == "worker" ? config.worker.max_children()
+                                                     : config.event.max_children());
     runtime->switch_user = geteuid() == 0;
     runtime->uid = server.uid;
     runtime->gid = server.gid;

@@ -61,7 +61,7 @@ int PreforkMpm::run_child(ChildContext& context)
 {
     WorkerReport report(context.scoreboard->worker(context.slot, 0));
     report.start(getpid(), context.generation);
-    const ConnectionEnv env{context.runtime, context.master_watch_fd};
+    const ConnectionEnv env{context.runtime, context.master_watch_fd, context.scoreboard};
     AcceptSet accepting(context, "mpm_prefork");
     if (!accepting.ok())
         return 1;

@@ -14,6 +14,7 @@ WorkerPool::WorkerPool(const ChildContext& context, uint32_t threads, Connection
 {
     env_.runtime = context.runtime;
     env_.master_watch_fd = context.master_watch_fd;
+    env_.scoreboard = context.scoreboard;
 }
 
 WorkerPool::~WorkerPool() { join(); }

@@ -11,6 +11,8 @@
 #include "shared/log_file.h"
 #include "shared/log_format.h"
 #include "shared/server_config.h"
+#include "shared/status/status_config.h"
+#include "shared/status/status_snapshot.h"
 
 #include <sys/types.h>
 
@@ -32,6 +34,8 @@ struct ServerRuntime {
     std::string banner;                        // Server: header value, per ServerTokens
     std::vector<AccessLogTarget> access_logs;
     uint64_t max_connections_per_child = 0;    // 0 = never leave for this reason
+    StatusConfig status;                       // the [status] section
+    StatusServerInfo status_info;              // what the status page says of the build and MPM
     bool switch_user = false;                  // started as root: children become uid/gid
     uid_t uid = 0;
     gid_t gid = 0;

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 # The event MPM holds connections that have no request to serve without a thread: kept-alive
-# connections between requests, and new ones whose request head is still arriving. With only
-# 2 worker threads, 40 idle kept-alive connections and 40 half-sent heads leave the workers
-# free: a new client is answered at once, and every held connection is served when its
-# request comes.
+# connections between requests, new ones whose request head is still arriving, and closing
+# ones in their lingering close. With only 2 worker threads, 40 idle kept-alive connections,
+# 40 half-sent heads and 10 lingering closes leave the workers free: a new client is
+# answered at once, every held connection is served when its request comes, and the status
+# page counts the connections held without a thread.
 import os
+import re
+import time
 
 from mpmdtest import HttpConnection, Test, http_get, wait_for
 
@@ -39,6 +42,9 @@ def main(t):
     t.is_([st for _, st in idle if st != 200], [], "%d kept-alive connections served with 2 threads" % HELD)
     t.is_(http_get(port, "/hello.txt", timeout=3).status, 200,
           "a new client is answered while %d connections idle" % HELD)
+    auto = http_get(port, "/server-status?auto").body.decode("latin-1")
+    held = [int(v) for v in re.findall(r"(?m)^ConnsAsyncKeepAlive: (\d+)$", auto)]
+    t.ok(held and held[0] >= HELD, "the status page counts them as held without a thread (%s)" % held)
 
     slow = []
     for i in range(HELD):
@@ -59,6 +65,21 @@ def main(t):
         c.close()
     for c in slow:
         c.close()
+
+    # Lingering closes: 10 clients get their last reply (Connection: close) but keep their
+    # side open; the server drains them for 2 s in its event loop, not in a worker.
+    closing = []
+    for i in range(10):
+        c = HttpConnection(port, timeout=5)
+        r = c.request("GET", "/hello.txt?close-%d" % i, headers={"Connection": "close"})
+        closing.append((c, r.status))
+    t.is_([st for _, st in closing if st != 200], [], "10 last replies sent")
+    start = time.monotonic()
+    st = http_get(port, "/hello.txt", timeout=3).status
+    took = time.monotonic() - start
+    t.is_(st, 200, "a new client is answered while 10 connections linger (%.3f s)" % took)
+    t.cmp_ok(took, "<", 1.5, "without waiting for the 2 s lingering closes")
+    t.ok(all(c.closed_by_peer(4) for c, _ in closing), "the lingering connections are closed after it")
 
 
 Test().main(main)

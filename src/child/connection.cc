@@ -29,10 +29,7 @@ namespace mpmd {
 namespace {
 
 constexpr size_t kReadChunk = 16384;
-// After the last reply on a connection we shut down our side and read what the client
-// still sends for this long, so its pending bytes do not turn our close into a reset that
-// destroys the reply in flight (Apache's lingering close).
-constexpr int kLingerMs = 2000;
+constexpr int kLingerMs = kLingerSeconds * 1000;
 constexpr size_t kLingerMaxBytes = 512 * 1024;
 
 int64_t monotonic_ms()
@@ -411,6 +408,13 @@ ConnectionEnd ConnectionServer::run(bool park_when_idle)
             buffer_.erase(0, consumed_);
             consumed_ = 0;
         }
+    }
+    if (park_when_idle) {
+        // The event loop lingers without holding this thread.
+        report_.set_status(WorkerStatus::Closing);
+        shutdown(fd_, SHUT_WR);
+        connection_.pending.clear();
+        return ConnectionEnd::Lingering;
     }
     linger_and_close();
     connection_.fd = -1;

@@ -37,9 +37,16 @@ struct ClientConnection {
 };
 
 enum class ConnectionEnd {
-    Closed,   // the connection is finished and its descriptor closed
-    Idle,     // (park_when_idle only) kept alive, nothing pending: the caller waits for it
+    Closed,    // the connection is finished and its descriptor closed
+    Idle,      // (park_when_idle only) kept alive, nothing pending: the caller waits for it
+    Lingering, // (park_when_idle only) the last reply is sent and our side shut down; the
+               // caller drains what the client still sends for kLingerSeconds, then closes
 };
+
+// How long a connection closed after its last reply keeps reading what the client still
+// sends, so those bytes do not turn the close into a reset that destroys the reply in
+// flight (Apache's lingering close).
+constexpr int kLingerSeconds = 2;
 
 // Serves requests on `client` until it closes, or, with `park_when_idle`, until it is kept
 // alive with no request pending, when it returns Idle with the descriptor still open.

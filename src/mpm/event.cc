@@ -1,5 +1,6 @@
 // The event MPM: like worker, but the child's main thread runs a libevent loop that
 //   - accepts connections,
+//   - finishes the lingering close of connections after their last reply,
 //   - holds each one, without a thread, until a whole request head has arrived (a client
 //     that sends its headers slowly holds no worker: slowloris costs a descriptor, not a
 //     thread; apache2's event MPM gives a thread at the first byte),
@@ -86,6 +87,8 @@ struct Held {
     int64_t accepted_ms = 0;
     bool kept_alive = false;   // between requests (KeepAliveTimeout) rather than new (Timeout)
     bool reserving = false;    // new, and still reserving an idle worker (kReserveMs)
+    bool lingering = false;    // closing: drain for kLingerSeconds, then close
+    size_t drained = 0;
 };
 
 class EventListener {
@@ -98,8 +101,9 @@ public:
 
     bool setup();
     void run() { event_base_dispatch(base_); }
-    // Worker threads give back kept-alive connections with nothing pending.
-    static void park(void* self, ClientConnection&& connection);
+    // Worker threads give back kept-alive connections with nothing pending and connections
+    // closing after their last reply.
+    static void park(void* self, ClientConnection&& connection, ConnectionEnd end);
 
 private:
     static void on_accept(evutil_socket_t fd, short what, void* self);
@@ -111,6 +115,8 @@ private:
     static void on_worker_idle(evutil_socket_t fd, short what, void* self);
 
     void hold(ClientConnection&& connection, bool kept_alive);
+    void linger(ClientConnection&& connection);
+    void drain(Held* held);
     void client_event(Held* held, short what);
     void drop(Held* held, bool send_timeout);
     void dispatch(Held* held);
@@ -135,7 +141,7 @@ private:
     int parked_fd_ = -1;
     int idle_fd_ = -1;
     std::mutex parked_mutex_;
-    std::vector<ClientConnection> parked_;
+    std::vector<std::pair<ClientConnection, ConnectionEnd>> parked_;
 };
 
 EventListener::~EventListener()
@@ -156,7 +162,7 @@ EventListener::~EventListener()
     if (idle_fd_ >= 0)
         close(idle_fd_);
     std::lock_guard<std::mutex> lock(parked_mutex_);
-    for (ClientConnection& c : parked_)
+    for (auto& [c, end] : parked_)
         close(c.fd);
 }
 
@@ -282,11 +288,52 @@ void EventListener::on_client(evutil_socket_t, short what, void* arg)
     held->owner->client_event(held, what);
 }
 
+void EventListener::linger(ClientConnection&& connection)
+{
+    auto* held = new Held;
+    held->owner = this;
+    held->connection = std::move(connection);
+    held->lingering = true;
+    held->deadline_ms = monotonic_ms() + 1000LL * kLingerSeconds;
+    held->ev = event_new(base_, held->connection.fd, EV_READ, on_client, held);
+    const struct timeval left = as_timeval(1000LL * kLingerSeconds);
+    event_add(held->ev, &left);
+    held_.insert(held);
+    publish_count();
+}
+
+// A closing connection: read and discard what the client still sends until it closes its
+// side, kLingerSeconds pass or 512 KiB have been thrown away.
+void EventListener::drain(Held* held)
+{
+    char sink[16384];
+    for (;;) {
+        const ssize_t n = recv(held->connection.fd, sink, sizeof sink, 0);
+        if (n > 0) {
+            held->drained += size_t(n);
+            if (held->drained > 512 * 1024)
+                break;
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+            const struct timeval left = as_timeval(held->deadline_ms - monotonic_ms());
+            event_add(held->ev, &left);
+            return;
+        }
+        break;
+    }
+    drop(held, false);
+}
+
 void EventListener::client_event(Held* held, short what)
 {
     ClientConnection& c = held->connection;
     if (what & EV_TIMEOUT) {
-        drop(held, !c.pending.empty());
+        drop(held, !held->lingering && !c.pending.empty());
+        return;
+    }
+    if (held->lingering) {
+        drain(held);
         return;
     }
     for (;;) {
@@ -347,12 +394,12 @@ void EventListener::dispatch(Held* held)
     forget(held);
 }
 
-void EventListener::park(void* self, ClientConnection&& connection)
+void EventListener::park(void* self, ClientConnection&& connection, ConnectionEnd end)
 {
     auto* me = static_cast<EventListener*>(self);
     {
         std::lock_guard<std::mutex> lock(me->parked_mutex_);
-        me->parked_.push_back(std::move(connection));
+        me->parked_.emplace_back(std::move(connection), end);
     }
     const uint64_t one = 1;
     const ssize_t ignored = write(me->parked_fd_, &one, sizeof one);
@@ -365,14 +412,16 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
     uint64_t count;
     const ssize_t ignored = read(fd, &count, sizeof count);
     (void)ignored;
-    std::vector<ClientConnection> parked;
+    std::vector<std::pair<ClientConnection, ConnectionEnd>> parked;
     {
         std::lock_guard<std::mutex> lock(me->parked_mutex_);
         parked.swap(me->parked_);
     }
-    for (ClientConnection& c : parked) {
+    for (auto& [c, end] : parked) {
         if (child_hurrying())
-            close(c.fd);   // restarting: idle connections end now
+            close(c.fd);   // restarting: idle and closing connections end now
+        else if (end == ConnectionEnd::Lingering)
+            me->linger(std::move(c));
         else
             me->hold(std::move(c), true);
     }
@@ -428,7 +477,7 @@ void EventListener::on_housekeeping(evutil_socket_t, short, void* self)
     if (child_hurrying()) {
         std::vector<Held*> idle;
         for (Held* held : me->held_)
-            if (held->kept_alive && held->connection.pending.empty())
+            if (held->lingering || (held->kept_alive && held->connection.pending.empty()))
                 idle.push_back(held);
         for (Held* held : idle)
             me->drop(held, false);

@@ -48,8 +48,8 @@ void WorkerPool::run(uint32_t index)
         if (!queue_.pop(&connection))
             break;
         const ConnectionEnd end = serve_connection(env_, connection, report, park_ != nullptr);
-        if (end == ConnectionEnd::Idle)
-            park_(park_owner_, std::move(connection));
+        if (end != ConnectionEnd::Closed)
+            park_(park_owner_, std::move(connection), end);
         connection = ClientConnection();
     }
     report.set_status(WorkerStatus::Graceful);

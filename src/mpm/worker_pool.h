@@ -18,8 +18,9 @@ namespace mpmd {
 
 class WorkerPool {
 public:
-    // Receives a kept-alive connection with nothing pending (event MPM); may be null.
-    using Park = void (*)(void* owner, ClientConnection&& connection);
+    // Receives a connection the thread is done with but that is not closed (event MPM): kept
+    // alive with nothing pending (Idle) or closing after its last reply (Lingering); may be null.
+    using Park = void (*)(void* owner, ClientConnection&& connection, ConnectionEnd end);
 
     WorkerPool(const ChildContext& context, uint32_t threads, ConnectionQueue& queue, Park park = nullptr,
                void* park_owner = nullptr);

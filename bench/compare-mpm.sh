@@ -6,8 +6,9 @@
 #
 # Each server gets a private temporary directory (config, document root, pid
 # file, logs), a free port on 127.0.0.1, runs in the foreground in its own
-# session as a child of this script, and is stopped by its pid.  A server whose
-# binary (or apache2 MPM module) is missing is reported as skipped.
+# session as a child of this script, and is stopped by its pid (bench/lib.sh,
+# shared with idle-memory.sh).  A server whose binary (or apache2 MPM module)
+# is missing is reported as skipped.
 set -euo pipefail
 
 usage() { echo "usage: $0 prefork|worker|event" >&2; exit 2; }
@@ -52,143 +53,12 @@ else
     ASYNC_FACTOR="${ASYNC_FACTOR:-2}"
 fi
 
-for tool in "$WRK" python3 curl timeout setsid; do
-    command -v "$tool" >/dev/null || { echo "$me: $tool not found" >&2; exit 1; }
-done
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+max_connections_per_child=0
 
-work="$(mktemp -d /tmp/mpmd-bench.XXXXXX)"
-chmod 755 "$work"     # the children may run as nobody and must read htdocs
-mkdir "$work/htdocs"
-head -c 1024 /dev/zero | tr '\0' 'x' >"$work/htdocs/1k.txt"
-chmod -R a+rX "$work/htdocs"
-
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# A port the kernel reports free on 127.0.0.1 (bound to port 0, then released).
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Wait up to 10 s for the file to be served with status 200.
-wait_ready() {
-    local url="$1" pid="$2"
-    for _ in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || return 1
-        [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$url")" = 200 ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-# Stop one server by pid and wait for it, with KILL after 10 s.
-stop_server() {
-    local pid="$1"
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-if [ "$(id -u)" = 0 ]; then
-    run_user=nobody run_group=nogroup
-else
-    run_user="$(id -un)" run_group="$(id -gn)"
-fi
-types="$top/etc/mime.types"
-[ -r "$types" ] || types=/etc/mime.types
-
-# The MPM directives, as "Name value" lines, shared by both configs.
-mpm_directives() {
-    if [ "$MPM" = prefork ]; then
-        cat <<EOF
-StartServers $SERVERS
-MinSpareServers $MIN_SPARE
-MaxSpareServers $MAX_SPARE
-MaxRequestWorkers $MAX_WORKERS
-ServerLimit $SERVER_LIMIT
-MaxConnectionsPerChild 0
-EOF
-    else
-        cat <<EOF
-StartServers $SERVERS
-ServerLimit $SERVER_LIMIT
-ThreadLimit $THREAD_LIMIT
-ThreadsPerChild $THREADS_PER_CHILD
-MinSpareThreads $MIN_SPARE
-MaxSpareThreads $MAX_SPARE
-MaxRequestWorkers $MAX_WORKERS
-MaxConnectionsPerChild 0
-EOF
-        [ "$MPM" = event ] && echo "AsyncRequestWorkerFactor $ASYNC_FACTOR"
-    fi
-    return 0
-}
-
-write_mpmd_conf() {
-    cat >"$work/mpmd.conf" <<CONF
-[server]
-Listen = 127.0.0.1:$1
-ServerRoot = $work
-DocumentRoot = htdocs
-TypesConfig = $types
-PidFile = mpmd.pid
-User = $run_user
-Group = $run_group
-KeepAlive = On
-MaxKeepAliveRequests = 0
-KeepAliveTimeout = 5
-
-[log]
-ErrorLog = mpmd_error_log
-LogLevel = warn
-
-[mpm_$MPM]
-$(mpm_directives | sed 's/ / = /')
-CONF
-}
-
-write_apache_conf() {
-    cat >"$work/apache2.conf" <<CONF
-ServerRoot "$work"
-ServerName localhost
-DefaultRuntimeDir "$work"
-PidFile "$work/apache2.pid"
-ErrorLog "$work/apache2_error_log"
-LogLevel warn
-Listen 127.0.0.1:$1
-LoadModule mpm_${MPM}_module $APACHE_MODULES/mod_mpm_$MPM.so
-LoadModule authz_core_module $APACHE_MODULES/mod_authz_core.so
-LoadModule mime_module $APACHE_MODULES/mod_mime.so
-LoadModule dir_module $APACHE_MODULES/mod_dir.so
-User $run_user
-Group $run_group
-TypesConfig "$types"
-DocumentRoot "$work/htdocs"
-<Directory "$work/htdocs">
-    Require all granted
-</Directory>
-DirectoryIndex index.html
-KeepAlive On
-MaxKeepAliveRequests 0
-KeepAliveTimeout 5
-$(mpm_directives)
-CONF
-}
+need_tools "$WRK" python3 curl timeout setsid
+bench_setup
 
 # run_wrk URL: a warm-up and one measured wrk run, both bounded;
 # prints "req/s avg p50 p99 errors".
@@ -211,65 +81,26 @@ run_wrk() {
         END { printf "%s %s %s %s %d\n", rps, avg, p50, p99, errs }'
 }
 
-results=()
-
 # bench_one NAME PORT COMMAND...: start the server, wait, measure, stop it.
 bench_one() {
     local name="$1" port="$2"; shift 2
     local url="http://127.0.0.1:$port/1k.txt" pid row
-    # Own session: apache2 signals its whole process group when it stops in
-    # the foreground, which would otherwise include this script.
-    # (setsid(1) execs in place here, so $! is the server's pid.)
-    setsid "$@" >"$work/$name.out" 2>&1 </dev/null &
-    pid=$!
-    pids+=("$pid")
-    if ! wait_ready "$url" "$pid"; then
-        echo "$me: $name did not come up on port $port; its output:" >&2
-        cat "$work/$name.out" "$work/${name}_error_log" 2>/dev/null >&2 || true
-        stop_server "$pid"
+    if ! start_server "$name" "$port" "$@"; then
         results+=("$name FAILED - - - -")
         return 0
     fi
+    pid=$server_pid
     echo "== $name ($MPM) on port $port ($CONNECTIONS connections, $DURATION)" >&2
     if row="$(run_wrk "$url")"; then
         results+=("$name $row")
     else
         results+=("$name FAILED - - - -")
     fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-        echo "$me: $name exited during the run; its output:" >&2
-        cat "$work/$name.out" >&2 || true
-    fi
-    # Anything the server logged above notice during the run.
-    if grep -qv ':notice\]' "$work/${name}_error_log" 2>/dev/null; then
-        echo "-- $name error log:" >&2
-        grep -v ':notice\]' "$work/${name}_error_log" | tail -n 20 >&2
-    fi
+    check_server "$name" "$pid"
     stop_server "$pid"
 }
 
-mpmd_mpm=""
-[ -x "$MPMD" ] && mpmd_mpm="$("$MPMD" -V 2>/dev/null | awk '/^Server MPM:/ { print $3 }')"
-if [ ! -x "$MPMD" ]; then
-    echo "$me: $MPMD not built (run make, or set MPMD); skipping mpmd" >&2
-    results+=("mpmd skipped - - - -")
-elif [ "$mpmd_mpm" != "$MPM" ]; then
-    echo "$me: $MPMD has MPM '${mpmd_mpm:-?}', not $MPM (build with --with-mpm=$MPM, or set MPMD); skipping mpmd" >&2
-    results+=("mpmd skipped - - - -")
-else
-    port="$(free_port)"
-    write_mpmd_conf "$port"
-    bench_one mpmd "$port" "$MPMD" -d "$work" -f "$work/mpmd.conf" -D FOREGROUND
-fi
-
-if [ -x "$APACHE2" ] && [ -r "$APACHE_MODULES/mod_mpm_$MPM.so" ]; then
-    port="$(free_port)"
-    write_apache_conf "$port"
-    bench_one apache2 "$port" "$APACHE2" -f "$work/apache2.conf" -D FOREGROUND
-else
-    echo "$me: apache2 or its $MPM module not found; skipping apache2" >&2
-    results+=("apache2 skipped - - - -")
-fi
+run_servers bench_one 5 "- - - -"
 
 echo
 echo "1 KiB static file, keep-alive, wrk -t$THREADS -c$CONNECTIONS -d$DURATION; MPM $MPM with" \

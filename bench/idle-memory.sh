@@ -7,7 +7,8 @@
 #
 # Each server gets a private temporary directory, a free port on 127.0.0.1,
 # runs in the foreground in its own session as a child of this script, and is
-# stopped by its pid.  The clients are bench/idle_clients.py.
+# stopped by its pid (bench/lib.sh, shared with compare-mpm.sh).  The clients
+# are bench/idle_clients.py.
 set -euo pipefail
 
 usage() { echo "usage: $0 prefork|worker|event" >&2; exit 2; }
@@ -59,9 +60,11 @@ else
     SERVER_LIMIT="${SERVER_LIMIT:-$(( MAX_WORKERS / THREADS_PER_CHILD ))}"
 fi
 
-for tool in python3 curl timeout setsid; do
-    command -v "$tool" >/dev/null || { echo "$me: $tool not found" >&2; exit 1; }
-done
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+stop_seconds=20     # a prefork server with 2,000 children takes a while to stop
+
+need_tools python3 curl timeout setsid
 
 # Both servers inherit this limit (apache2ctl raises it similarly); the
 # clients raise their own.
@@ -69,155 +72,22 @@ hard="$(ulimit -Hn)"
 if [ "$hard" != unlimited ] && [ "$hard" -lt "$NOFILE" ]; then NOFILE="$hard"; fi
 ulimit -n "$NOFILE"
 
-work="$(mktemp -d /tmp/mpmd-bench.XXXXXX)"
-chmod 755 "$work"
-mkdir "$work/htdocs"
-head -c 1024 /dev/zero | tr '\0' 'x' >"$work/htdocs/1k.txt"
-chmod -R a+rX "$work/htdocs"
-
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_ready() {
-    local url="$1" pid="$2"
-    for _ in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || return 1
-        [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$url")" = 200 ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-# Stop one server by pid and wait for it, with KILL after 20 s (a prefork
-# server with 2,000 children takes a while).
-stop_server() {
-    local pid="$1"
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 1 200); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
-if [ "$(id -u)" = 0 ]; then
-    run_user=nobody run_group=nogroup
-else
-    run_user="$(id -un)" run_group="$(id -gn)"
-fi
-types="$top/etc/mime.types"
-[ -r "$types" ] || types=/etc/mime.types
-
-mpm_directives() {
-    if [ "$MPM" = prefork ]; then
-        cat <<EOF
-StartServers $SERVERS
-MinSpareServers $MIN_SPARE
-MaxSpareServers $MAX_SPARE
-MaxRequestWorkers $MAX_WORKERS
-ServerLimit $SERVER_LIMIT
-EOF
-    else
-        cat <<EOF
-StartServers $SERVERS
-ServerLimit $SERVER_LIMIT
-ThreadLimit $THREAD_LIMIT
-ThreadsPerChild $THREADS_PER_CHILD
-MinSpareThreads $MIN_SPARE
-MaxSpareThreads $MAX_SPARE
-MaxRequestWorkers $MAX_WORKERS
-EOF
-        [ "$MPM" = event ] && echo "AsyncRequestWorkerFactor $ASYNC_FACTOR"
-    fi
-    return 0
-}
-
-write_mpmd_conf() {
-    cat >"$work/mpmd.conf" <<CONF
-[server]
-Listen = 127.0.0.1:$1
-ServerRoot = $work
-DocumentRoot = htdocs
-TypesConfig = $types
-PidFile = mpmd.pid
-User = $run_user
-Group = $run_group
-KeepAlive = On
-MaxKeepAliveRequests = 0
-KeepAliveTimeout = $KEEPALIVE_TIMEOUT
-
-[log]
-ErrorLog = mpmd_error_log
-LogLevel = warn
-
-[mpm_$MPM]
-$(mpm_directives | sed 's/ / = /')
-CONF
-}
-
-write_apache_conf() {
-    cat >"$work/apache2.conf" <<CONF
-ServerRoot "$work"
-ServerName localhost
-DefaultRuntimeDir "$work"
-PidFile "$work/apache2.pid"
-ErrorLog "$work/apache2_error_log"
-LogLevel warn
-Listen 127.0.0.1:$1
-LoadModule mpm_${MPM}_module $APACHE_MODULES/mod_mpm_$MPM.so
-LoadModule authz_core_module $APACHE_MODULES/mod_authz_core.so
-LoadModule mime_module $APACHE_MODULES/mod_mime.so
-LoadModule dir_module $APACHE_MODULES/mod_dir.so
-User $run_user
-Group $run_group
-TypesConfig "$types"
-DocumentRoot "$work/htdocs"
-<Directory "$work/htdocs">
-    Require all granted
-</Directory>
-DirectoryIndex index.html
-KeepAlive On
-MaxKeepAliveRequests 0
-KeepAliveTimeout $KEEPALIVE_TIMEOUT
-$(mpm_directives)
-CONF
-}
-
-results=()
+bench_setup
 
 # get KEY FILE: the value of KEY=... in the helper's output, or "-".
 get() { awk -F= -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "-" : v) }' "$2"; }
 mib() { [ "$1" = - ] && echo - || awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
+# measure_one NAME PORT COMMAND...: start the server, hold the idle
+# connections with idle_clients.py, add its row to results, stop it.
 measure_one() {
     local name="$1" port="$2"; shift 2
-    local url="http://127.0.0.1:$port/1k.txt" pid out="$work/$name.clients" probe
-    setsid "$@" >"$work/$name.out" 2>&1 </dev/null &
-    pid=$!
-    pids+=("$pid")
-    if ! wait_ready "$url" "$pid"; then
-        echo "$me: $name did not come up on port $port; its output:" >&2
-        cat "$work/$name.out" "$work/${name}_error_log" 2>/dev/null >&2 || true
-        stop_server "$pid"
+    local pid out="$work/$name.clients" probe
+    if ! start_server "$name" "$port" "$@"; then
         results+=("$name FAILED - - - - - -")
         return 0
     fi
+    pid=$server_pid
     sleep 2     # let StartServers children finish starting
     echo "== $name ($MPM) on port $port, pid $pid: $CLIENTS idle keep-alive connections" >&2
     if ! timeout $(( ${OPEN_DEADLINE%.*} + ${SETTLE%.*} + ${PROBE_TIMEOUT%.*} + 60 )) \
@@ -227,14 +97,7 @@ measure_one() {
         echo "$me: idle_clients.py failed against $name" >&2
     fi
     sed 's/^/  /' "$out" >&2
-    if ! kill -0 "$pid" 2>/dev/null; then
-        echo "$me: $name exited during the run; its output:" >&2
-        cat "$work/$name.out" >&2 || true
-    fi
-    if grep -qv ':notice\]' "$work/${name}_error_log" 2>/dev/null; then
-        echo "-- $name error log:" >&2
-        grep -v ':notice\]' "$work/${name}_error_log" | tail -n 20 >&2
-    fi
+    check_server "$name" "$pid"
     if [ "$(get probe_ms "$out")" != - ]; then
         probe="$(get probe_ms "$out")ms"
     elif [ "$(get probe "$out")" = none ]; then
@@ -248,28 +111,7 @@ $(get held_open_after_probe "$out") $probe")
     stop_server "$pid"
 }
 
-mpmd_mpm=""
-[ -x "$MPMD" ] && mpmd_mpm="$("$MPMD" -V 2>/dev/null | awk '/^Server MPM:/ { print $3 }')"
-if [ ! -x "$MPMD" ]; then
-    echo "$me: $MPMD not built (run make, or set MPMD); skipping mpmd" >&2
-    results+=("mpmd skipped - - - - - -")
-elif [ "$mpmd_mpm" != "$MPM" ]; then
-    echo "$me: $MPMD has MPM '${mpmd_mpm:-?}', not $MPM (build with --with-mpm=$MPM, or set MPMD); skipping mpmd" >&2
-    results+=("mpmd skipped - - - - - -")
-else
-    port="$(free_port)"
-    write_mpmd_conf "$port"
-    measure_one mpmd "$port" "$MPMD" -d "$work" -f "$work/mpmd.conf" -D FOREGROUND
-fi
-
-if [ -x "$APACHE2" ] && [ -r "$APACHE_MODULES/mod_mpm_$MPM.so" ]; then
-    port="$(free_port)"
-    write_apache_conf "$port"
-    measure_one apache2 "$port" "$APACHE2" -f "$work/apache2.conf" -D FOREGROUND
-else
-    echo "$me: apache2 or its $MPM module not found; skipping apache2" >&2
-    results+=("apache2 skipped - - - - - -")
-fi
+run_servers measure_one "$KEEPALIVE_TIMEOUT" "- - - - - -"
 
 echo
 echo "$CLIENTS idle keep-alive connections (one 1 KiB GET each), KeepAliveTimeout $KEEPALIVE_TIMEOUT," \

@@ -7,9 +7,10 @@
 set -eu
 
 # Build: compiler, Autotools (libtool builds the MPM modules), libraries.
-# Tests: python3 (integration harness), mandoc (man page lint).
+# Tests: python3 (integration harness), mandoc (man page lint),
+# prometheus-apache-exporter (t/71 reads the status page with it).
 packages="build-essential autoconf automake libtool pkg-config libevent-dev
-libboost-dev libinih-dev libcppunit-dev python3 mandoc"
+libboost-dev libinih-dev libcppunit-dev python3 mandoc prometheus-apache-exporter"
 
 cd "$(dirname "$0")/.."
 

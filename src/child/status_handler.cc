@@ -37,8 +37,13 @@ std::optional<Response> handle_status_request(const HttpRequest& request, const 
     if (!targets(request.target, config.location) && !targets(request.target, config.metrics_location))
         return std::nullopt;
     const UrlPath url = parse_url_path(request.target);
-    const bool metrics_path = !config.metrics_location.empty() && url.path == config.metrics_location;
-    if (url.status != 0 || (!metrics_path && url.path != config.location))
+    // The location and the location with a trailing slash, as Apache's <Location> matches
+    // (prometheus-apache-exporter asks for /server-status/?auto by default).
+    auto at = [&url](const std::string& location) {
+        return !location.empty() && (url.path == location || url.path == location + "/");
+    };
+    const bool metrics_path = at(config.metrics_location);
+    if (url.status != 0 || (!metrics_path && !at(config.location)))
         return std::nullopt;
     if (!config.allows(peer))
         return error_response(403);

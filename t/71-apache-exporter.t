@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+# prometheus-apache-exporter 0.12 (Debian's package), unchanged, reads mpmd's ?auto page:
+# apache_up is 1 and the accesses, uptime, worker and scoreboard metrics carry the true
+# values of the scoreboard. The exporter runs on a free 127.0.0.1 port and is stopped by
+# its pid.
+import os
+import re
+import shutil
+import subprocess
+import urllib.request
+
+from mpmdtest import Test, free_port, http_get, wait_for
+
+EXPORTER = shutil.which("prometheus-apache-exporter")
+
+
+def scrape(port):
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5) as r:
+            return r.read().decode()
+    except OSError:
+        return None
+
+
+def value(text, name, labels=""):
+    m = re.search(r"(?m)^%s%s (\S+)$" % (re.escape(name), re.escape(labels)), text or "")
+    return float(m.group(1)) if m else None
+
+
+def auto(port):
+    body = http_get(port, "/server-status?auto").body.decode("latin-1")
+    return dict(l.split(": ", 1) for l in body.splitlines() if ": " in l)
+
+
+def main(t):
+    if not EXPORTER:
+        t.skip_all("prometheus-apache-exporter is not installed (Debian package prometheus-apache-exporter)")
+    s = t.server(name="exporter")
+    s.start()
+    port = s.port
+    for _ in range(7):
+        http_get(port, "/hello.txt")
+    metrics_port = free_port()
+    exporter = subprocess.Popen([EXPORTER, "--telemetry.address=127.0.0.1:%d" % metrics_port,
+                                 "--scrape_uri=http://127.0.0.1:%d/server-status/?auto" % port],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        text = wait_for(lambda: scrape(metrics_port), 10)
+        t.ok(text, "the exporter answers /metrics")
+        t.is_(value(text, "apache_up"), 1.0, "apache_up is 1")
+        # The scrape itself is one more request, counted once it is done.
+        before = int(auto(port)["Total Accesses"])
+        text = scrape(metrics_port)
+        after = int(auto(port)["Total Accesses"])
+        got = value(text, "apache_accesses_total")
+        t.ok(got is not None and before <= got <= after,
+             "apache_accesses_total is the true count (%s, between %d and %d)" % (got, before, after))
+        t.ok(got is not None and got >= 7, "it includes the 7 requests made")
+        page = auto(port)
+        up = value(text, "apache_uptime_seconds_total")
+        t.ok(up is not None and 0 <= up <= int(page["Uptime"]) + 1, "apache_uptime_seconds_total is the uptime (%s)" % up)
+        busy = value(text, "apache_workers", '{state="busy"}')
+        idle = value(text, "apache_workers", '{state="idle"}')
+        t.ok(busy is not None and idle is not None and busy >= 1,
+             "apache_workers busy/idle are there (busy %s, idle %s)" % (busy, idle))
+        slots = sum(float(v) for v in re.findall(r'(?m)^apache_scoreboard\{state="[^"]+"\} (\S+)$', text))
+        t.is_(int(slots), len(page["Scoreboard"]), "apache_scoreboard counts every scoreboard slot")
+        idle_slots = value(text, "apache_scoreboard", '{state="idle"}')
+        t.ok(idle_slots is not None and idle_slots >= 1, "idle workers show in apache_scoreboard (%s)" % idle_slots)
+    finally:
+        exporter.terminate()
+        try:
+            exporter.wait(5)
+        except subprocess.TimeoutExpired:
+            exporter.kill()
+            exporter.wait(5)
+    err = exporter.stderr.read().decode(errors="replace")
+    t.unlike(err, r"(?i)panic|level=error", "the exporter logged no error")
+
+
+Test().main(main)

@@ -11,18 +11,11 @@
 # is missing is reported as skipped.
 set -euo pipefail
 
-usage() { echo "usage: $0 prefork|worker|event" >&2; exit 2; }
-[ $# -eq 1 ] || usage
-MPM="$1"
-case "$MPM" in prefork|worker|event) ;; *) usage ;; esac
-me="compare-mpm($MPM)"
-
 here="$(cd "$(dirname "$0")" && pwd)"
-top="$(cd "$here/.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+bench_init compare-mpm "$@"
 
-MPMD="${MPMD:-$top/src/mpmd}"
-APACHE2="${APACHE2:-$(command -v apache2 || echo /usr/sbin/apache2)}"
-APACHE_MODULES="${APACHE_MODULES:-/usr/lib/apache2/modules}"
 WRK="${WRK:-wrk}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-50}"
@@ -53,8 +46,6 @@ else
     ASYNC_FACTOR="${ASYNC_FACTOR:-2}"
 fi
 
-# shellcheck source=lib.sh
-. "$here/lib.sh"
 max_connections_per_child=0
 
 need_tools "$WRK" python3 curl timeout setsid

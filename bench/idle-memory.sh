@@ -11,18 +11,11 @@
 # are bench/idle_clients.py.
 set -euo pipefail
 
-usage() { echo "usage: $0 prefork|worker|event" >&2; exit 2; }
-[ $# -eq 1 ] || usage
-MPM="$1"
-case "$MPM" in prefork|worker|event) ;; *) usage ;; esac
-me="idle-memory($MPM)"
-
 here="$(cd "$(dirname "$0")" && pwd)"
-top="$(cd "$here/.." && pwd)"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+bench_init idle-memory "$@"
 
-MPMD="${MPMD:-$top/src/mpmd}"
-APACHE2="${APACHE2:-$(command -v apache2 || echo /usr/sbin/apache2)}"
-APACHE_MODULES="${APACHE_MODULES:-/usr/lib/apache2/modules}"
 CLIENTS="${CLIENTS:-2000}"          # idle connections
 WINDOW="${WINDOW:-256}"             # at most this many opened but unanswered
 OPEN_DEADLINE="${OPEN_DEADLINE:-150}"   # seconds to get them all answered
@@ -60,8 +53,6 @@ else
     SERVER_LIMIT="${SERVER_LIMIT:-$(( MAX_WORKERS / THREADS_PER_CHILD ))}"
 fi
 
-# shellcheck source=lib.sh
-. "$here/lib.sh"
 stop_seconds=20     # a prefork server with 2,000 children takes a while to stop
 
 need_tools python3 curl timeout setsid
@@ -76,7 +67,10 @@ bench_setup
 
 # get KEY FILE: the value of KEY=... in the helper's output, or "-".
 get() { awk -F= -v k="$1" '$1 == k { v = $2 } END { print (v == "" ? "-" : v) }' "$2"; }
-mib() { [ "$1" = - ] && echo - || awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+# mib KIB: KIB in MiB with one decimal, or "-".
+mib() {
+    if [ "$1" = - ]; then echo -; else awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; fi
+}
 
 # measure_one NAME PORT COMMAND...: start the server, hold the idle
 # connections with idle_clients.py, add its row to results, stop it.

@@ -1,17 +1,35 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # here and the sizes come from the caller
 # bench/lib.sh: what compare-mpm.sh and idle-memory.sh share.  Sourced, never
 # run.  Never part of `make check`.  See bench/README.md.
 #
-# The caller sets, before using these functions: MPM, me, top, MPMD, APACHE2,
-# APACHE_MODULES and the MPM sizes (SERVERS, MIN_SPARE, MAX_SPARE,
-# MAX_WORKERS, SERVER_LIMIT; for worker and event also THREADS_PER_CHILD,
-# THREAD_LIMIT, ASYNC_FACTOR).  After sourcing, it may change the two
-# settings below.
+# The caller sets here (this directory), calls bench_init, then sets the MPM
+# sizes (SERVERS, MIN_SPARE, MAX_SPARE, MAX_WORKERS, SERVER_LIMIT; for worker
+# and event also THREADS_PER_CHILD, THREAD_LIMIT, ASYNC_FACTOR) before using
+# the other functions.  It may change the two settings below.
 
 # MaxConnectionsPerChild for both servers; empty leaves the directive out.
 max_connections_per_child=""
 # How long stop_server waits for a server to exit before KILL.
 stop_seconds=10
+
+# bench_init NAME ARG...: check that the one argument is prefork, worker or
+# event (usage message and exit 2 otherwise); set MPM, me ("NAME(MPM)"), top
+# and the defaults of MPMD, APACHE2 and APACHE_MODULES.
+bench_init() {
+    local name="$1"; shift
+    [ $# -eq 1 ] || bench_usage
+    MPM="$1"
+    case "$MPM" in prefork|worker|event) ;; *) bench_usage ;; esac
+    me="$name($MPM)"
+    top="$(cd "$here/.." && pwd)"
+
+    MPMD="${MPMD:-$top/src/mpmd}"
+    APACHE2="${APACHE2:-$(command -v apache2 || echo /usr/sbin/apache2)}"
+    APACHE_MODULES="${APACHE_MODULES:-/usr/lib/apache2/modules}"
+}
+
+# bench_usage: the usage message, exit 2.
+bench_usage() { echo "usage: $0 prefork|worker|event" >&2; exit 2; }
 
 # need_tools TOOL...: exit 1 if any TOOL is not on PATH.
 need_tools() {
@@ -183,7 +201,7 @@ start_server() {
     pids+=("$server_pid")
     if ! wait_ready "http://127.0.0.1:$port/1k.txt" "$server_pid"; then
         echo "$me: $name did not come up on port $port; its output:" >&2
-        cat "$work/$name.out" "$work/${name}_error_log" 2>/dev/null >&2 || true
+        cat "$work/$name.out" "$work/${name}_error_log" >&2 2>/dev/null || true
         stop_server "$server_pid"
         return 1
     fi

@@ -185,7 +185,11 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
     const MpmLimits limits = mpm.limits(*config);
     std::unique_ptr<Scoreboard> board;
     try {
-        board = Scoreboard::create(limits.server_limit, limits.thread_limit);
+        // -X serves as User in this very process, which could then not remove a named
+        // segment: its scoreboard stays private.
+        board = Scoreboard::create(limits.server_limit, limits.thread_limit,
+                                   line.one_process ? std::string()
+                                                    : config->status.scoreboard_name(config->server.pid_file));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "mpmd: %s\n", e.what());
         return kExitFailure;
@@ -195,18 +199,24 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
     if (!line.foreground()) {
         if (!daemonize(&error)) {
             std::fprintf(stderr, "mpmd: cannot become a daemon: %s\n", error.c_str());
+            board->remove_name();
             return kExitFailure;
         }
         error_log().redirect_stderr(&error);
     }
+    // After daemonize: the pid recorded here owns a named segment and removes it at exit.
+    const StatusServerInfo& info = runtime->status_info;
+    board->describe(info.mpm_name, info.server_version, info.max_processes, info.threads_per_child);
     const std::string pid_file = config->server.pid_file;
     if (!write_pid_file(pid_file, getpid(), &error)) {
         log_error(LogLevel::Emerg, "core", "%s", error.c_str());
+        board->remove_name();
         return kExitFailure;
     }
     if (line.one_process) {
         const int status = serve_one_process(mpm, *config, *board, listeners, runtime);
         remove_pid_file(pid_file, getpid());
+        board->remove_name();
         return status;
     }
 
@@ -221,6 +231,7 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
     Supervisor supervisor(std::move(setup));
     const int status = supervisor.run();
     remove_pid_file(pid_file, getpid());
+    board->remove_name();
     return status;
 }
 

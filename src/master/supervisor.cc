@@ -323,9 +323,14 @@ bool Supervisor::load_next_generation(const char* what)
     if (config->server.pid_file != s_.config->server.pid_file)
         log_error(LogLevel::Warn, "core", "a changed PidFile takes effect only after a full stop and start; keeping %s",
                   s_.config->server.pid_file.c_str());
+    if (config->status.scoreboard_name(config->server.pid_file) !=
+        s_.config->status.scoreboard_name(s_.config->server.pid_file))
+        log_error(LogLevel::Warn, "core", "a changed ScoreBoardFile takes effect only after a full stop and start");
     error_log().set_level(config->server.log_level);
     s_.config = std::move(config);
     s_.runtime = std::move(runtime);
+    const StatusServerInfo& info = s_.runtime->status_info;
+    s_.scoreboard->describe(info.mpm_name, info.server_version, info.max_processes, info.threads_per_child);
     s_.logs->prune();
     return true;
 }

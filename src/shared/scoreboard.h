@@ -10,8 +10,12 @@
 //   worker  - the thread that owns it while its child runs; the master only after that child
 //             has been reaped (to mark the slot dead). Readers take consistent copies through
 //             a per-record sequence counter (seqlock): odd while a write is under way.
-// Runs in: master (creates, maintains), children (report), status readers (snapshot).
-// Leans on: boost::interprocess::anonymous_shared_memory (mmap MAP_SHARED|MAP_ANONYMOUS).
+// The segment is anonymous (inherited through fork only) or, with ScoreBoardFile, a POSIX
+// shared-memory object created mode 0600 by the master, which mpmctl attaches read-only.
+// Runs in: master (creates, maintains, removes the name), children (report), status readers
+// (snapshot), mpmctl (attach).
+// Leans on: boost::interprocess::anonymous_shared_memory (mmap MAP_SHARED|MAP_ANONYMOUS),
+// boost::interprocess::shared_memory_object (shm_open(3), shm_unlink(3), shm_overview(7)).
 #ifndef MPMD_SHARED_SCOREBOARD_H
 #define MPMD_SHARED_SCOREBOARD_H
 
@@ -20,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -41,7 +46,7 @@ enum class WorkerStatus : char {
 };
 
 constexpr uint64_t kScoreboardMagic = 0x6d706d6473636f72ULL;   // "mpmdscor"
-constexpr uint32_t kScoreboardLayoutVersion = 1;
+constexpr uint32_t kScoreboardLayoutVersion = 2;
 
 // Times are microseconds since the Unix epoch (CLOCK_REALTIME) unless a name says otherwise.
 struct GlobalScore {
@@ -56,6 +61,12 @@ struct GlobalScore {
     int64_t restart_time;         // when the current generation began
     uint32_t restart_count;
     uint32_t mpm_threaded;        // 0 for prefork
+    // Written by the master at start, for readers that did not fork from it (mpmctl).
+    int32_t master_pid;           // 0 until the master has detached; owner of a named segment
+    uint32_t max_processes;       // the MPM's process limit in use (0 = every slot)
+    uint32_t threads_per_child;   // (0 = every thread slot)
+    char mpm_name[16];            // "prefork", "worker", "event"
+    char server_version[64];      // the Full banner, e.g. "mpmd/0.1.0 (Unix)"
 };
 
 // Written by the master only.
@@ -101,7 +112,15 @@ class Scoreboard {
 public:
     // Maps a new zero-filled segment sized for server_limit x thread_limit; throws
     // std::runtime_error naming the size when the kernel refuses.
-    static std::unique_ptr<Scoreboard> create(uint32_t server_limit, uint32_t thread_limit);
+    // With a `name` (a ScoreBoardFile, "/name"), the segment is that POSIX shared-memory
+    // object, created mode 0600; a stale one left by a master that is gone is replaced; one
+    // whose master still runs is an error naming its pid.
+    static std::unique_ptr<Scoreboard> create(uint32_t server_limit, uint32_t thread_limit,
+                                              const std::string& name = {});
+    // A reader's read-only view of the named segment; nullptr with *error set when it does
+    // not exist, cannot be opened (permissions) or its header (magic, layout version, record
+    // sizes, size for its slot counts) is not this build's.
+    static std::unique_ptr<const Scoreboard> attach(const std::string& name, std::string* error);
     ~Scoreboard();
     Scoreboard(const Scoreboard&) = delete;
     Scoreboard& operator=(const Scoreboard&) = delete;
@@ -131,6 +150,14 @@ public:
     void process_gone(uint32_t slot);
     void set_quiescing(uint32_t slot);
 
+    // Master: what readers that attach by name need (MPM, version, limits, owner pid).
+    void describe(std::string_view mpm_name, std::string_view server_version, uint32_t max_processes,
+                  uint32_t threads_per_child);
+    // Master, at exit: removes the segment's name if it has one and this process owns it
+    // (master_pid); the mapping stays valid until it is dropped.
+    void remove_name();
+    const std::string& name() const { return name_; }
+
 private:
     Scoreboard() = default;
     struct Mapping;
@@ -138,6 +165,8 @@ private:
     GlobalScore* global_ = nullptr;
     ProcessScore* processes_ = nullptr;
     WorkerScore* workers_ = nullptr;
+    std::string name_;            // "" = anonymous
+    void lay_out(char* base, uint32_t server_limit);
 };
 
 // A worker's handle on its own record: every update goes through the seqlock.

@@ -11,6 +11,8 @@ namespace {
 constexpr std::string_view T = kStatusSection;
 
 constexpr std::string_view kRequireSyntax = "ip address|CIDR ... | local | all granted|denied";
+constexpr std::string_view kScoreboardSyntax = "auto | none | /name ([A-Za-z0-9._-], at most 200)";
+constexpr size_t kMaxScoreboardName = 200;   // below NAME_MAX (255) with room for /dev/shm's view
 
 constexpr Directive kStatusDirectives[] = {
     make_string(T, "StatusLocation", "/server-status", "URL-path",
@@ -29,6 +31,14 @@ constexpr Directive kStatusDirectives[] = {
      "Who may see the pages, as mod_authz_host says it: \"ip\" and addresses or CIDR "
      "ranges (IPv4 or IPv6; IPv4-mapped IPv6 clients match IPv4 ranges), \"local\" for "
      "loopback, \"all granted\" or \"all denied\". Others get 403 Forbidden."},
+    // Here rather than in the core table: only the status readers (mpmctl status and top) use
+    // the name; the master maps the same memory either way.
+    make_string(T, "ScoreBoardFile", "auto", kScoreboardSyntax,
+                "The POSIX shared-memory name of the scoreboard (Apache's ScoreBoardFile), seen as "
+                "/dev/shm/NAME, created mode 0600 by the master and removed when it exits; mpmctl status "
+                "and mpmctl top read it. \"auto\" derives the name from PidFile (/run/mpmd.pid gives "
+                "/mpmd-run-mpmd.pid), so mpmctl finds it with the same config; \"none\" keeps the "
+                "scoreboard anonymous (only the status page shows it). Changing it needs a full stop and start."),
 };
 
 constexpr DirectiveTable kStatusTable = make_table("status", kStatusDirectives);
@@ -77,7 +87,40 @@ std::string require_ranges(const std::vector<std::string>& words, std::vector<Ad
     return "\"" + join_words(words) + "\" is not a supported Require" + allowed;
 }
 
+bool scoreboard_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_';
+}
+
+std::string check_scoreboard_file(const std::string& value)
+{
+    if (equals_ignoring_case(value, "auto") || equals_ignoring_case(value, "none"))
+        return {};
+    bool ok = value.size() >= 2 && value.size() <= kMaxScoreboardName + 1 && value.front() == '/' &&
+              value != "/." && value != "/..";
+    for (size_t i = 1; ok && i < value.size(); ++i)
+        ok = scoreboard_char(value[i]) || value[i] == '-';
+    if (ok)
+        return {};
+    return "\"" + value + "\" is not a shared-memory name (allowed: " + std::string(kScoreboardSyntax) + ")";
+}
+
 } // namespace
+
+std::string StatusConfig::scoreboard_name(const std::string& pid_file) const
+{
+    if (equals_ignoring_case(scoreboard_file, "none"))
+        return {};
+    if (!equals_ignoring_case(scoreboard_file, "auto"))
+        return scoreboard_file;
+    std::string name = "/mpmd";
+    const size_t from = pid_file.size() > kMaxScoreboardName - name.size()
+                            ? pid_file.size() - (kMaxScoreboardName - name.size())
+                            : 0;
+    for (size_t i = from; i < pid_file.size(); ++i)
+        name += scoreboard_char(pid_file[i]) ? pid_file[i] : '-';
+    return name;
+}
 
 const DirectiveTable& status_directive_table()
 {
@@ -108,6 +151,11 @@ StatusConfig StatusConfig::from(const Config& config, std::vector<ConfigMessage>
             (name == "StatusLocation" ? out.location : out.metrics_location) = location;
     }
     out.extended_status = config.flag(T, "ExtendedStatus");
+    const std::string& scoreboard_file = config.string(T, "ScoreBoardFile");
+    const std::string bad_name = check_scoreboard_file(scoreboard_file);
+    problem_at(config.value(T, "ScoreBoardFile"), "ScoreBoardFile", bad_name);
+    if (bad_name.empty())
+        out.scoreboard_file = scoreboard_file;
     for (const ConfigValue& value : config.values(T, "Require"))
         problem_at(value, "Require", require_ranges(value.words, &out.allow));
     return out;

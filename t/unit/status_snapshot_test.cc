@@ -79,11 +79,13 @@ public:
         s = take_status_snapshot(*board, prefork_info());
         CPPUNIT_ASSERT_EQUAL(1, s.busy_workers);
         CPPUNIT_ASSERT_EQUAL(0, s.idle_workers);
-        // A quiescing process counts for neither.
+        // A quiescing process counts for neither; its busy worker shows G (finishing).
         board->set_quiescing(0);
         s = take_status_snapshot(*board, prefork_info());
         CPPUNIT_ASSERT_EQUAL(0, s.busy_workers);
         CPPUNIT_ASSERT_EQUAL(1, s.stopping_processes);
+        CPPUNIT_ASSERT_EQUAL(1, s.graceful_workers);
+        CPPUNIT_ASSERT_EQUAL('G', s.scoreboard[0]);
     }
 
     void event_table_counts()

@@ -154,7 +154,12 @@ StatusSnapshot take_status_snapshot(const Scoreboard& board, const StatusServerI
         p.start_time = ps.start_time;
         p.async_connections = ps.connections;
         for (uint32_t thread = 0; thread < s.thread_limit; ++thread) {
-            const WorkerScore ws = board.snapshot(slot, thread);
+            WorkerScore ws = board.snapshot(slot, thread);
+            // A worker still busy in a child told to leave is finishing gracefully: Apache's G.
+            if (p.pid != 0 && p.quiescing && !is(ws.status, WorkerStatus::Dead) &&
+                !is(ws.status, WorkerStatus::Ready) && !is(ws.status, WorkerStatus::Starting) &&
+                !is(ws.status, WorkerStatus::IdleKill))
+                ws.status = char(WorkerStatus::Graceful);
             const bool dead = is(ws.status, WorkerStatus::Dead);
             if (!dead || (slot < max_processes && thread < threads))
                 s.scoreboard += ws.status;

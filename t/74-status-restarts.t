@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+# The scoreboard across restarts, as Apache's mod_status shows it: a child finishing a
+# request after a graceful restart shows G with its request line; graceful restarts and
+# restarts bump the generation and keep the totals (Total Accesses never goes back).
+import json
+import signal
+
+from mpmdtest import SlowDownload, Test, http_get, wait_for
+
+BIG = 16 * 1024 * 1024
+
+
+def status(port):
+    return json.loads(http_get(port, "/server-status?json").body)
+
+
+def main(t):
+    s = t.server(name="restarts", conf={"server": {"Timeout": "30"}},
+                 site={"hello.txt": "hello\n", "big.bin": b"y" * BIG})
+    s.start()
+    port = s.port
+    for _ in range(5):
+        http_get(port, "/hello.txt")
+    first = status(port)["server"]
+    t.cmp_ok(first["total_accesses"], ">=", 5, "5 requests counted (%d)" % first["total_accesses"])
+
+    d = SlowDownload(port, "/big.bin?finishing")
+    s.signal(signal.SIGUSR1)
+    def finishing():
+        page = status(port)
+        return [w for w in page["workers"] if w.get("status") == "G" and "finishing" in (w.get("request") or "")]
+    g = wait_for(finishing, 5)
+    t.ok(g, "the download of the old generation shows G with its request line")
+    got, _ = d.finish()
+    t.is_(got, BIG, "and completes")
+    second = wait_for(lambda: (lambda p: p if p["mpm_generation"] > first["mpm_generation"] else None)(status(port)["server"]), 5)
+    t.ok(second, "the graceful restart bumps the generation")
+    if second:
+        t.cmp_ok(second["total_accesses"], ">", first["total_accesses"], "totals are kept (%d -> %d)"
+                 % (first["total_accesses"], second["total_accesses"]))
+
+    before = status(port)["server"]
+    s.signal(signal.SIGHUP)
+    third = wait_for(lambda: (lambda p: p if p["mpm_generation"] > before["mpm_generation"] else None)(status(port)["server"]), 8)
+    t.ok(third, "a restart (HUP) bumps the generation")
+    if third:
+        t.cmp_ok(third["total_accesses"], ">", before["total_accesses"], "and keeps the totals (%d -> %d)"
+                 % (before["total_accesses"], third["total_accesses"]))
+        t.cmp_ok(third["config_generation"], ">", before["config_generation"], "the config generation grows too")
+
+
+Test().main(main)

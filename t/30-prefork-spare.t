@@ -10,16 +10,7 @@
 import time
 
 from mpmconf import same_children
-from mpmdtest import HttpConnection, Test, http_get, wait_for
-
-
-def hold(port, n):
-    conns = []
-    for _ in range(n):
-        c = HttpConnection(port, timeout=5)
-        c.send(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n")
-        conns.append(c)
-    return conns
+from mpmdtest import Test, hold_busy, http_get, wait_for
 
 
 def release(conns):
@@ -55,7 +46,7 @@ def main(t):
     # Five busy clients: the master forks until at least 2 are idle again (5 busy + 2 idle
     # = 7); as in Apache a pass forks the whole spawn rate (1, 2, 4, ... a second), so it
     # may overshoot by one or two, never past MaxRequestWorkers=8.
-    busy = hold(port, 5)
+    busy = hold_busy(port, 5)
     samples = sample(s, 12, until=lambda n: n >= 7)
     t.cmp_ok(samples[-1][1], ">=", 7, "5 busy clients: at least 7 children (5 busy + MinSpareServers idle)")
     later = sample(s, 2.5)   # a last spawn pass may still land in the first second
@@ -88,7 +79,7 @@ def main(t):
 
     # Twelve busy clients, MaxRequestWorkers=8: 8 children, never more; logged once.
     block = s.mark()
-    busy = hold(port, 12)
+    busy = hold_busy(port, 12)
     samples = sample(s, 10, until=lambda n: n >= 8)
     t.is_(samples[-1][1], 8, "12 busy clients: MaxRequestWorkers=8 children")
     t.ok(block.wait_for(r"server reached MaxRequestWorkers setting", 5),

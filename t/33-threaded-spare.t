@@ -5,27 +5,9 @@
 # runs more children than MaxRequestWorkers / ThreadsPerChild and says so once.
 # Busy = a request whose body never comes (its head is complete, so even event gives it
 # a thread). Every child has 1 listener + ThreadsPerChild worker threads.
-import os
-
-from mpmdtest import HttpConnection, Test, wait_for
+from mpmdtest import HttpConnection, Test, hold_busy, thread_count, wait_for
 
 TPC = 4
-
-
-def hold(port, n):
-    conns = []
-    for _ in range(n):
-        c = HttpConnection(port, timeout=10)
-        c.send(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n")
-        conns.append(c)
-    return conns
-
-
-def threads(pid):
-    try:
-        return len(os.listdir("/proc/%d/task" % pid))
-    except OSError:
-        return 0
 
 
 def main(t):
@@ -41,19 +23,19 @@ def main(t):
     kids = wait_for(lambda: len(s.children()) == 1 and s.children(), 5) or []
     t.is_(len(kids), 1, "StartServers=1: one child")
     # A sanitizer build adds a helper thread or two of its own.
-    t.ok(kids and wait_for(lambda: 1 + TPC <= threads(kids[0]) <= 3 + TPC, 5),
+    t.ok(kids and wait_for(lambda: 1 + TPC <= thread_count(kids[0]) <= 3 + TPC, 5),
          "the child runs a listener and ThreadsPerChild=%d workers (%s threads)"
-         % (TPC, kids and threads(kids[0])))
+         % (TPC, kids and thread_count(kids[0])))
 
     # 3 busy threads leave 1 idle < MinSpareThreads=2: a second child starts; then 5 idle.
-    busy = hold(port, 3)
+    busy = hold_busy(port, 3)
     two = wait_for(lambda: len(s.children()) == 2 and s.children(), 5) or []
     t.is_(len(two), 2, "idle threads below MinSpareThreads: a second child starts")
     t.ok(not wait_for(lambda: len(s.children()) != 2, 1.5), "then the count holds (5 idle threads)")
 
     # Up to MaxRequestWorkers=12 threads = 3 children, never more, and the limit is logged.
     block = s.mark()
-    more = hold(port, 10)
+    more = hold_busy(port, 10)
     t.ok(wait_for(lambda: len(s.children()) == 3, 8), "13 busy clients: 3 children (MaxRequestWorkers=12)")
     t.ok(block.wait_for(r"server reached MaxRequestWorkers setting", 6),
          "'server reached MaxRequestWorkers setting' is logged")

@@ -5,20 +5,12 @@
 # 40 half-sent heads and 10 lingering closes leave the workers free: a new client is
 # answered at once, every held connection is served when its request comes, and the status
 # page counts the connections held without a thread.
-import os
 import re
 import time
 
-from mpmdtest import HttpConnection, Test, http_get, wait_for
+from mpmdtest import HttpConnection, Test, http_get, thread_count, wait_for
 
 HELD = 40
-
-
-def threads(pid):
-    try:
-        return len(os.listdir("/proc/%d/task" % pid))
-    except OSError:
-        return 0
 
 
 def main(t):
@@ -31,8 +23,8 @@ def main(t):
     s.start()
     port = s.port
     kids = wait_for(lambda: len(s.children()) == 1 and s.children(), 5) or [0]
-    wait_for(lambda: threads(kids[0]) >= 3, 5)
-    start_threads = threads(kids[0])   # listener + 2 workers (+ a sanitizer's own thread)
+    wait_for(lambda: thread_count(kids[0]) >= 3, 5)
+    start_threads = thread_count(kids[0])   # listener + 2 workers (+ a sanitizer's own thread)
 
     idle = []
     for i in range(HELD):
@@ -53,7 +45,7 @@ def main(t):
         slow.append(c)
     t.is_(http_get(port, "/hello.txt", timeout=3).status, 200,
           "a new client is answered while %d heads arrive slowly" % HELD)
-    t.is_(threads(kids[0]), start_threads, "the child has no more threads than at start (%d)" % start_threads)
+    t.is_(thread_count(kids[0]), start_threads, "the child has no more threads than at start (%d)" % start_threads)
 
     again = [c.request("GET", "/hello.txt?again").status for c, _ in idle]
     t.is_([st for st in again if st != 200], [], "every kept-alive connection is served again")

@@ -247,3 +247,14 @@ class SlowDownload:
             pass
         self.conn.close()
         return self.received, self.hash.hexdigest()
+
+
+def hold_busy(port, n, timeout=10.0):
+    """n connections that each keep a worker busy: a whole request head announcing a body
+    that never comes (so even the event MPM hands it to a thread). Close them to release."""
+    conns = []
+    for _ in range(n):
+        c = HttpConnection(port, timeout=timeout)
+        c.send(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n")
+        conns.append(c)
+    return conns

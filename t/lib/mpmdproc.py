@@ -153,3 +153,11 @@ def line_of(text, needle):
         if needle in line:
             return n
     raise ValueError("%r not in text" % needle)
+
+
+def thread_count(pid):
+    """Threads of a process (0 once it is gone)."""
+    try:
+        return len(os.listdir("/proc/%d/task" % pid))
+    except OSError:
+        return 0

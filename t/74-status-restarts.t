@@ -21,7 +21,12 @@ def main(t):
     port = s.port
     for _ in range(5):
         http_get(port, "/hello.txt")
-    first = status(port)["server"]
+    first = None
+    def counted():   # a request is counted a moment after its last byte is sent
+        nonlocal first
+        first = status(port)["server"]
+        return first["total_accesses"] >= 5
+    wait_for(counted, timeout=5)
     t.cmp_ok(first["total_accesses"], ">=", 5, "5 requests counted (%d)" % first["total_accesses"])
 
     d = SlowDownload(port, "/big.bin?finishing")

@@ -13,7 +13,7 @@ bool ConnectionQueue::pop(ClientConnection* out)
     std::unique_lock<std::mutex> lock(mutex_);
     ++idle_;
     worker_idle_.notify_one();
-    if (idle_notify_fd_ >= 0 && idle_ == queue_.size() + 1) {
+    if (idle_notify_fd_ >= 0 && idle_ > queue_.size() && idle_notice_wanted_.exchange(false)) {
         const uint64_t one = 1;
         const ssize_t ignored = write(idle_notify_fd_, &one, sizeof one);
         (void)ignored;

@@ -9,6 +9,7 @@
 
 #include "child/connection.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -30,9 +31,15 @@ public:
     uint32_t idle_workers() const;
     // Connections queued and not yet taken by a worker.
     size_t waiting() const;
-    // Makes `fd` (an eventfd) readable whenever a worker becomes idle with no connection
-    // queued for it, so an event loop that stopped accepting can start again at once.
+    // Makes `fd` (an eventfd) readable when a worker becomes idle after
+    // request_idle_notice(), so an event loop that stopped accepting can start again at
+    // once. (Notifying only when the pool goes from no idle worker to one is not enough: a
+    // loop also stops while its idle workers are all reserved by connections just accepted,
+    // and would then wait for its next housekeeping pass, 100 ms per stall under load.)
     void notify_idle_on(int fd) { idle_notify_fd_ = fd; }
+    // One notice, at the next worker that becomes idle. The caller checks again after
+    // asking, since a worker may have become idle just before.
+    void request_idle_notice() { idle_notice_wanted_.store(true, std::memory_order_seq_cst); }
     void close();
 
 private:
@@ -43,6 +50,7 @@ private:
     uint32_t idle_ = 0;   // workers blocked in pop()
     bool closed_ = false;
     int idle_notify_fd_ = -1;   // set before the workers start
+    std::atomic<bool> idle_notice_wanted_{false};   // set by the event loop, cleared by the worker that notifies
 };
 
 } // namespace mpmd

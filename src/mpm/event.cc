@@ -123,6 +123,7 @@ private:
     void forget(Held* held);
     bool may_accept() const;
     void set_accepting(bool on);
+    void update_accepting();
     void begin_leaving();
     void publish_count();
 
@@ -229,6 +230,18 @@ void EventListener::set_accepting(bool on)
     }
 }
 
+// Accepts while may_accept(); while it may not, asks the workers for a notice when one
+// becomes idle (on_worker_idle), then looks again in case one became idle meanwhile.
+void EventListener::update_accepting()
+{
+    if (!may_accept()) {
+        queue_.request_idle_notice();
+        set_accepting(may_accept());
+        return;
+    }
+    set_accepting(true);
+}
+
 void EventListener::publish_count()
 {
     __atomic_store_n(&context_.scoreboard->process(context_.slot).connections, uint32_t(held_.size()),
@@ -261,7 +274,7 @@ void EventListener::on_accept(evutil_socket_t fd, short, void* self)
             break;
         }
     }
-    me->set_accepting(me->may_accept());
+    me->update_accepting();
 }
 
 void EventListener::hold(ClientConnection&& connection, bool kept_alive)
@@ -356,7 +369,7 @@ void EventListener::client_event(Held* held, short what)
     if (held->reserving) {
         held->reserving = false;   // a slow head: it will not need a worker soon
         --reserving_;
-        set_accepting(may_accept());
+        update_accepting();
     }
     if (held->kept_alive && !c.pending.empty()) {
         // The next request has begun: its head gets Timeout from now, as a new one does.
@@ -433,7 +446,7 @@ void EventListener::on_worker_idle(evutil_socket_t fd, short, void* self)
     uint64_t count;
     const ssize_t ignored = read(fd, &count, sizeof count);
     (void)ignored;
-    me->set_accepting(me->may_accept());
+    me->update_accepting();
 }
 
 void EventListener::begin_leaving()
@@ -471,7 +484,7 @@ void EventListener::on_housekeeping(evutil_socket_t, short, void* self)
         }
     }
     if (!me->leaving_) {
-        me->set_accepting(me->may_accept());
+        me->update_accepting();
         return;
     }
     if (child_hurrying()) {

@@ -29,6 +29,8 @@ struct ChildRecord {
     uint32_t generation = 0;
     ChildState state = ChildState::Running;
     int64_t started_ms = 0;       // CLOCK_MONOTONIC
+    int64_t stop_requested_ms = 0;   // when it was first told to leave (CLOCK_MONOTONIC)
+    int64_t term_sent_ms = 0;     // when GracefulRestartTimeout sent it TERM; 0 = not yet
 };
 
 class ChildRegistry {

@@ -4,6 +4,7 @@
 #include "child/child_main.h"
 #include "master/daemon.h"
 #include "master/mpm_loader.h"
+#include "master/restart_plan.h"
 #include "mpm/mpm_registry.h"
 #include "master/signal_table.h"
 #include "shared/error_log.h"
@@ -112,18 +113,17 @@ int Supervisor::run()
               server_banner(ServerTokens::Full).c_str(), s_.mpm->name(), event_get_version(),
               event_base_get_method(base_));
     log_error(LogLevel::Info, "core", "open files limit: %lu per process", files);
-    start_generation();
+    start_generation(s_.mpm->start_servers(*s_.config));
     event_base_dispatch(base_);
     return exit_status_;
 }
 
-void Supervisor::start_generation()
+void Supervisor::start_generation(uint32_t wanted)
 {
     s_.mpm->reset();
     GlobalScore& global = s_.scoreboard->global();
     global.running_generation = generation_;
     global.restart_time = now_microseconds();
-    uint32_t wanted = s_.mpm->start_servers(*s_.config);
     for (uint32_t slot = 0; slot < children_.slots() && wanted > 0; ++slot) {
         if (children_.in_slot(slot) == nullptr) {
             spawn(slot);
@@ -167,6 +167,7 @@ void Supervisor::tell_child(ChildRecord& child, int signal)
 {
     if (child.state == ChildState::Running) {
         child.state = ChildState::Stopping;
+        child.stop_requested_ms = monotonic_ms();
         s_.scoreboard->set_quiescing(child.slot);
     }
     if (kill(child.pid, signal) != 0 && errno != ESRCH)
@@ -208,6 +209,8 @@ void Supervisor::maintain(bool tick)
 {
     if (mode_ != Mode::Running)
         return;
+    if (tick)
+        bound_graceful_leavers();
     const MaintenanceDecision decision = s_.mpm->maintain(slot_views(), *s_.config, tick);
     for (const MpmMessage& message : decision.messages)
         log_error(message.level, "mpm", "%s", message.text.c_str());
@@ -347,10 +350,14 @@ void Supervisor::begin_restart(bool graceful)
         return;
     ++s_.scoreboard->global().restart_count;
     if (graceful) {
-        // Old children finish what they hold and leave; the new generation starts beside them.
+        // Old children finish what they hold and leave; the new generation starts beside them,
+        // as large as the load the old one was carrying.
+        const RestartSizes sizes{s_.mpm->start_servers(*s_.config), s_.mpm->limits(*s_.config).threads_per_child,
+                                 s_.runtime->status_info.max_processes};
+        const uint32_t wanted = children_for_new_generation(slot_views(), sizes);
         all_children(SIGUSR1);
         ++generation_;
-        start_generation();
+        start_generation(wanted);
         log_error(LogLevel::Notice, "core", "graceful restart: generation %u started", generation_);
         return;
     }
@@ -383,6 +390,33 @@ void Supervisor::begin_stop(bool graceful)
     drain_check();
 }
 
+// GracefulRestartTimeout: a child told to leave gracefully while the server runs on (after a
+// graceful restart, or trimmed as a spare) gets that long to finish, then TERM, then KILL.
+void Supervisor::bound_graceful_leavers()
+{
+    const int64_t limit = int64_t(s_.config->server.graceful_restart_timeout) * 1000;
+    if (limit <= 0)
+        return;
+    const int64_t now = monotonic_ms();
+    for (ChildRecord* child : children_.all()) {
+        if (child->state != ChildState::Stopping)
+            continue;
+        if (child->term_sent_ms == 0 && now - child->stop_requested_ms >= limit) {
+            log_error(LogLevel::Warn, "core",
+                      "child pid %d (slot %u, generation %u) still finishing %lld s after it was told to leave; "
+                      "GracefulRestartTimeout is %d s: stopping it", int(child->pid), child->slot, child->generation,
+                      static_cast<long long>((now - child->stop_requested_ms) / 1000),
+                      s_.config->server.graceful_restart_timeout);
+            child->term_sent_ms = now;
+            tell_child(*child, SIGTERM);
+        } else if (child->term_sent_ms != 0 && now - child->term_sent_ms >= kTermGraceMs) {
+            log_error(LogLevel::Warn, "core", "child pid %d (slot %u) ignored SIGTERM for %lld ms; sending SIGKILL",
+                      int(child->pid), child->slot, static_cast<long long>(now - child->term_sent_ms));
+            tell_child(*child, SIGKILL);
+        }
+    }
+}
+
 // While restarting or stopping: escalate to children that do not leave, and move on once
 // none is left.
 void Supervisor::drain_check()
@@ -412,7 +446,7 @@ void Supervisor::drain_check()
     if (mode_ == Mode::Restarting) {
         mode_ = Mode::Running;
         ++generation_;
-        start_generation();
+        start_generation(s_.mpm->start_servers(*s_.config));
         log_error(LogLevel::Notice, "core", "restart: generation %u started", generation_);
         return;
     }

@@ -57,11 +57,12 @@ private:
     void maintain(bool tick);
     void spawn(uint32_t slot);
     void tell_child(ChildRecord& child, int signal);
-    void start_generation();
+    void start_generation(uint32_t wanted);
     bool load_next_generation(const char* what);
     void begin_restart(bool graceful);
     void begin_stop(bool graceful);
     void drain_check();
+    void bound_graceful_leavers();
     void all_children(int signal);
     std::vector<SlotView> slot_views();
     void reopen_logs();

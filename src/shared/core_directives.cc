@@ -50,6 +50,9 @@ constexpr Directive kCoreDirectives[] = {
                  "The length of the queue of pending connections passed to listen(2)."),
     make_integer(S, "GracefulShutdownTimeout", "0", 0, 86400, "seconds",
                  "How long a graceful stop waits for requests in progress; 0 means no limit."),
+    make_integer(S, "GracefulRestartTimeout", "0", 0, 86400, "seconds",
+                 "How long a child told to leave gracefully while the server runs on (after a graceful "
+                 "restart, or trimmed as a spare) may finish its work before it is stopped; 0 means no limit."),
 
     make_path(L, "ErrorLog", MPMD_LOGDIR "/error_log",
               "The error log file, shared by the master and every child."),

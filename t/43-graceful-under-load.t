@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+# Graceful restarts lose nothing (the fault suite): while ab (with and without keep-alive) and
+# wrk send requests at concurrency 20, the master is told to restart gracefully every 0.5 s,
+# by USR1 and by `mpmd -k graceful` in turn. No request fails, none gets a non-2xx answer, no
+# connection is reset, and the access log has exactly one line per request answered. A child
+# that leaves while it holds a kept-alive connection answers the next request on it, with
+# Connection: close, instead of cutting it. After a restart the new generation is as large as
+# the load the old one carried (not just StartServers), and GracefulRestartTimeout stops an
+# old child that is still busy after it.
+# MPMD_LOAD_REQUESTS sets the number of requests per ab run (default 30000, the issue's figure).
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+
+from mpmdhttp import HttpConnection
+from mpmdtest import SlowDownload, Test, alive, http_get, run, wait_for
+
+REQUESTS = int(os.environ.get("MPMD_LOAD_REQUESTS", "30000"))
+CONCURRENCY = 20
+RESTART_EVERY = 0.5
+
+SIZES = {
+    # Enough children/threads for 20 connections plus spares, and room for the new generation.
+    "mpm_prefork": {"StartServers": "5", "MinSpareServers": "5", "MaxSpareServers": "30",
+                    "MaxRequestWorkers": "64", "ServerLimit": "64"},
+    "mpm_worker": {"StartServers": "2", "ThreadsPerChild": "16", "ThreadLimit": "16", "MinSpareThreads": "16",
+                   "MaxSpareThreads": "96", "MaxRequestWorkers": "128", "ServerLimit": "8"},
+    "mpm_event": {"StartServers": "2", "ThreadsPerChild": "16", "ThreadLimit": "16", "MinSpareThreads": "16",
+                  "MaxSpareThreads": "96", "MaxRequestWorkers": "128", "ServerLimit": "8"},
+}
+
+
+class Restarter:
+    """Tells the master to restart gracefully every RESTART_EVERY seconds until stopped,
+    alternating SIGUSR1 and `mpmd -k graceful` (which tests the config first)."""
+
+    def __init__(self, server):
+        self.server = server
+        self.count = 0
+        self.k_failures = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopping.wait(RESTART_EVERY):
+            if self.count % 2 == 0:
+                self.server.signal(signal.SIGUSR1)
+            else:
+                status, out, err = run(self.server.command("-k", "graceful"))
+                if status != 0:
+                    self.k_failures.append((status, out + err))
+            self.count += 1
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join(10)
+
+
+def generations(server):
+    return len(server.error_log.grep(r"graceful restart: generation \d+ started"))
+
+
+def ab_figures(out):
+    def number(label):
+        m = re.search(r"(?m)^%s:\s+(\d+)" % re.escape(label), out)
+        return int(m.group(1)) if m else None
+    return {"complete": number("Complete requests"), "failed": number("Failed requests"),
+            "non2xx": number("Non-2xx responses") or 0}
+
+
+def under_restarts(t, s, label, args, timeout):
+    """Runs a load tool while the master restarts gracefully; returns its output."""
+    before_lines = len(s.access_log.lines())
+    before_generations = generations(s)
+    restarter = Restarter(s)
+    try:
+        status, out, err = run(args, timeout=timeout)
+    finally:
+        restarter.stop()
+    # The last restart's new generation is started before the check below.
+    wait_for(lambda: generations(s) - before_generations >= restarter.count, 5)
+    t.diag("%s: %d graceful restarts during the run" % (label, restarter.count))
+    t.cmp_ok(restarter.count, ">=", 2, "%s: the master restarted gracefully during the run (%d times)"
+             % (label, restarter.count))
+    t.is_(restarter.k_failures, [], "%s: every `mpmd -k graceful` succeeded" % label)
+    if status != 0:
+        t.diag("%s exited %s: %s" % (args[0], status, (out + err)[-2000:]))
+    # Each answered request gets its line just after its last byte: wait for the last ones.
+    return status, out + err, before_lines
+
+
+def main(t):
+    ab, wrk = shutil.which("ab"), shutil.which("wrk")
+    conf = {"server": {"KeepAlive": "On", "MaxKeepAliveRequests": "0", "KeepAliveTimeout": "5",
+                       "Timeout": "30"}}
+    conf.update(SIZES)
+    s = t.server(name="graceload", conf=conf, site={"1k.txt": "x" * 1024, "big.bin": b"b" * (8 << 20)})
+    s.start()
+    port = s.port
+    url = "http://127.0.0.1:%d/1k.txt" % port
+    # ab and wrk take whole seconds under ThreadSanitizer: bound them generously.
+    bound = 60 + REQUESTS // 100
+
+    # A kept-alive connection whose child leaves gets its next request answered, then closed.
+    c = HttpConnection(port)
+    c.send(c.request_bytes(path="/1k.txt"))
+    first = c.read_response()
+    marker = s.mark()
+    s.signal(signal.SIGUSR1)
+    wait_for(lambda: marker.grep(r"graceful restart: generation"), 5)
+    c.send(c.request_bytes(path="/1k.txt"))
+    second = c.read_response()
+    t.is_((first.status, second.status), (200, 200),
+          "the next request on a kept-alive connection of a leaving child is answered")
+    t.like(second.header("Connection") or "", r"(?i)^close$", "... with Connection: close")
+    t.ok(c.closed_by_peer(5), "... and the connection is then closed")
+    c.close()
+
+    for keep_alive in (False, True):
+        label = "ab -n %d -c %d%s" % (REQUESTS, CONCURRENCY, " -k" if keep_alive else "")
+        if not ab:
+            t.skip(label, "ab not installed (Debian package apache2-utils)")
+            continue
+        args = [ab, "-q", "-r", "-n", str(REQUESTS), "-c", str(CONCURRENCY)] + (["-k"] if keep_alive else []) + [url]
+        status, out, before_lines = under_restarts(t, s, label, args, bound)
+        f = ab_figures(out)
+        t.is_((status, f["complete"]), (0, REQUESTS), "%s: every request completed" % label)
+        t.is_(f["failed"], 0, "%s: no failed request (%s)" % (label, f["failed"]))
+        t.is_(f["non2xx"], 0, "%s: no non-2xx answer" % label)
+        t.unlike(out, r"(?i)reset by peer|apr_socket_recv|apr_socket_connect", "%s: no connection reset" % label)
+        got = wait_for(lambda: len(s.access_log.lines()) - before_lines >= REQUESTS and
+                       len(s.access_log.lines()) - before_lines, 10)
+        t.is_(len(s.access_log.lines()) - before_lines, REQUESTS,
+              "%s: exactly one access-log line per request answered" % label)
+
+    if wrk:
+        label = "wrk -c %d -d 4s" % CONCURRENCY
+        args = [wrk, "-t", "2", "-c", str(CONCURRENCY), "-d", "4s", url]
+        status, out, before_lines = under_restarts(t, s, label, args, bound)
+        m = re.search(r"(\d+) requests in", out)
+        done = int(m.group(1)) if m else 0
+        t.diag("%s: %d requests" % (label, done))
+        t.ok(status == 0 and done > 0, "%s: ran (%d requests)" % (label, done))
+        t.unlike(out, r"Socket errors|Non-2xx", "%s: no socket error (connect, read, write, timeout), no non-2xx" % label)
+        # wrk stops counting with up to one request per connection still on the way: those
+        # are answered and logged too.
+        wait_for(lambda: len(s.access_log.lines()) - before_lines >= done, 10)
+        logged = len(s.access_log.lines()) - before_lines
+        t.ok(done <= logged <= done + CONCURRENCY,
+             "%s: one access-log line per request (%d answered, %d lines)" % (label, done, logged))
+    else:
+        t.skip("wrk", "wrk not installed (Debian package wrk)")
+    t.ok(not s.error_log.grep(r"\[(core|mpm):(error|crit|alert|emerg)\]"), "no errors logged during the restarts")
+
+    # The new generation is as large as the busy part of the old one.
+    per_child = 1 if t.mpm() == "prefork" else 16
+    busy = 24 if t.mpm() == "prefork" else 40   # more than StartServers can carry
+    downloads = [SlowDownload(port, "/big.bin", first=64 * 1024) for _ in range(busy)]
+    t.ok(all(d.response.status == 200 for d in downloads), "%d downloads hold %d workers busy" % (busy, busy))
+    old = set(s.children())
+    s.signal(signal.SIGUSR1)
+    want = (busy + per_child - 1) // per_child
+    new = wait_for(lambda: len(set(s.children()) - old) >= want and set(s.children()) - old, 5) or set()
+    t.cmp_ok(len(new), ">=", want, "the new generation starts %d children at once for %d busy workers "
+             "(StartServers is %s)" % (len(new), busy, SIZES["mpm_" + t.mpm()]["StartServers"]))
+    received = [d.finish()[0] for d in downloads]
+    t.is_(received, [8 << 20] * busy, "the old generation's downloads completed")
+    s.stop()
+
+    # GracefulRestartTimeout: an old child still sending after the limit is stopped, and says so.
+    conf["server"]["GracefulRestartTimeout"] = "1"
+    s2 = t.server(name="gracelimit", conf=conf, site={"big.bin": b"c" * (8 << 20), "1k.txt": "y" * 1024})
+    s2.start()
+    d = SlowDownload(s2.port, "/big.bin", first=64 * 1024)
+    holder = [p for p in s2.children()]
+    block = s2.mark()
+    started = time.monotonic()
+    s2.signal(signal.SIGUSR1)
+    stopped = block.wait_for(r"GracefulRestartTimeout is 1 s: stopping it", 10)
+    t.ok(stopped, "GracefulRestartTimeout = 1: the busy old child is stopped and the log says why")
+    t.diag("stopped %.2f s after the graceful restart" % (time.monotonic() - started))
+    t.ok(wait_for(lambda: not any(alive(p) for p in holder), 5), "the old children are gone")
+    t.is_(http_get(s2.port, "/1k.txt").status, 200, "the new generation serves")
+    d.conn.close()
+
+
+Test(timeout=600).main(main)

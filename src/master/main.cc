@@ -8,6 +8,7 @@
 #include "master/command_line.h"
 #include "master/daemon.h"
 #include "master/mpm_loader.h"
+#include "master/process_listeners.h"
 #include "master/server_setup.h"
 #include "master/signal_table.h"
 #include "master/supervisor.h"
@@ -128,6 +129,21 @@ int send_signal(const CommandLine& line, const LoadedConfig& config)
         std::fprintf(stderr, "mpmd: -k %s: %s\n", line.verb.c_str(),
                      pid == 0 ? error.c_str() : ("no server running with pid " + std::to_string(pid)).c_str());
         return kExitFailure;
+    }
+    // A Listen the master could not bind would be refused there too; say so here. Ports the
+    // master already listens on are fine (it keeps them); when its sockets cannot be read
+    // (another user), the master alone decides.
+    if (rereads) {
+        if (const auto held = listening_keys_of(pid)) {
+            const std::vector<std::string> unbindable = unbindable_listen_addresses(listen_specs(config.server), *held);
+            for (const std::string& e : unbindable)
+                std::fprintf(stderr, "%s\n", e.c_str());
+            if (!unbindable.empty()) {
+                std::fprintf(stderr, "mpmd: -k %s refused: the configuration has errors; the running server is unchanged\n",
+                             line.verb.c_str());
+                return kExitFailure;
+            }
+        }
     }
     if (kill(pid, entry->signal) != 0) {
         std::fprintf(stderr, "mpmd: -k %s: cannot send SIG%s to %d: %s\n", line.verb.c_str(),

@@ -149,4 +149,42 @@ void ListenerSet::close_all()
     sockets_.clear();
 }
 
+std::vector<std::string> unbindable_listen_addresses(const std::vector<ListenSpec>& wanted,
+                                                     const std::vector<std::string>& held)
+{
+    std::vector<std::string> errors;
+    for (const ListenSpec& spec : wanted) {
+        Resolved where;
+        std::string error;
+        const std::string shown = (spec.host.empty() ? "*" : spec.host) + ":" + std::to_string(spec.port);
+        if (!resolve(spec, &where, &error)) {
+            errors.push_back(spec.origin + ": [server] Listen: cannot resolve " + shown + ": " + error);
+            continue;
+        }
+        if (std::find(held.begin(), held.end(), where.key) != held.end())
+            continue;
+        const int fd = socket(where.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            continue;   // nothing to learn here; the master reports what it meets
+        const int one = 1, zero = 0;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (where.addr.ss_family == AF_INET6) {
+            const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&where.addr);
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ? &zero : &one,
+                       sizeof one);
+        }
+        if (bind(fd, reinterpret_cast<const sockaddr*>(&where.addr), where.length) != 0) {
+            const int err = errno;
+            error = std::strerror(err);
+            if (err == EADDRINUSE)
+                error += " (another server already uses this port)";
+            else if (err == EACCES)
+                error += " (ports below 1024 need root)";
+            errors.push_back(spec.origin + ": [server] Listen: cannot bind " + shown + ": " + error);
+        }
+        close(fd);
+    }
+    return errors;
+}
+
 } // namespace mpmd

@@ -45,6 +45,13 @@ private:
     std::vector<ListenSocket> sockets_;
 };
 
+// For `mpmd -k restart|graceful`, before the running master is signalled: one error line,
+// in update()'s shape, per address of `wanted` that could not be bound now and is not among
+// `held` (the keys the running master listens on, which it keeps). Binds without listening
+// and closes at once, so no client ever meets the probe.
+std::vector<std::string> unbindable_listen_addresses(const std::vector<ListenSpec>& wanted,
+                                                     const std::vector<std::string>& held);
+
 } // namespace mpmd
 
 #endif

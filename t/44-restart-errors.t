@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# Restarts and mistakes (the fault suite). A configuration broken at restart (syntax error,
+# unknown directive, bad value, a Listen that cannot bind, a missing DocumentRoot) is refused
+# on HUP and on USR1: the master logs each error with file:line, keeps its children and
+# serves with the configuration it has (Apache's master exits here). `mpmd -k graceful` and
+# `mpmctl graceful` test the file first and refuse with the errors, without signalling.
+# HUP under load: the listeners stay open, so every connection made during the restarts is
+# served (ab without keep-alive, HUP every 0.5 s: no refused, failed or non-2xx request).
+import os
+import re
+import shutil
+import signal
+import socket
+import threading
+
+from mpmdtest import BUILDDIR, MPMD, Test, http_get, run, wait_for
+
+MPMCTL = os.path.join(BUILDDIR, "src", "mpmctl")
+REQUESTS = int(os.environ.get("MPMD_LOAD_REQUESTS", "30000"))
+
+
+def held_port():
+    """A port another socket listens on, so mpmd cannot bind it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1)
+    return sock, sock.getsockname()[1]
+
+
+def main(t):
+    s = t.server(name="restarterr", site={"hello.txt": "hello\n"})
+    s.start()
+    port = s.port
+    good = s.config_text()
+    blocker, busy_port = held_port()
+    env = dict(os.environ, MPMD=MPMD)
+
+    # Each mistake: the text that breaks the file, and what its error must say.
+    mistakes = [
+        ("a syntax error", good.replace("[log]", "[log\n"), r"mpmd\.conf:\d+: "),
+        ("an unknown directive", good.replace("[log]", "Frobnicate = 1\n[log]"),
+         r"mpmd\.conf:\d+: \[server\] Frobnicate"),
+        ("a bad value", good.replace("Timeout = 3", "Timeout = soon"), r"mpmd\.conf:\d+: \[server\] Timeout"),
+        ("a Listen that cannot bind",
+         good.replace("Listen = 127.0.0.1:%d" % port, "Listen = 127.0.0.1:%d\nListen = 127.0.0.1:%d" % (port, busy_port)),
+         r"mpmd\.conf:\d+: .*Listen.*%d" % busy_port),
+        ("a missing DocumentRoot", re.sub(r"(?m)^DocumentRoot = .*$", "DocumentRoot = %s" % s.path("nowhere"), good),
+         r"mpmd\.conf:\d+: \[server\] DocumentRoot"),
+    ]
+    for what, text, error in mistakes:
+        t.ok(text != good, "%s: the file really changes" % what)
+        s.write_config(text)
+        for sig in (signal.SIGHUP, signal.SIGUSR1):
+            name = "HUP" if sig == signal.SIGHUP else "USR1"
+            children = sorted(s.children())
+            block = s.mark()
+            s.signal(sig)
+            refused = block.wait_for(r"refused: the configuration has \d+ error", 5)
+            t.ok(refused, "%s, %s: refused" % (what, name))
+            t.ok(block.contains(error), "%s, %s: the error names file:line (%s)" % (what, name, error))
+            t.is_(sorted(s.children()), children, "%s, %s: the children are kept" % (what, name))
+            r = http_get(port, "/hello.txt")
+            t.is_(r.status, 200, "%s, %s: the old configuration still serves" % (what, name))
+        block = s.mark()
+        rc, out, err = run(s.command("-k", "graceful"))
+        t.is_(rc, 1, "%s: mpmd -k graceful refuses (exit 1)" % what)
+        t.like(out + err, error, "%s: ... with the error" % what)
+        rc, out, err = run([MPMCTL, "graceful", "-f", s.conf_path], env=env)
+        t.ok(rc not in (0, None), "%s: mpmctl graceful refuses (exit %s)" % (what, rc))
+        t.like(out + err, error, "%s: ... with the error" % what)
+        t.ok(not block.contains(r"caught SIG"), "%s: neither signalled the master" % what)
+    blocker.close()
+    s.write_config(good)
+    t.ok(s.alive(), "the master is alive after every refused restart")
+
+    # HUP under load: connections made while the children are replaced wait in the backlog.
+    ab = shutil.which("ab")
+    if not ab:
+        t.skip("HUP under load", "ab not installed (Debian package apache2-utils)")
+        return
+    stop = threading.Event()
+    sent = []
+
+    def restarter():
+        while not stop.wait(0.5):
+            s.signal(signal.SIGHUP)
+            sent.append(1)
+    thread = threading.Thread(target=restarter, daemon=True)
+    block = s.mark()
+    thread.start()
+    rc, out, err = run([ab, "-q", "-r", "-n", str(REQUESTS), "-c", "20", "http://127.0.0.1:%d/hello.txt" % port],
+                       timeout=60 + REQUESTS // 100)
+    stop.set()
+    thread.join(5)
+    complete = re.search(r"Complete requests:\s+(\d+)", out)
+    failed = re.search(r"Failed requests:\s+(\d+)", out)
+    t.diag("HUP under load: %d restarts during %s requests" % (len(sent), REQUESTS))
+    t.cmp_ok(len(block.grep(r"restart: generation \d+ started")), ">=", 2, "HUP: the server restarted during the run")
+    t.is_((rc, complete and int(complete.group(1))), (0, REQUESTS), "HUP under load: every request completed")
+    t.is_(failed and int(failed.group(1)), 0, "HUP under load: none failed")
+    t.unlike(out + err, r"Non-2xx|refused|reset by peer|apr_socket", "HUP under load: none refused, reset or non-2xx")
+
+
+Test(timeout=400).main(main)

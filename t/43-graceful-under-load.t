@@ -76,6 +76,7 @@ def ab_figures(out):
 def under_restarts(t, s, label, args, timeout):
     """Runs a load tool while the master restarts gracefully; returns its output."""
     before_lines = len(s.access_log.lines())
+    before_accesses = s.total_accesses()
     before_generations = generations(s)
     restarter = Restarter(s)
     try:
@@ -90,8 +91,15 @@ def under_restarts(t, s, label, args, timeout):
     t.is_(restarter.k_failures, [], "%s: every `mpmd -k graceful` succeeded" % label)
     if status != 0:
         t.diag("%s exited %s: %s" % (args[0], status, (out + err)[-2000:]))
-    # Each answered request gets its line just after its last byte: wait for the last ones.
-    return status, out + err, before_lines
+    return status, out + err, before_lines, before_accesses
+
+
+def counted(t, s, label, before_accesses, low, high):
+    """The scoreboard's Total Accesses grew by the requests answered, low..high."""
+    grew = wait_for(lambda: (s.total_accesses() or 0) - before_accesses >= low and
+                    (s.total_accesses() or 0) - before_accesses, 10)
+    t.ok(low <= (grew or 0) <= high, "%s: the scoreboard counted them (Total Accesses +%s, expected %s)"
+         % (label, grew, low if low == high else "%d..%d" % (low, high)))
 
 
 def main(t):
@@ -127,7 +135,7 @@ def main(t):
             t.skip(label, "ab not installed (Debian package apache2-utils)")
             continue
         args = [ab, "-q", "-r", "-n", str(REQUESTS), "-c", str(CONCURRENCY)] + (["-k"] if keep_alive else []) + [url]
-        status, out, before_lines = under_restarts(t, s, label, args, bound)
+        status, out, before_lines, before_accesses = under_restarts(t, s, label, args, bound)
         f = ab_figures(out)
         t.is_((status, f["complete"]), (0, REQUESTS), "%s: every request completed" % label)
         t.is_(f["failed"], 0, "%s: no failed request (%s)" % (label, f["failed"]))
@@ -137,11 +145,12 @@ def main(t):
                        len(s.access_log.lines()) - before_lines, 10)
         t.is_(len(s.access_log.lines()) - before_lines, REQUESTS,
               "%s: exactly one access-log line per request answered" % label)
+        counted(t, s, label, before_accesses, REQUESTS, REQUESTS)
 
     if wrk:
         label = "wrk -c %d -d 4s" % CONCURRENCY
         args = [wrk, "-t", "2", "-c", str(CONCURRENCY), "-d", "4s", url]
-        status, out, before_lines = under_restarts(t, s, label, args, bound)
+        status, out, before_lines, before_accesses = under_restarts(t, s, label, args, bound)
         m = re.search(r"(\d+) requests in", out)
         done = int(m.group(1)) if m else 0
         t.diag("%s: %d requests" % (label, done))
@@ -153,6 +162,7 @@ def main(t):
         logged = len(s.access_log.lines()) - before_lines
         t.ok(done <= logged <= done + CONCURRENCY,
              "%s: one access-log line per request (%d answered, %d lines)" % (label, done, logged))
+        counted(t, s, label, before_accesses, logged, logged)
     else:
         t.skip("wrk", "wrk not installed (Debian package wrk)")
     t.ok(not s.error_log.grep(r"\[(core|mpm):(error|crit|alert|emerg)\]"), "no errors logged during the restarts")

@@ -87,6 +87,8 @@ def main(t):
             sent.append(1)
     thread = threading.Thread(target=restarter, daemon=True)
     block = s.mark()
+    lines_before = len(s.access_log.lines())
+    accesses_before = s.total_accesses()
     thread.start()
     rc, out, err = run([ab, "-q", "-r", "-n", str(REQUESTS), "-c", "20", "http://127.0.0.1:%d/hello.txt" % port],
                        timeout=60 + REQUESTS // 100)
@@ -99,6 +101,12 @@ def main(t):
     t.is_((rc, complete and int(complete.group(1))), (0, REQUESTS), "HUP under load: every request completed")
     t.is_(failed and int(failed.group(1)), 0, "HUP under load: none failed")
     t.unlike(out + err, r"Non-2xx|refused|reset by peer|apr_socket", "HUP under load: none refused, reset or non-2xx")
+    wait_for(lambda: len(s.access_log.lines()) - lines_before >= REQUESTS and
+                      len(s.access_log.lines()) - lines_before, 10)
+    t.is_(len(s.access_log.lines()) - lines_before, REQUESTS, "HUP under load: one access-log line per request")
+    grew = wait_for(lambda: (s.total_accesses() or 0) - accesses_before >= REQUESTS and
+                    (s.total_accesses() or 0) - accesses_before, 10)
+    t.is_(grew, REQUESTS, "HUP under load: the scoreboard's Total Accesses grew by the requests answered")
 
 
 Test(timeout=400).main(main)

@@ -441,6 +441,14 @@ class Server:
                 pass
         wait_for(lambda: not self.our_pids(), 3)
 
+    # -- the scoreboard, read from shared memory by mpmctl (which adds no access of its own)
+    def total_accesses(self):
+        """Total Accesses as `mpmctl status` reads it, or None when it cannot."""
+        status, out, _ = run([os.path.join(BUILDDIR, "src", "mpmctl"), "status", "-f", self.conf_path],
+                             env=dict(os.environ, MPMD=self.daemon))
+        m = re.search(r"(?m)^Total accesses: (\d+)", out) if status == 0 else None
+        return int(m.group(1)) if m else None
+
     # -- logs and diagnostics
     def mark(self):
         return self.error_log.mark()

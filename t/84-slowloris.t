@@ -3,7 +3,7 @@
 # request head a few bytes a second, for a bounded time, while this file probes the server
 # with normal requests. The header stage of RequestReadTimeout is short (2-3 s): every slow
 # connection a child reads gets 408 at its deadline, logged in the access log (with %D) and
-# at info in the error log.
+# at info in the error log. Then a request whose body stalls gets 408 at the body deadline.
 #   event: the listener holds slow heads without a thread, so every probe is answered
 #          while the attack runs.
 #   prefork, worker: each slow connection holds a process or thread until its deadline,
@@ -17,12 +17,13 @@ import subprocess
 import threading
 import time
 
-from mpmdtest import Test, http_get, wait_for
+from mpmdtest import Test, http_get, http_raw, wait_for
 
 SLOWHTTPTEST = shutil.which("slowhttptest")
 CONNECTIONS = 1000
 ATTACK_SECONDS = 8            # slowhttptest -l
 HEADER, HEADER_MAX = 2, 3     # RequestReadTimeout header=2-3,MinRate=500
+BODY = 1                      # and body=1
 PROBE_TIMEOUT = 4.0           # seconds a probe may take and still count as answered
 SLACK = 2.0                   # seconds of scheduling delay allowed on a loaded machine
 
@@ -58,7 +59,7 @@ def main(t):
     mpm = t.mpm()
     conf = {
         "server": {"Timeout": "30", "KeepAliveTimeout": "2",
-                   "RequestReadTimeout": "header=%d-%d,MinRate=500 body=5" % (HEADER, HEADER_MAX)},
+                   "RequestReadTimeout": "header=%d-%d,MinRate=500 body=%d" % (HEADER, HEADER_MAX, BODY)},
         "log": {"CustomLog": "@DIR@/access_log \"%h %l %u %t \\\"%r\\\" %>s %b %P %D\""},
     }
     s = t.server(name="slowloris", conf=conf)
@@ -123,6 +124,18 @@ def main(t):
     ok = wait_for(lambda: _status(port) == 200, 10)
     t.ok(ok, "service recovers after the attack (%.2f s)" % (time.monotonic() - start))
     t.ok(wait_for(lambda: all(_status(port) == 200 for _ in range(5)), 5), "and keeps serving")
+
+    # A body that stops short is cut off at the body deadline, counted from the end of the head.
+    start = time.monotonic()
+    r = http_raw(port, b"POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab",
+                 timeout=BODY + SLACK + 3)
+    took = time.monotonic() - start
+    t.is_(r.status if r else None, 408, "a stalled body gets 408")
+    t.ok(BODY - 0.3 <= took <= BODY + SLACK, "at the body deadline (%.2f s)" % took)
+    t.ok(wait_for(lambda: s.access_log.grep(r'"POST /hello.txt HTTP/1.1" 408 '), 5),
+         "logged with its request line")
+    t.ok(wait_for(lambda: s.error_log.grep(r"\[reqtimeout:info\] .*Request body read timeout"), 5),
+         "the error log says so at info")
 
 
 def _status(port):

@@ -4,11 +4,11 @@
 #include "child/child_signals.h"
 #include "child/static_handler.h"
 #include "child/status_handler.h"
+#include "shared/error_log.h"
 #include "shared/http/conditional.h"
 #include "shared/http/request_parser.h"
 #include "shared/http/response.h"
 #include "shared/http/url_path.h"
-#include "shared/error_log.h"
 #include "shared/request_read_timeout.h"
 
 #include <arpa/inet.h>

@@ -27,23 +27,8 @@ READ_TIMEOUT="${READ_TIMEOUT:-header=20-40,MinRate=500 body=20,MinRate=500}"
 # nginx's nearest setting: the whole head within this many seconds.
 NGINX_HEADER_TIMEOUT="${NGINX_HEADER_TIMEOUT:-20}"
 
-# Apache's default sizes for each MPM (both servers get the same).
-if [ "$MPM" = prefork ]; then
-    SERVERS="${SERVERS:-5}"
-    MIN_SPARE="${MIN_SPARE:-5}"
-    MAX_SPARE="${MAX_SPARE:-10}"
-    MAX_WORKERS="${MAX_WORKERS:-256}"
-    SERVER_LIMIT="${SERVER_LIMIT:-256}"
-else
-    SERVERS="${SERVERS:-3}"
-    THREADS_PER_CHILD="${THREADS_PER_CHILD:-25}"
-    THREAD_LIMIT="${THREAD_LIMIT:-64}"
-    MIN_SPARE="${MIN_SPARE:-75}"
-    MAX_SPARE="${MAX_SPARE:-250}"
-    MAX_WORKERS="${MAX_WORKERS:-400}"
-    SERVER_LIMIT="${SERVER_LIMIT:-16}"
-    ASYNC_FACTOR="${ASYNC_FACTOR:-2}"
-fi
+# Apache's default sizes for the MPM (every server gets the same).
+apache_default_sizes
 
 need_tools "$SLOWHTTPTEST" python3 curl timeout setsid
 bench_setup

@@ -105,6 +105,18 @@ stop_server() {
     wait "$pid" 2>/dev/null || true
 }
 
+# apache_default_sizes: Apache's default sizes for $MPM, for each size
+# variable the caller or the environment has not set.
+apache_default_sizes() {
+    if [ "$MPM" = prefork ]; then
+        : "${SERVERS:=5}" "${MIN_SPARE:=5}" "${MAX_SPARE:=10}" "${MAX_WORKERS:=256}" \
+          "${SERVER_LIMIT:=256}"
+    else
+        : "${SERVERS:=3}" "${THREADS_PER_CHILD:=25}" "${THREAD_LIMIT:=64}" "${MIN_SPARE:=75}" \
+          "${MAX_SPARE:=250}" "${MAX_WORKERS:=400}" "${SERVER_LIMIT:=16}" "${ASYNC_FACTOR:=2}"
+    fi
+}
+
 # mpm_directives: the MPM directives, as "Name value" lines, shared by both
 # configs.
 mpm_directives() {

@@ -8,9 +8,11 @@ set -eu
 
 # Build: compiler, Autotools (libtool builds the MPM modules), libraries.
 # Tests: python3 (integration harness), mandoc (man page lint),
-# prometheus-apache-exporter (t/71 reads the status page with it).
+# prometheus-apache-exporter (t/71 reads the status page with it),
+# slowhttptest (t/84 and bench/slowloris.sh attack the server with it).
 packages="build-essential autoconf automake libtool pkg-config libevent-dev
-libboost-dev libinih-dev libcppunit-dev python3 mandoc prometheus-apache-exporter"
+libboost-dev libinih-dev libcppunit-dev python3 mandoc prometheus-apache-exporter
+slowhttptest"
 
 cd "$(dirname "$0")/.."
 

@@ -4,10 +4,12 @@
 #include "child/child_signals.h"
 #include "child/static_handler.h"
 #include "child/status_handler.h"
+#include "shared/error_log.h"
 #include "shared/http/conditional.h"
 #include "shared/http/request_parser.h"
 #include "shared/http/response.h"
 #include "shared/http/url_path.h"
+#include "shared/request_read_timeout.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -121,6 +123,65 @@ const std::string& current_http_date()
     return cached;
 }
 
+// "ADDR:PORT" of the client, as Apache's "[client ...]" shows it.
+std::string client_with_port(const sockaddr_storage& peer)
+{
+    int port = 0;
+    if (peer.ss_family == AF_INET)
+        port = ntohs(reinterpret_cast<const sockaddr_in*>(&peer)->sin_port);
+    else if (peer.ss_family == AF_INET6)
+        port = ntohs(reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_port);
+    return client_address(peer) + ":" + std::to_string(port);
+}
+
+// One access log line per target for a request that got `response` after `body_bytes` of
+// its body were sent; `line` is scratch space kept by the caller.
+void write_access_log(const ServerRuntime& runtime, const std::string& client_ip, int local_port,
+                      const HttpRequest& request, const Response& response, uint64_t body_bytes,
+                      const struct timespec& start, std::string& line)
+{
+    const auto& logs = runtime.access_logs;
+    if (logs.empty())
+        return;
+    const UrlPath url = parse_url_path(request.target);
+    std::string_view query = url.query;
+    if (!query.empty() && query.front() == '?')
+        query.remove_prefix(1);
+    const std::string protocol = request.version >= 10 && request.version < 100
+                                     ? "HTTP/" + std::to_string(request.version / 10) + "." +
+                                           std::to_string(request.version % 10)
+                                     : std::string();
+    struct timespec end;
+    clock_gettime(CLOCK_REALTIME, &end);
+    AccessRecord record;
+    record.client_ip = client_ip;
+    record.local_port = local_port;
+    record.request_line = request.request_line;
+    record.method = request.method;
+    record.protocol = protocol;
+    record.url_path = url.path;
+    record.query = query;
+    record.status = response.status;
+    record.body_bytes = body_bytes;
+    record.start = start;
+    record.duration_us = (int64_t(end.tv_sec) - start.tv_sec) * 1000000 + (end.tv_nsec - start.tv_nsec) / 1000;
+    record.server_name = runtime.server.server_name;
+    record.pid = getpid();
+    record.request_headers = HeaderSource{&request, lookup_request_header};
+    record.response_headers = HeaderSource{&response, lookup_response_header};
+    for (const AccessLogTarget& log : logs) {
+        line.clear();
+        log.format.append(record, line);
+        log.file->write_line(line);
+    }
+}
+
+void log_read_timeout(const sockaddr_storage& peer, const char* stage)
+{
+    // Apache's mod_reqtimeout says the same at info (AH01382).
+    log_client_error(LogLevel::Info, "reqtimeout", client_with_port(peer), "Request %s read timeout", stage);
+}
+
 class ConnectionServer {
 public:
     ConnectionServer(const ConnectionEnv& env, ClientConnection& client, WorkerReport& report)
@@ -134,6 +195,8 @@ public:
 
 private:
     enum class Read { Request, Closed, TimedOut, Failed };
+    // Until the head is in: the header stage of RequestReadTimeout; then the body stage.
+    const char* stage_name() const { return parser_.head_complete() ? "body" : "header"; }
     Read read_request(bool first);
     bool send_reply(const HttpRequest& request, Response& response, bool keep_alive);
     bool send_bytes(const char* data, size_t size, int flags);
@@ -161,20 +224,31 @@ private:
 
 // Reads until one whole request (with its body, discarded) is parsed. The first wait on a
 // kept-alive connection is bounded by KeepAliveTimeout; once a byte of the request has
-// arrived, the whole head must be in within Timeout.
+// arrived, the whole request must be in within Timeout. RequestReadTimeout adds its stage
+// deadlines: the header clock runs from the accept of a new connection, or from the first
+// byte of the next request on a kept-alive one; the body clock from the end of the head.
+// Whichever deadline comes first ends the read.
 ConnectionServer::Read ConnectionServer::read_request(bool first)
 {
     parser_.reset();
     error_status_ = 0;
+    const RequestReadTimeout& stages = config_.request_read_timeout;
     int64_t deadline = monotonic_ms() + 1000LL * (first ? config_.timeout : config_.keep_alive_timeout);
+    ReadDeadline stage = first ? ReadDeadline(stages.header, monotonic_ms()) : ReadDeadline();
+    if (first)
+        stage.add_bytes(buffer_.size() - consumed_);   // what the event loop already read
     bool started = false;
+    bool in_body = false;
     for (;;) {
         if (consumed_ < buffer_.size()) {
             if (!started) {
                 clock_gettime(CLOCK_REALTIME, &request_start_);
                 report_.set_status(WorkerStatus::Reading);
-                if (!first)
+                if (!first) {
                     deadline = monotonic_ms() + 1000LL * config_.timeout;
+                    stage = ReadDeadline(stages.header, monotonic_ms());
+                    stage.add_bytes(buffer_.size() - consumed_);
+                }
                 started = true;
             }
             const auto result = parser_.feed(buffer_.data() + consumed_, buffer_.size() - consumed_);
@@ -184,6 +258,10 @@ ConnectionServer::Read ConnectionServer::read_request(bool first)
             if (result.status == RequestParser::Status::Error) {
                 error_status_ = result.http_status;
                 return Read::Request;
+            }
+            if (!in_body && parser_.head_complete()) {
+                in_body = true;
+                stage = ReadDeadline(stages.body, monotonic_ms());
             }
         }
         if (consumed_ == buffer_.size()) {
@@ -195,9 +273,14 @@ ConnectionServer::Read ConnectionServer::read_request(bool first)
         }
         if (!started && !first && child_hurrying())
             return Read::Closed;
-        switch (wait_for(fd_, POLLIN, deadline, env_.master_watch_fd, !started && !first)) {
+        switch (wait_for(fd_, POLLIN, std::min(deadline, stage.at_ms()), env_.master_watch_fd, !started && !first)) {
         case Wait::Ready: break;
-        case Wait::Timeout: return started && parser_.got_some() ? Read::TimedOut : Read::Closed;
+        case Wait::Timeout:
+            if (!(started && parser_.got_some()))
+                return Read::Closed;
+            if (stage.expired(monotonic_ms()))
+                log_read_timeout(connection_.peer, stage_name());
+            return Read::TimedOut;
         case Wait::MasterGone: return Read::Closed;
         case Wait::Error: return Read::Failed;
         }
@@ -209,6 +292,8 @@ ConnectionServer::Read ConnectionServer::read_request(bool first)
             return Read::Closed;
         if (n < 0 && errno != EAGAIN && errno != EINTR)
             return Read::Failed;
+        if (n > 0)
+            stage.add_bytes(size_t(n));
     }
 }
 
@@ -276,41 +361,10 @@ bool ConnectionServer::send_reply(const HttpRequest& request, Response& response
 void ConnectionServer::log_request(const HttpRequest& request, const Response& response,
                                    const struct timespec& start)
 {
-    const auto& logs = env_.runtime->access_logs;
-    if (logs.empty())
+    if (env_.runtime->access_logs.empty())
         return;
     report_.set_status(WorkerStatus::Logging);
-    const UrlPath url = parse_url_path(request.target);
-    std::string_view query = url.query;
-    if (!query.empty() && query.front() == '?')
-        query.remove_prefix(1);
-    const std::string protocol = request.version >= 10 && request.version < 100
-                                     ? "HTTP/" + std::to_string(request.version / 10) + "." +
-                                           std::to_string(request.version % 10)
-                                     : std::string();
-    struct timespec end;
-    clock_gettime(CLOCK_REALTIME, &end);
-    AccessRecord record;
-    record.client_ip = client_;
-    record.local_port = local_port_;
-    record.request_line = request.request_line;
-    record.method = request.method;
-    record.protocol = protocol;
-    record.url_path = url.path;
-    record.query = query;
-    record.status = response.status;
-    record.body_bytes = body_sent_;
-    record.start = start;
-    record.duration_us = (int64_t(end.tv_sec) - start.tv_sec) * 1000000 + (end.tv_nsec - start.tv_nsec) / 1000;
-    record.server_name = config_.server_name;
-    record.pid = getpid();
-    record.request_headers = HeaderSource{&request, lookup_request_header};
-    record.response_headers = HeaderSource{&response, lookup_response_header};
-    for (const AccessLogTarget& log : logs) {
-        log_line_.clear();
-        log.format.append(record, log_line_);
-        log.file->write_line(log_line_);
-    }
+    write_access_log(*env_.runtime, client_, local_port_, request, response, body_sent_, start, log_line_);
 }
 
 // The handler for a request: the status page when it is asked for, else a static file.
@@ -375,10 +429,12 @@ ConnectionEnd ConnectionServer::run(bool park_when_idle)
         }
         const Read outcome = read_request(served == 0);
         if (outcome == Read::TimedOut) {
-            // Part of a request arrived but not all of it in time: say so, then close.
-            HttpRequest none;
+            // Part of a request arrived but not all of it in time: say so, log it, then close.
+            const HttpRequest none;
+            const HttpRequest& request = parser_.head_complete() ? parser_.request() : none;
             Response response = error_response(408);
-            send_reply(none, response, false);
+            send_reply(request, response, false);
+            log_request(request, response, request_start_);
             break;
         }
         if (outcome != Read::Request) {
@@ -427,6 +483,21 @@ std::string error_reply_bytes(const ServerRuntime& runtime, int status)
 {
     const Response response = error_response(status);
     return serialize_head(response, 11, false, runtime.banner, current_http_date()) + response.body;
+}
+
+void answer_read_timeout(const ServerRuntime& runtime, const ClientConnection& client,
+                         const struct timespec& start, bool stage_expired)
+{
+    if (stage_expired)
+        log_read_timeout(client.peer, "header");
+    const std::string reply = error_reply_bytes(runtime, 408);
+    const ssize_t sent = send(client.fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    const HttpRequest none;
+    Response response = error_response(408);
+    const size_t head = reply.size() - response.body.size();
+    std::string line;
+    write_access_log(runtime, client_address(client.peer), client.local_port, none, response,
+                     sent > 0 && size_t(sent) > head ? size_t(sent) - head : 0, start, line);
 }
 
 ConnectionEnd serve_connection(const ConnectionEnv& env, ClientConnection& client, WorkerReport& report,

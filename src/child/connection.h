@@ -3,9 +3,10 @@
 // send the reply (head with one send, file bodies with sendfile(2)), log it, then keep the
 // connection alive or close it. Every step is reported in the worker's scoreboard record
 // (R reading, W writing, K keep-alive, L logging, C closing).
-// Timeouts (all from ServerConfig): a request head must arrive whole within Timeout of its
-// first wait; an idle kept-alive connection waits KeepAliveTimeout for the next request;
-// each send waits at most Timeout for the client to take data.
+// Timeouts (all from ServerConfig): a request must arrive whole within Timeout of its first
+// wait, and its head and body within RequestReadTimeout's stages (a miss: 408, logged, close);
+// an idle kept-alive connection waits KeepAliveTimeout for the next request; each send waits
+// at most Timeout for the client to take data.
 // Runs in: children (prefork: the one thread).
 // Leans on: poll(2), recv(2), send(2) with MSG_MORE, sendfile(2), shutdown(2).
 #ifndef MPMD_CHILD_CONNECTION_H
@@ -56,6 +57,14 @@ ConnectionEnd serve_connection(const ConnectionEnv& env, ClientConnection& clien
 // A whole small error reply (status line, headers with Connection: close, HTML body), for
 // answers given outside a request, e.g. 408 when a request head does not arrive in time.
 std::string error_reply_bytes(const ServerRuntime& runtime, int status);
+
+// For the event loop: a connection it held whose request head missed its deadline
+// (RequestReadTimeout's header stage when `stage_expired`, else Timeout) gets a 408 sent
+// without waiting, an access log line with request line "-" timed from `start` (the first
+// byte, CLOCK_REALTIME), and with `stage_expired` the info line Apache's mod_reqtimeout
+// writes. The caller closes it.
+void answer_read_timeout(const ServerRuntime& runtime, const ClientConnection& client,
+                         const struct timespec& start, bool stage_expired);
 
 // The client's numeric address ("192.0.2.1", "2001:db8::1"; IPv4-mapped shown as IPv4).
 std::string client_address(const sockaddr_storage& peer);

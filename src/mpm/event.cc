@@ -3,7 +3,8 @@
 //   - finishes the lingering close of connections after their last reply,
 //   - holds each one, without a thread, until a whole request head has arrived (a client
 //     that sends its headers slowly holds no worker: slowloris costs a descriptor, not a
-//     thread; apache2's event MPM gives a thread at the first byte),
+//     thread; apache2's event MPM gives a thread at the first byte), and answers 408 to one
+//     that misses Timeout or RequestReadTimeout's header deadline,
 //   - takes back kept-alive connections between requests (workers park them) and waits
 //     for their next request, again without a thread,
 // and hands a connection to a worker thread only when there is a request to serve.
@@ -17,6 +18,7 @@
 #include "mpm/threaded_mpm.h"
 #include "mpm/worker_pool.h"
 #include "shared/error_log.h"
+#include "shared/request_read_timeout.h"
 
 #include <event2/event.h>
 
@@ -83,7 +85,11 @@ struct Held {
     EventListener* owner = nullptr;
     ClientConnection connection;
     event* ev = nullptr;
-    int64_t deadline_ms = 0;
+    int64_t deadline_ms = 0;   // the earlier of timeout_ms and header's deadline
+    int64_t timeout_ms = 0;    // Timeout (KeepAliveTimeout while idle between requests)
+    ReadDeadline header;       // RequestReadTimeout's header stage; from accept, or from the
+                               // first byte of the next request on a kept-alive connection
+    struct timespec first_byte {};   // CLOCK_REALTIME, for the access log of a 408
     int64_t accepted_ms = 0;
     bool kept_alive = false;   // between requests (KeepAliveTimeout) rather than new (Timeout)
     bool reserving = false;    // new, and still reserving an idle worker (kReserveMs)
@@ -118,7 +124,7 @@ private:
     void linger(ClientConnection&& connection);
     void drain(Held* held);
     void client_event(Held* held, short what);
-    void drop(Held* held, bool send_timeout);
+    void drop(Held* held);
     void dispatch(Held* held);
     void forget(Held* held);
     bool may_accept() const;
@@ -287,7 +293,10 @@ void EventListener::hold(ClientConnection&& connection, bool kept_alive)
     held->reserving = !kept_alive;
     reserving_ += held->reserving;
     const ServerConfig& server = context_.runtime->server;
-    held->deadline_ms = monotonic_ms() + 1000LL * (kept_alive ? server.keep_alive_timeout : server.timeout);
+    held->timeout_ms = held->accepted_ms + 1000LL * (kept_alive ? server.keep_alive_timeout : server.timeout);
+    if (!kept_alive)
+        held->header = ReadDeadline(server.request_read_timeout.header, held->accepted_ms);
+    held->deadline_ms = std::min(held->timeout_ms, held->header.at_ms());
     held->ev = event_new(base_, held->connection.fd, EV_READ, on_client, held);
     const struct timeval left = as_timeval(held->deadline_ms - monotonic_ms());
     event_add(held->ev, &left);
@@ -335,20 +344,24 @@ void EventListener::drain(Held* held)
         }
         break;
     }
-    drop(held, false);
+    drop(held);
 }
 
 void EventListener::client_event(Held* held, short what)
 {
     ClientConnection& c = held->connection;
     if (what & EV_TIMEOUT) {
-        drop(held, !held->lingering && !c.pending.empty());
+        // The earlier deadline is the one missed (libevent may wake a millisecond early).
+        if (!held->lingering && !c.pending.empty())
+            answer_read_timeout(*context_.runtime, c, held->first_byte, held->header.at_ms() < held->timeout_ms);
+        drop(held);
         return;
     }
     if (held->lingering) {
         drain(held);
         return;
     }
+    const size_t before = c.pending.size();
     for (;;) {
         const size_t old = c.pending.size();
         c.pending.resize(old + kReadChunk);
@@ -357,11 +370,14 @@ void EventListener::client_event(Held* held, short what)
         if (n > 0)
             continue;
         if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-            drop(held, false);
+            drop(held);
             return;
         }
         break;
     }
+    if (before == 0 && !c.pending.empty())
+        clock_gettime(CLOCK_REALTIME, &held->first_byte);
+    held->header.add_bytes(c.pending.size() - before);
     if (head_complete(c.pending) || c.pending.size() > kMaxHeldHead) {
         dispatch(held);
         return;
@@ -372,21 +388,21 @@ void EventListener::client_event(Held* held, short what)
         update_accepting();
     }
     if (held->kept_alive && !c.pending.empty()) {
-        // The next request has begun: its head gets Timeout from now, as a new one does.
+        // The next request has begun: its head gets Timeout and the header stage from now.
         held->kept_alive = false;
-        held->deadline_ms = monotonic_ms() + 1000LL * context_.runtime->server.timeout;
+        const ServerConfig& server = context_.runtime->server;
+        const int64_t now = monotonic_ms();
+        held->timeout_ms = now + 1000LL * server.timeout;
+        held->header = ReadDeadline(server.request_read_timeout.header, now);
+        held->header.add_bytes(c.pending.size());
     }
+    held->deadline_ms = std::min(held->timeout_ms, held->header.at_ms());
     const struct timeval left = as_timeval(held->deadline_ms - monotonic_ms());
     event_add(held->ev, &left);
 }
 
-void EventListener::drop(Held* held, bool send_timeout)
+void EventListener::drop(Held* held)
 {
-    if (send_timeout) {
-        const std::string reply = error_reply_bytes(*context_.runtime, 408);
-        const ssize_t ignored = send(held->connection.fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        (void)ignored;
-    }
     event_free(held->ev);
     close(held->connection.fd);
     forget(held);
@@ -493,7 +509,7 @@ void EventListener::on_housekeeping(evutil_socket_t, short, void* self)
             if (held->lingering || (held->kept_alive && held->connection.pending.empty()))
                 idle.push_back(held);
         for (Held* held : idle)
-            me->drop(held, false);
+            me->drop(held);
     }
     bool parked_empty;
     {

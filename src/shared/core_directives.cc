@@ -4,6 +4,7 @@
 #include "shared/core_directives.h"
 
 #include "shared/log_level.h"
+#include "shared/request_read_timeout.h"
 
 namespace mpmd {
 
@@ -40,6 +41,12 @@ constexpr Directive kCoreDirectives[] = {
               "The mime.types file that maps file name extensions to a Content-Type."),
     make_integer(S, "Timeout", "60", 1, 86400, "seconds",
                  "How long to wait for a client to send or accept data before closing."),
+    make_word_list(S, "RequestReadTimeout", kRequestReadTimeoutDefault, kRequestReadTimeoutSyntax,
+                   "Deadlines for receiving a request (Apache's mod_reqtimeout): the head within "
+                   "the header timeout, extended by 1 s per MinRate bytes up to maxtimeout, the "
+                   "body likewise; a client that misses one gets 408 and is closed. 0 disables a "
+                   "stage. The header clock of a kept-alive connection starts at the first byte "
+                   "of its next request."),
     make_flag(S, "KeepAlive", "On",
               "Whether a connection stays open for further requests (persistent connections)."),
     make_integer(S, "KeepAliveTimeout", "5", 0, 86400, "seconds",

@@ -92,6 +92,7 @@ public:
     void accounts(ServerConfig& out) const;
     void logs(ServerConfig& out) const;
     void modules(ServerConfig& out) const;
+    void read_timeouts(ServerConfig& out) const;
 
 private:
     // Compiles an access log format as the log code will; false after reporting an error.
@@ -254,6 +255,17 @@ void Builder::modules(ServerConfig& out) const
                                     value.file, value.line});
 }
 
+void Builder::read_timeouts(ServerConfig& out) const
+{
+    const ConfigValue& value = config_.value(kServer, "RequestReadTimeout");
+    std::string problem;
+    if (std::optional<RequestReadTimeout> parsed = RequestReadTimeout::parse(value.words, &problem))
+        out.request_read_timeout = *parsed;
+    else
+        error(value, kServer, "RequestReadTimeout",
+              problem + " (allowed: " + std::string(kRequestReadTimeoutSyntax) + ")");
+}
+
 } // namespace
 
 ServerConfig ServerConfig::from(const Config& config, bool check_system,
@@ -266,6 +278,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     builder.accounts(out);
     builder.logs(out);
     builder.modules(out);
+    builder.read_timeouts(out);
 
     out.server_name = config.string(kServer, "ServerName");
     if (out.server_name.empty())

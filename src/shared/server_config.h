@@ -9,6 +9,7 @@
 #include "shared/config.h"
 #include "shared/listen_address.h"
 #include "shared/log_level.h"
+#include "shared/request_read_timeout.h"
 #include "shared/version.h"   // ServerTokens
 
 #include <string>
@@ -59,6 +60,7 @@ struct ServerConfig {
     std::vector<std::string> directory_index;
     std::string types_config;
     int timeout = 0;                     // seconds
+    RequestReadTimeout request_read_timeout;
     bool keep_alive = false;
     int keep_alive_timeout = 0;          // seconds
     int max_keep_alive_requests = 0;     // 0 = unlimited

@@ -148,23 +148,22 @@ void ErrorLog::write(LogLevel level, std::string_view module, std::string_view c
 void ErrorLog::report_fault(LogFile& file, LogFault event, int err, uint64_t lost)
 {
     std::string line;
-    char text[256];
     if (event == LogFault::Failing) {
         struct stat log_file {}, standard_error {};
         if (::fstat(file.fd(), &log_file) == 0 && ::fstat(STDERR_FILENO, &standard_error) == 0 &&
             log_file.st_dev == standard_error.st_dev && log_file.st_ino == standard_error.st_ino)
             return;
         char buf[128];
-        std::snprintf(text, sizeof text,
-                      "(%d)%s: cannot write to the error log %s; lines are dropped and counted until writing "
-                      "works again", err, strerror_r(err, buf, sizeof buf), file.path().c_str());
-        format_error_line(line, LogLevel::Error, "core", {}, text);
+        format_error_line(line, LogLevel::Error, "core", {},
+                          "(" + std::to_string(err) + ")" + strerror_r(err, buf, sizeof buf) +
+                              ": cannot write to the error log " + file.path() +
+                              "; lines are dropped and counted until writing works again");
         (void)write_fully(STDERR_FILENO, line.data(), line.size());
         return;
     }
-    std::snprintf(text, sizeof text, "writing to the error log %s works again; %llu line(s) lost",
-                  file.path().c_str(), static_cast<unsigned long long>(lost));
-    format_error_line(line, LogLevel::Warn, "core", {}, text);
+    format_error_line(line, LogLevel::Warn, "core", {},
+                      "writing to the error log " + file.path() + " works again; " + std::to_string(lost) +
+                          " line(s) lost");
     file.write_line(line);
 }
 

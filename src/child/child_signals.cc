@@ -71,6 +71,7 @@ void install_child_signals()
     sa.sa_handler = SIG_IGN;
     sigaction(SIGWINCH, &sa, nullptr);
     sigaction(SIGPIPE, &sa, nullptr);
+    sigaction(SIGXFSZ, &sa, nullptr);
     sa.sa_handler = SIG_DFL;
     sigaction(SIGCHLD, &sa, nullptr);
     sa.sa_handler = g_stop_signals_leave ? on_graceful : SIG_DFL;

@@ -5,7 +5,8 @@
 //   HUP   leave soon: the server is restarting. Finish the request in hand (so a connection
 //         accepted just before the restart is still answered), close idle kept-alive
 //         connections at once, then exit. The master kills what is left after a few seconds.
-//   WINCH ignored (the master's business); PIPE ignored (a vanished client is EPIPE).
+//   WINCH ignored (the master's business); PIPE ignored (a vanished client is EPIPE);
+//   XFSZ  ignored (a log past RLIMIT_FSIZE is EFBIG, dropped lines, never a dead child).
 // The handlers only set flags and make two eventfds readable (the self-pipe idea), so any
 // thread sleeping in poll(2)/epoll_wait(2) on those descriptors wakes without races
 // between checking a flag and going to sleep, whichever thread took the signal.

@@ -211,6 +211,10 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
         return kExitFailure;
     }
     board->global().mpm_threaded = mpm.threaded();
+    // Log faults (a full disk...) are counted and reported once for the whole server.
+    uint64_t* const fault_words = board->global().log_faults;
+    error_log().share_fault_state(&fault_words[kErrorLogFaultWord]);
+    logs.share_fault_words(fault_words + kErrorLogFaultWord + 1, kLogFaultWords - 1);
 
     if (!line.foreground()) {
         if (!daemonize(&error)) {

@@ -1,6 +1,7 @@
 // See server_setup.h.
 #include "master/server_setup.h"
 
+#include "shared/error_log.h"
 #include "shared/version.h"
 
 #include <unistd.h>
@@ -15,8 +16,39 @@ std::shared_ptr<LogFile> LogFileCache::get(const std::string& path, std::string*
     auto file = std::make_shared<LogFile>();
     if (!file->open(path, error))
         return nullptr;
+    file->set_fault_reporter(report_access_log_fault);
+    share_fault_word(path, *file);
     files_.emplace(path, file);
     return file;
+}
+
+void LogFileCache::share_fault_words(uint64_t* words, size_t count)
+{
+    words_ = words;
+    word_count_ = count;
+    for (auto& [path, file] : files_)
+        share_fault_word(path, *file);
+}
+
+void LogFileCache::share_fault_word(const std::string& path, LogFile& file)
+{
+    if (words_ == nullptr)
+        return;
+    auto known = fault_words_.find(path);
+    if (known == fault_words_.end()) {
+        if (fault_words_.size() >= word_count_)
+            return;
+        known = fault_words_.emplace(path, fault_words_.size()).first;
+    }
+    file.share_fault_state(&words_[known->second]);
+}
+
+std::vector<std::shared_ptr<LogFile>> LogFileCache::files() const
+{
+    std::vector<std::shared_ptr<LogFile>> out;
+    for (const auto& entry : files_)
+        out.push_back(entry.second);
+    return out;
 }
 
 void LogFileCache::reopen_all(std::vector<std::string>* errors)

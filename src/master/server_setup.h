@@ -20,16 +20,29 @@ namespace mpmd {
 
 class LogFileCache {
 public:
-    // The open file for `path`, opening it if this cache has none.
+    // The open file for `path`, opening it if this cache has none. Its faults (full disk...)
+    // are reported to the error log (report_access_log_fault).
     std::shared_ptr<LogFile> get(const std::string& path, std::string* error);
     // Reopens every file (after logrotate renamed them); errors are collected, and a file
     // that cannot be reopened keeps its old descriptor.
     void reopen_all(std::vector<std::string>* errors);
     // Drops files no runtime uses any more.
     void prune();
+    // Gives every file, open now or later, a fault word from words[0, count) (shared memory
+    // that outlives every child: the scoreboard's), so a fault is reported once for the whole
+    // server. A path keeps its word for the life of the cache; paths past `count` keep
+    // their fault state per process.
+    void share_fault_words(uint64_t* words, size_t count);
+    // Every open file (for the master's watch on removed files).
+    std::vector<std::shared_ptr<LogFile>> files() const;
 
 private:
+    void share_fault_word(const std::string& path, LogFile& file);
+
     std::map<std::string, std::shared_ptr<LogFile>> files_;
+    std::map<std::string, size_t> fault_words_;   // path -> index into words_
+    uint64_t* words_ = nullptr;
+    size_t word_count_ = 0;
 };
 
 // Builds the runtime for `config`; nullptr with errors ("file:line: ...") when it cannot.

@@ -83,7 +83,12 @@ Supervisor::~Supervisor()
 
 void Supervisor::on_signal_event(int fd, short, void* self) { static_cast<Supervisor*>(self)->handle_signal(fd); }
 
-void Supervisor::on_tick_event(int, short, void* self) { static_cast<Supervisor*>(self)->maintain(true); }
+void Supervisor::on_tick_event(int, short, void* self)
+{
+    auto* supervisor = static_cast<Supervisor*>(self);
+    supervisor->watch_logs();
+    supervisor->maintain(true);
+}
 
 void Supervisor::on_drain_event(int, short, void* self) { static_cast<Supervisor*>(self)->drain_check(); }
 
@@ -102,6 +107,9 @@ int Supervisor::run()
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ignore, nullptr);
+    // A log past RLIMIT_FSIZE fails with EFBIG and is reported like a full disk; the default
+    // action would kill the process instead. Children inherit this until they set their own.
+    sigaction(SIGXFSZ, &ignore, nullptr);
 
     tick_ = event_new(base_, -1, EV_PERSIST, on_tick_event, this);
     const struct timeval second = {1, 0};
@@ -281,6 +289,24 @@ void Supervisor::reopen_logs()
     s_.logs->reopen_all(&errors);
     for (const std::string& e : errors)
         log_error(LogLevel::Error, "core", "%s", e.c_str());
+}
+
+// A log file removed under the server is reopened by the master; children hold the old
+// descriptor, so a new generation (forked with the new one) replaces them gracefully. The
+// configuration is not read again: this restart is the master's, not the administrator's.
+void Supervisor::watch_logs()
+{
+    if (mode_ == Mode::Stopping || mode_ == Mode::GracefulStopping)
+        return;
+    const size_t reopened = log_watch_.check(*s_.logs, error_log());
+    if (reopened == 0 || mode_ != Mode::Running)
+        return;   // a restart under way forks its generation with the new descriptors
+    ++s_.scoreboard->global().restart_count;
+    all_children(SIGUSR1);
+    ++generation_;
+    start_generation();
+    log_error(LogLevel::Notice, "core", "graceful restart: generation %u started, writing to the new log file(s)",
+              generation_);
 }
 
 // Reads the configuration again and prepares the next generation. The running one stays

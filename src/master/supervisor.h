@@ -1,7 +1,8 @@
 // The master's supervision loop, shared by every MPM: a libevent loop with one event per
 // signal (signals only note themselves; the work runs in the loop, outside any handler), a
 // SIGCHLD event that reaps children, and a once-a-second maintenance timer that asks the
-// MPM what to start or stop. It also carries out restarts (building the new generation
+// MPM what to start or stop and looks for log files removed under the server (LogWatch: a
+// new file is opened and a graceful restart of the master's own hands it to the children). It also carries out restarts (building the new generation
 // beside the old and switching only when the new configuration is valid) and stops (with
 // escalation: graceful, then TERM, then KILL).
 // Runs in: master. Never parses a request.
@@ -10,6 +11,7 @@
 #define MPMD_MASTER_SUPERVISOR_H
 
 #include "master/child_registry.h"
+#include "master/log_watch.h"
 #include "master/server_setup.h"
 #include "mpm/mpm.h"
 #include "mpm/mpm_config.h"
@@ -66,9 +68,11 @@ private:
     void all_children(int signal);
     std::vector<SlotView> slot_views();
     void reopen_logs();
+    void watch_logs();
 
     SupervisorSetup s_;
     ChildRegistry children_;
+    LogWatch log_watch_;
     event_base* base_ = nullptr;
     std::vector<event*> events_;
     event* tick_ = nullptr;

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace mpmd {
@@ -37,6 +38,33 @@ void vlog(LogLevel level, const char* module, std::string_view client, std::stri
     log.write(level, module, client, std::string_view(buf, head + body));
 }
 
+// One whole error-log line, '\n' included, into `line` (cleared first).
+void format_error_line(std::string& line, LogLevel level, std::string_view module, std::string_view client,
+                       std::string_view message)
+{
+    line.clear();
+    struct timespec now {};
+    clock_gettime(CLOCK_REALTIME, &now);
+    line += '[';
+    append_error_log_time(line, now);
+    line += "] [";
+    line += module;
+    line += ':';
+    line += log_level_name(level);
+    line += "] [pid ";
+    char pid[16];
+    const int n = std::snprintf(pid, sizeof pid, "%d", static_cast<int>(::getpid()));
+    line.append(pid, static_cast<size_t>(std::max(n, 0)));
+    line += "] ";
+    if (!client.empty()) {
+        line += "[client ";
+        append_log_escaped(line, client, LogEscape::ErrorLog);
+        line += "] ";
+    }
+    append_log_escaped(line, message, LogEscape::ErrorLog);
+    line += '\n';
+}
+
 } // namespace
 
 void append_error_log_time(std::string& out, const struct timespec& when)
@@ -55,6 +83,7 @@ bool ErrorLog::open(const std::string& path, std::string* error)
 {
     if (!file_.open(path, error))
         return false;
+    file_.set_fault_reporter(report_fault);
     return !stderr_redirected_ || redirect_stderr(error);
 }
 
@@ -64,13 +93,14 @@ void ErrorLog::use_stderr()
     stderr_redirected_ = false;
 }
 
-bool ErrorLog::reopen(std::string* error)
+bool ErrorLog::reopen(std::string* error, bool report_failure)
 {
     if (!file_.is_open())
         return true;
     std::string why;
     if (!file_.reopen(&why)) {
-        write(LogLevel::Error, "core", {}, "keeping the old error log: " + why);
+        if (report_failure)
+            write(LogLevel::Error, "core", {}, "keeping the old error log: " + why);
         if (error)
             *error = why;
         return false;
@@ -104,31 +134,48 @@ void ErrorLog::write(LogLevel level, std::string_view module, std::string_view c
         return;
     // One buffer per thread, reused: the line is built whole, then written with one write(2).
     thread_local std::string line;
-    line.clear();
-    struct timespec now {};
-    clock_gettime(CLOCK_REALTIME, &now);
-    line += '[';
-    append_error_log_time(line, now);
-    line += "] [";
-    line += module;
-    line += ':';
-    line += log_level_name(level);
-    line += "] [pid ";
-    char pid[16];
-    const int n = std::snprintf(pid, sizeof pid, "%d", static_cast<int>(::getpid()));
-    line.append(pid, static_cast<size_t>(std::max(n, 0)));
-    line += "] ";
-    if (!client.empty()) {
-        line += "[client ";
-        append_log_escaped(line, client, LogEscape::ErrorLog);
-        line += "] ";
-    }
-    append_log_escaped(line, message.substr(0, kMaxMessage), LogEscape::ErrorLog);
-    line += '\n';
+    format_error_line(line, level, module, client, message.substr(0, kMaxMessage));
     if (file_.is_open())
         file_.write_line(line);
     else
         (void)write_fully(STDERR_FILENO, line.data(), line.size()); // nowhere to report to
+}
+
+// Runs inside write_line() of the failing file, in whichever process and thread hit the
+// fault, so it builds its own line (the caller's thread_local buffer is in use). A failure
+// goes to stderr unless stderr is that same file; the recovery goes to the file itself.
+// Reported whatever the LogLevel: a fault report is rare and says that lines are missing.
+void ErrorLog::report_fault(LogFile& file, LogFault event, int err, uint64_t lost)
+{
+    std::string line;
+    if (event == LogFault::Failing) {
+        struct stat log_file {}, standard_error {};
+        if (::fstat(file.fd(), &log_file) == 0 && ::fstat(STDERR_FILENO, &standard_error) == 0 &&
+            log_file.st_dev == standard_error.st_dev && log_file.st_ino == standard_error.st_ino)
+            return;
+        char buf[128];
+        format_error_line(line, LogLevel::Error, "core", {},
+                          "(" + std::to_string(err) + ")" + strerror_r(err, buf, sizeof buf) +
+                              ": cannot write to the error log " + file.path() +
+                              "; lines are dropped and counted until writing works again");
+        (void)write_fully(STDERR_FILENO, line.data(), line.size());
+        return;
+    }
+    format_error_line(line, LogLevel::Warn, "core", {},
+                      "writing to the error log " + file.path() + " works again; " + std::to_string(lost) +
+                          " line(s) lost");
+    file.write_line(line);
+}
+
+void report_access_log_fault(LogFile& file, LogFault event, int err, uint64_t lost)
+{
+    if (event == LogFault::Failing)
+        log_errno(LogLevel::Error, "log_config", err,
+                  "cannot write to access log %s; lines are dropped and counted until writing works again "
+                  "(reported once for the whole server)", file.path().c_str());
+    else
+        log_error(LogLevel::Warn, "log_config", "writing to access log %s works again; %llu line(s) lost",
+                  file.path().c_str(), static_cast<unsigned long long>(lost));
 }
 
 ErrorLog& error_log()

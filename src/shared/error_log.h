@@ -4,6 +4,9 @@
 // Runs in: both. The master opens the file; children inherit the descriptor through fork(2)
 // and write to the same O_APPEND file, one write(2) per line (see log_file.h).
 // Before the file is open, or when told to, lines go to stderr.
+// A failing file (full disk...) loses lines without slowing anyone; the recovery is written
+// to the file itself with the count lost (see log_file.h), the failure to stderr when stderr
+// is not that same file. Access-log faults are reported here (report_access_log_fault).
 // Leans on: dup2(2), clock_gettime(2), localtime_r(3), strerror_r(3), vsnprintf(3).
 #ifndef MPMD_SHARED_ERROR_LOG_H
 #define MPMD_SHARED_ERROR_LOG_H
@@ -46,8 +49,9 @@ public:
 
     // Opens the same path anew (HUP/USR1, after logrotate renamed it) and re-points fd 2 if
     // redirect_stderr() was used. On failure the old file stays in use, the failure is
-    // written to it (core:error), and *error says why. Without a file: nothing to do, true.
-    bool reopen(std::string* error);
+    // written to it (core:error) unless !report_failure, and *error says why. Without a
+    // file: nothing to do, true.
+    bool reopen(std::string* error, bool report_failure = true);
 
     // dup2(2)s the log file onto fd 2, so stray output of libraries lands in the log, as
     // httpd does; kept across reopen(). Without a file (stderr in use): nothing to do, true.
@@ -57,6 +61,10 @@ public:
     int fd() const { return file_.is_open() ? file_.fd() : 2; }
     bool is_file() const { return file_.is_open(); }
     const std::string& path() const { return file_.path(); }
+    // The file behind the log (closed while lines go to stderr).
+    const LogFile& file() const { return file_; }
+    // See LogFile::share_fault_state (master, before the first fork).
+    void share_fault_state(uint64_t* word) { file_.share_fault_state(word); }
 
     // Writes one line if enabled(level). `module` is httpd's module name ("core",
     // "mpm_prefork", ...); `client` ("ADDR:PORT") adds "[client ...]" unless empty.
@@ -66,6 +74,8 @@ public:
                std::string_view message);
 
 private:
+    static void report_fault(LogFile& file, LogFault event, int err, uint64_t lost);
+
     LogFile file_;
     std::atomic<int> level_{static_cast<int>(LogLevel::Warn)}; // httpd's default LogLevel
     bool stderr_redirected_ = false;
@@ -74,6 +84,10 @@ private:
 // "Wed Nov 25 21:32:13.123456 2026": httpd 2.4's error-log time (ap_recent_ctime with
 // microseconds) in local time; unlike ctime(3) the day of the month is zero-padded, as httpd does.
 void append_error_log_time(std::string& out, const struct timespec& when);
+
+// The reporter of access-log faults (LogFile::set_fault_reporter): one line in the error log
+// when an episode starts (with errno) and one when writing works again (with the count).
+void report_access_log_fault(LogFile& file, LogFault event, int err, uint64_t lost);
 
 // The process-wide error log. Never destroyed, so code running at exit can still log.
 ErrorLog& error_log();

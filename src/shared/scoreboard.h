@@ -5,7 +5,8 @@
 // process that maps the segment reads the same thing.
 //
 // Writers, one per record (no locks on the hot path; a child that dies cannot stall anyone):
-//   global  - the master.
+//   global  - the master; except log_faults, which every writer of a log updates with
+//             atomic compare-and-swap (one word per file; see log_file.h).
 //   process - the master (pid, generation, quiescing); read by the status views.
 //   worker  - the thread that owns it while its child runs; the master only after that child
 //             has been reaped (to mark the slot dead). Readers take consistent copies through
@@ -46,7 +47,12 @@ enum class WorkerStatus : char {
 };
 
 constexpr uint64_t kScoreboardMagic = 0x6d706d6473636f72ULL;   // "mpmdscor"
-constexpr uint32_t kScoreboardLayoutVersion = 2;
+constexpr uint32_t kScoreboardLayoutVersion = 3;
+
+// Log files whose fault state the whole server shares: the error log, then access logs in
+// the order the master first opened them (a file past these keeps its state per process).
+constexpr uint32_t kLogFaultWords = 16;
+constexpr uint32_t kErrorLogFaultWord = 0;
 
 // Times are microseconds since the Unix epoch (CLOCK_REALTIME) unless a name says otherwise.
 struct GlobalScore {
@@ -67,6 +73,9 @@ struct GlobalScore {
     uint32_t threads_per_child;   // (0 = every thread slot)
     char mpm_name[16];            // "prefork", "worker", "event"
     char server_version[64];      // the Full banner, e.g. "mpmd/0.1.0 (Unix)"
+    // One LogFile fault word per log file (failing bit, torn bit, lines lost), assigned by
+    // the master, updated by any process writing that file with __atomic builtins only.
+    uint64_t log_faults[kLogFaultWords];
 };
 
 // Written by the master only.

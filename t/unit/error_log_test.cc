@@ -1,6 +1,8 @@
 // Tests for ErrorLog and the log_* helpers: the Apache 2.4 line shape (regex on the written
 // file), level filtering, the errno prefix, escaping, reopen after rename and after a failed
-// open, the stderr fallback and the deliberate stderr, and redirect_stderr().
+// open, the stderr fallback and the deliberate stderr, redirect_stderr(), and how faults are
+// reported: the error log's own (stderr, then a recovery line in the file) and an access
+// log's (two lines in the error log).
 #include "shared/error_log.h"
 
 #include "log_test_support.h"
@@ -88,6 +90,8 @@ class ErrorLogTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testReopenFailureKeepsOldFile);
     CPPUNIT_TEST(testStderrFallbackAndDeliberateStderr);
     CPPUNIT_TEST(testRedirectStderr);
+    CPPUNIT_TEST(testOwnFaultReportedOnStderrAndRecoveryInTheFile);
+    CPPUNIT_TEST(testAccessLogFaultReportedInTheErrorLog);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -256,6 +260,55 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("stray library output\n"), read_file(dir.file("log.1")));
         CPPUNIT_ASSERT_EQUAL(std::string("after reopen\n"), read_file(dir.file("log")));
         CPPUNIT_ASSERT_EQUAL(std::string(), read_file(dir.file("stderr")));
+    }
+
+    void testOwnFaultReportedOnStderrAndRecoveryInTheFile()
+    {
+        test::TempDir dir;
+        test::StderrCapture capture(dir.file("stderr"));
+        ErrorLog log;
+        test::must_open(log, "/dev/full"); // every write fails with ENOSPC
+        for (int i = 0; i < 3; ++i)
+            log.write(LogLevel::Error, "core", {}, "lost");
+        test::must_open(log, dir.file("log")); // the disk "recovers" under the same descriptor
+        log.write(LogLevel::Error, "core", {}, "back");
+        capture.restore();
+        const std::vector<std::string> reported = read_lines(dir.file("stderr"));
+        CPPUNIT_ASSERT_EQUAL(size_t{1}, reported.size());
+        CPPUNIT_ASSERT_MESSAGE(reported[0], line_is(reported[0], "core", "error",
+                                                    "(28)No space left on device: cannot write to the error log "
+                                                    "/dev/full; lines are dropped and counted until writing works "
+                                                    "again"));
+        const std::vector<std::string> lines = read_lines(dir.file("log"));
+        CPPUNIT_ASSERT_EQUAL(size_t{2}, lines.size());
+        CPPUNIT_ASSERT(line_is(lines[0], "core", "error", "back"));
+        CPPUNIT_ASSERT_MESSAGE(lines[1], line_is(lines[1], "core", "warn",
+                                                 "writing to the error log " + dir.file("log") +
+                                                     " works again; 3 line(s) lost"));
+    }
+
+    void testAccessLogFaultReportedInTheErrorLog()
+    {
+        test::TempDir dir;
+        GlobalLogToFile global(dir.file("error_log"));
+        LogFile access;
+        test::must_open(access, "/dev/full");
+        access.set_fault_reporter(report_access_log_fault);
+        for (int i = 0; i < 5; ++i)
+            CPPUNIT_ASSERT(!access.write_line("lost\n"));
+        test::must_open(access, dir.file("access_log"));
+        CPPUNIT_ASSERT(access.write_line("kept\n"));
+        CPPUNIT_ASSERT(access.write_line("kept\n"));
+        const std::vector<std::string> lines = read_lines(dir.file("error_log"));
+        CPPUNIT_ASSERT_EQUAL(size_t{2}, lines.size());
+        CPPUNIT_ASSERT_MESSAGE(lines[0], line_is(lines[0], "log_config", "error",
+                                                 "(28)No space left on device: cannot write to access log "
+                                                 "/dev/full; lines are dropped and counted until writing works "
+                                                 "again (reported once for the whole server)"));
+        CPPUNIT_ASSERT_MESSAGE(lines[1], line_is(lines[1], "log_config", "warn",
+                                                 "writing to access log " + dir.file("access_log") +
+                                                     " works again; 5 line(s) lost"));
+        CPPUNIT_ASSERT_EQUAL(std::string("kept\nkept\n"), read_file(dir.file("access_log")));
     }
 };
 

@@ -1,14 +1,18 @@
 // Tests for LogFile: mode and flags, one write(2) per line (counted in /proc/self/io),
 // two processes appending 2,000 lines each without tearing or losing one, reopen after a
-// rename, a failed open keeping the old file, and a failing disk reported once.
+// rename, a failed open keeping the old file, a failing disk reported once (also across two
+// processes sharing the fault word), a torn line mended by the next write, and path_state().
 #include "shared/log_file.h"
 
 #include "log_test_support.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,6 +57,9 @@ class LogFileTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testReopenAfterRename);
     CPPUNIT_TEST(testFailedOpenKeepsOldFile);
     CPPUNIT_TEST(testWriteFailureReportedOnce);
+    CPPUNIT_TEST(testSharedFaultReportedOnceForTwoProcesses);
+    CPPUNIT_TEST(testTornLineEndedByNextWrite);
+    CPPUNIT_TEST(testPathState);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -194,7 +201,102 @@ public:
             CPPUNIT_ASSERT_MESSAGE(report[1], report[1].find("3 line(s) lost") != std::string::npos);
         }
         CPPUNIT_ASSERT_EQUAL(uint64_t{0}, log.lost_lines());
+        CPPUNIT_ASSERT(!log.failing());
         CPPUNIT_ASSERT_EQUAL(std::string("written\nwritten\n"), read_file(dir.file("log")));
+    }
+
+    // Two processes fail on the same shared word: one report of the failure, and one of the
+    // recovery with every line either lost.
+    void testSharedFaultReportedOnceForTwoProcesses()
+    {
+        test::TempDir dir;
+        void* shared = ::mmap(nullptr, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        CPPUNIT_ASSERT(shared != MAP_FAILED);
+        auto* word = static_cast<uint64_t*>(shared);
+        *word = 0;
+        LogFile log;
+        test::must_open(log, "/dev/full");
+        log.share_fault_state(word);
+        constexpr int kLines = 500;
+        std::string error;
+        {
+            test::StderrCapture capture(dir.file("stderr"));
+            const pid_t child = ::fork();
+            CPPUNIT_ASSERT(child >= 0);
+            int failed = 0;
+            for (int i = 0; i < kLines; ++i)
+                failed += log.write_line(make_line(child == 0 ? 'c' : 'p', i)) ? 0 : 1;
+            if (child == 0)
+                ::_exit(failed == kLines ? 0 : 1);
+            int status = 0;
+            CPPUNIT_ASSERT_EQUAL(child, ::waitpid(child, &status, 0));
+            CPPUNIT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+            CPPUNIT_ASSERT_EQUAL(kLines, failed);
+            CPPUNIT_ASSERT(log.failing());
+            CPPUNIT_ASSERT_EQUAL(uint64_t{2 * kLines}, log.lost_lines());
+            CPPUNIT_ASSERT_MESSAGE(error, log.open(dir.file("log"), &error));
+            CPPUNIT_ASSERT(log.write_line("back\n"));
+            capture.restore();
+            const std::vector<std::string> report = read_lines(dir.file("stderr"));
+            CPPUNIT_ASSERT_EQUAL(size_t{2}, report.size());
+            CPPUNIT_ASSERT_MESSAGE(report[0], report[0].find("No space left on device") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(report[1], report[1].find("1000 line(s) lost") != std::string::npos);
+        }
+        CPPUNIT_ASSERT_EQUAL(uint64_t{0}, *word);
+        CPPUNIT_ASSERT_EQUAL(std::string("back\n"), read_file(dir.file("log")));
+        ::munmap(shared, sizeof(uint64_t));
+    }
+
+    // A write cut short by RLIMIT_FSIZE (EFBIG, SIGXFSZ ignored) leaves a fragment; the next
+    // write that works starts with '\n', so the fragment does not swallow a whole line.
+    // Runs in a child: the limit would also cut the test runner's own output.
+    void testTornLineEndedByNextWrite()
+    {
+        test::TempDir dir;
+        const std::string path = dir.file("log");
+        const pid_t child = ::fork();
+        CPPUNIT_ASSERT(child >= 0);
+        if (child == 0) {
+            std::signal(SIGXFSZ, SIG_IGN);
+            struct rlimit limit {};
+            ::getrlimit(RLIMIT_FSIZE, &limit);
+            const struct rlimit small = {10, limit.rlim_max};
+            LogFile log;
+            log.set_fault_reporter([](LogFile&, LogFault, int, uint64_t) {}); // checked by the counts
+            bool ok = log.open(path, nullptr) && ::setrlimit(RLIMIT_FSIZE, &small) == 0;
+            ok = ok && !log.write_line("0123456789abcdef\n") && log.lost_lines() == 1;
+            ok = ok && !log.write_line("too far\n") && log.lost_lines() == 2;
+            ok = ok && ::setrlimit(RLIMIT_FSIZE, &limit) == 0;
+            ok = ok && log.write_line("whole\n") && !log.failing() && log.write_line("next\n");
+            ::_exit(ok ? 0 : 1);
+        }
+        int status = 0;
+        CPPUNIT_ASSERT_EQUAL(child, ::waitpid(child, &status, 0));
+        CPPUNIT_ASSERT_MESSAGE("the writes in the child went as expected", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        CPPUNIT_ASSERT_EQUAL(std::string("0123456789\nwhole\nnext\n"), read_file(path));
+    }
+
+    void testPathState()
+    {
+        test::TempDir dir;
+        const std::string path = dir.file("log");
+        LogFile log;
+        CPPUNIT_ASSERT(log.path_state() == LogPathState::Unknown); // nothing open
+        test::must_open(log, path);
+        CPPUNIT_ASSERT(log.path_state() == LogPathState::Same);
+        CPPUNIT_ASSERT_EQUAL(0, ::rename(path.c_str(), dir.file("log.1").c_str()));
+        CPPUNIT_ASSERT(log.path_state() == LogPathState::Missing);
+        LogFile other;
+        test::must_open(other, path);
+        CPPUNIT_ASSERT(log.path_state() == LogPathState::Replaced);
+        std::string error;
+        CPPUNIT_ASSERT_MESSAGE(error, log.reopen(&error));
+        CPPUNIT_ASSERT(log.path_state() == LogPathState::Same);
+        CPPUNIT_ASSERT_EQUAL(0, ::unlink(path.c_str()));
+        CPPUNIT_ASSERT(log.path_state() == LogPathState::Missing);
+        LogFile device;
+        test::must_open(device, "/dev/null");
+        CPPUNIT_ASSERT(device.path_state() == LogPathState::Unknown); // only regular files are judged
     }
 };
 

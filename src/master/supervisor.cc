@@ -291,6 +291,18 @@ void Supervisor::reopen_logs()
         log_error(LogLevel::Error, "core", "%s", e.c_str());
 }
 
+// Old children finish what they hold and leave; the new generation starts beside them, as
+// large as the load the old one was carrying.
+void Supervisor::replace_generation_gracefully()
+{
+    const RestartSizes sizes{s_.mpm->start_servers(*s_.config), s_.mpm->limits(*s_.config).threads_per_child,
+                             s_.runtime->status_info.max_processes};
+    const uint32_t wanted = children_for_new_generation(slot_views(), sizes);
+    all_children(SIGUSR1);
+    ++generation_;
+    start_generation(wanted);
+}
+
 // A log file removed under the server is reopened by the master; children hold the old
 // descriptor, so a new generation (forked with the new one) replaces them gracefully. The
 // configuration is not read again: this restart is the master's, not the administrator's.
@@ -302,9 +314,7 @@ void Supervisor::watch_logs()
     if (reopened == 0 || mode_ != Mode::Running)
         return;   // a restart under way forks its generation with the new descriptors
     ++s_.scoreboard->global().restart_count;
-    all_children(SIGUSR1);
-    ++generation_;
-    start_generation();
+    replace_generation_gracefully();
     log_error(LogLevel::Notice, "core", "graceful restart: generation %u started, writing to the new log file(s)",
               generation_);
 }
@@ -376,14 +386,7 @@ void Supervisor::begin_restart(bool graceful)
         return;
     ++s_.scoreboard->global().restart_count;
     if (graceful) {
-        // Old children finish what they hold and leave; the new generation starts beside them,
-        // as large as the load the old one was carrying.
-        const RestartSizes sizes{s_.mpm->start_servers(*s_.config), s_.mpm->limits(*s_.config).threads_per_child,
-                                 s_.runtime->status_info.max_processes};
-        const uint32_t wanted = children_for_new_generation(slot_views(), sizes);
-        all_children(SIGUSR1);
-        ++generation_;
-        start_generation(wanted);
+        replace_generation_gracefully();
         log_error(LogLevel::Notice, "core", "graceful restart: generation %u started", generation_);
         return;
     }

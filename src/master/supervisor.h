@@ -60,6 +60,7 @@ private:
     void spawn(uint32_t slot);
     void tell_child(ChildRecord& child, int signal);
     void start_generation(uint32_t wanted);
+    void replace_generation_gracefully();
     bool load_next_generation(const char* what);
     void begin_restart(bool graceful);
     void begin_stop(bool graceful);

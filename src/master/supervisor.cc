@@ -52,6 +52,8 @@ std::string describe_exit(int status)
 
 } // namespace
 
+int64_t Supervisor::now_ms() { return monotonic_ms(); }
+
 Supervisor::Supervisor(SupervisorSetup setup)
     : s_(std::move(setup)), children_(s_.scoreboard->server_limit())
 {
@@ -72,6 +74,7 @@ Supervisor::~Supervisor()
         event_free(tick_);
     if (drain_)
         event_free(drain_);
+    free_fault_events();
     if (base_)
         event_base_free(base_);
     if (watch_read_ >= 0)
@@ -106,6 +109,7 @@ int Supervisor::run()
     const struct timeval second = {1, 0};
     event_add(tick_, &second);
     drain_ = event_new(base_, -1, EV_PERSIST, on_drain_event, this);
+    setup_fault_events();
 
     const unsigned long files = raise_file_limit();
     log_error(LogLevel::Notice, "core", "%s (MPM %s; libevent %s with %s) configured -- resuming normal operations",
@@ -113,6 +117,7 @@ int Supervisor::run()
               event_base_get_method(base_));
     log_error(LogLevel::Info, "core", "open files limit: %lu per process", files);
     start_generation();
+    faults_tick();
     event_base_dispatch(base_);
     return exit_status_;
 }
@@ -120,6 +125,7 @@ int Supervisor::run()
 void Supervisor::start_generation()
 {
     s_.mpm->reset();
+    forget_faults();
     GlobalScore& global = s_.scoreboard->global();
     global.running_generation = generation_;
     global.restart_time = now_microseconds();
@@ -208,6 +214,9 @@ void Supervisor::maintain(bool tick)
 {
     if (mode_ != Mode::Running)
         return;
+    if (tick)
+        faults_tick();
+    spawn_owed();
     const MaintenanceDecision decision = s_.mpm->maintain(slot_views(), *s_.config, tick);
     for (const MpmMessage& message : decision.messages)
         log_error(message.level, "mpm", "%s", message.text.c_str());
@@ -215,8 +224,11 @@ void Supervisor::maintain(bool tick)
         if (ChildRecord* child = children_.in_slot(slot))
             tell_child(*child, SIGUSR1);
     }
-    for (uint32_t slot : decision.spawn)
+    for (uint32_t slot : decision.spawn) {
+        if (!spawn_allowed())
+            break;
         spawn(slot);
+    }
 }
 
 void Supervisor::reap_children()
@@ -232,6 +244,7 @@ void Supervisor::reap_children()
         log_error(expected ? LogLevel::Info : LogLevel::Error, "core", "child pid %d (slot %u, generation %u, %s) %s",
                   int(pid), child->slot, child->generation, std::string(child_state_name(child->state)).c_str(),
                   describe_exit(status).c_str());
+        child_exited(*child, status, expected);
         if (WIFEXITED(status) && WEXITSTATUS(status) == kChildFatalExit && mode_ == Mode::Running) {
             log_error(LogLevel::Emerg, "core",
                       "child pid %d could not start and a new one would fail the same way; stopping the server "

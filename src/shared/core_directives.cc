@@ -50,6 +50,9 @@ constexpr Directive kCoreDirectives[] = {
                  "The length of the queue of pending connections passed to listen(2)."),
     make_integer(S, "GracefulShutdownTimeout", "0", 0, 86400, "seconds",
                  "How long a graceful stop waits for requests in progress; 0 means no limit."),
+    make_integer(S, "RequestTimeout", "0", 0, 86400, "seconds",
+                 "How long one request may run once its head is read; past it the master logs the "
+                 "request line and client and ends the child serving it. 0 means no limit."),
 
     make_path(L, "ErrorLog", MPMD_LOGDIR "/error_log",
               "The error log file, shared by the master and every child."),

@@ -279,6 +279,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     out.max_keep_alive_requests = as_int(config, kServer, "MaxKeepAliveRequests");
     out.listen_backlog = as_int(config, kServer, "ListenBacklog");
     out.graceful_shutdown_timeout = as_int(config, kServer, "GracefulShutdownTimeout");
+    out.request_timeout = as_int(config, kServer, "RequestTimeout");
     return out;
 }
 

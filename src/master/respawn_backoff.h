@@ -1,0 +1,54 @@
+// RespawnBackoff: the master's brake on children that die again and again at start. A child
+// that dies unexpectedly (a signal, or a non-zero status other than the fatal one) within
+// the early-death window after its fork counts as a failed start; after each one the next
+// spawn of any kind (replacement, maintenance) waits first_delay_ms, doubling with every
+// consecutive failure up to max_delay_ms. The count resets once a child started after the
+// last failure has lived through the window, or dies only after it (it got going, so the
+// cause was not at start). Pure: times come in as arguments (CLOCK_MONOTONIC ms), so the
+// unit tests need neither processes nor sleeps.
+// Runs in: master.
+// Leans on: nginx's and systemd's restart throttling (a doubling delay with a ceiling).
+#ifndef MPMD_MASTER_RESPAWN_BACKOFF_H
+#define MPMD_MASTER_RESPAWN_BACKOFF_H
+
+#include <cstdint>
+
+namespace mpmd {
+
+class RespawnBackoff {
+public:
+    struct Settings {
+        int64_t early_death_ms = 1000;   // a death this soon after fork is a failed start
+        int64_t first_delay_ms = 100;
+        int64_t max_delay_ms = 5000;
+    };
+
+    RespawnBackoff() = default;
+    explicit RespawnBackoff(const Settings& settings) : settings_(settings) {}
+
+    // A child forked at `started_ms` died unexpectedly at `now_ms`. Returns the delay now
+    // in force before the next spawn (0 when the death does not count as a failed start).
+    int64_t child_died(int64_t started_ms, int64_t now_ms);
+    // A child forked at `started_ms` is alive at `now_ms` (called for every child at the
+    // maintenance tick): once one started after the last failure has lived through the
+    // window, the start is healthy again. Returns true when this call reset the count.
+    bool child_alive(int64_t started_ms, int64_t now_ms);
+    // Milliseconds until a spawn is allowed (0 = now).
+    int64_t wait_ms(int64_t now_ms) const;
+    // Consecutive failed starts so far.
+    unsigned failures() const { return failures_; }
+    // The delay the next failure would add on top of the current ones.
+    int64_t current_delay_ms() const;
+    // Forget everything (a restart starts a new generation with a fresh chance).
+    void reset();
+
+private:
+    Settings settings_;
+    unsigned failures_ = 0;
+    int64_t last_failure_ms_ = 0;
+    int64_t not_before_ms_ = 0;
+};
+
+} // namespace mpmd
+
+#endif

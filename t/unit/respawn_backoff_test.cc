@@ -1,0 +1,94 @@
+// RespawnBackoff: failed starts double the delay up to the ceiling; a child that lives
+// through the window, or dies only after it, ends the episode.
+#include "master/respawn_backoff.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace mpmd;
+
+class RespawnBackoffTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(RespawnBackoffTest);
+    CPPUNIT_TEST(no_failure_no_wait);
+    CPPUNIT_TEST(early_deaths_double_up_to_the_ceiling);
+    CPPUNIT_TEST(late_death_is_not_a_failed_start);
+    CPPUNIT_TEST(a_child_living_through_the_window_resets);
+    CPPUNIT_TEST(older_children_prove_nothing);
+    CPPUNIT_TEST_SUITE_END();
+
+    static RespawnBackoff::Settings settings()
+    {
+        RespawnBackoff::Settings s;
+        s.early_death_ms = 1000;
+        s.first_delay_ms = 100;
+        s.max_delay_ms = 1000;
+        return s;
+    }
+
+public:
+    void no_failure_no_wait()
+    {
+        RespawnBackoff b(settings());
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(5));
+        CPPUNIT_ASSERT_EQUAL(0u, b.failures());
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.current_delay_ms());
+    }
+
+    void early_deaths_double_up_to_the_ceiling()
+    {
+        RespawnBackoff b(settings());
+        int64_t now = 10000;
+        const int64_t expected[] = {100, 200, 400, 800, 1000, 1000};
+        for (int64_t delay : expected) {
+            CPPUNIT_ASSERT_EQUAL(delay, b.child_died(now - 5, now));
+            CPPUNIT_ASSERT_EQUAL(delay, b.wait_ms(now));
+            CPPUNIT_ASSERT_EQUAL(delay - 40, b.wait_ms(now + 40));
+            CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(now + delay));
+            now += delay + 5;
+        }
+        CPPUNIT_ASSERT_EQUAL(6u, b.failures());
+        for (int i = 0; i < 100; ++i)
+            b.child_died(now, now + 1);
+        CPPUNIT_ASSERT_EQUAL(int64_t(1000), b.current_delay_ms());
+    }
+
+    void late_death_is_not_a_failed_start()
+    {
+        RespawnBackoff b(settings());
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.child_died(0, 1000));
+        CPPUNIT_ASSERT_EQUAL(0u, b.failures());
+        CPPUNIT_ASSERT_EQUAL(int64_t(100), b.child_died(2000, 2999));
+        CPPUNIT_ASSERT_EQUAL(1u, b.failures());
+        // A child forked after that failure got going before it died: the episode is over.
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.child_died(3100, 5000));
+        CPPUNIT_ASSERT_EQUAL(0u, b.failures());
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(3100));
+    }
+
+    void a_child_living_through_the_window_resets()
+    {
+        RespawnBackoff b(settings());
+        b.child_died(0, 10);
+        b.child_died(200, 210);
+        CPPUNIT_ASSERT_EQUAL(2u, b.failures());
+        CPPUNIT_ASSERT(!b.child_alive(500, 1499));   // not through the window yet
+        CPPUNIT_ASSERT_EQUAL(2u, b.failures());
+        CPPUNIT_ASSERT(b.child_alive(500, 1500));
+        CPPUNIT_ASSERT_EQUAL(0u, b.failures());
+        CPPUNIT_ASSERT_EQUAL(int64_t(100), b.child_died(2000, 2001));   // starts over at the first step
+    }
+
+    void older_children_prove_nothing()
+    {
+        RespawnBackoff b(settings());
+        b.child_died(5000, 5010);
+        // Forked before the failure: it says nothing about whether a start works now.
+        CPPUNIT_ASSERT(!b.child_alive(0, 9000));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.child_died(0, 9000));
+        CPPUNIT_ASSERT_EQUAL(1u, b.failures());
+        b.reset();
+        CPPUNIT_ASSERT_EQUAL(0u, b.failures());
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(5011));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(RespawnBackoffTest);

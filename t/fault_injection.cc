@@ -9,13 +9,14 @@
 //                             (for the respawn back-off: remove the file and it recovers)
 // The crashes turn core dumps off first (PR_SET_DUMPABLE 0), so tests leave no cores.
 // Runs in: children of the test daemons.
-// Leans on: raise(3), abort(3), pause(2), nanosleep(2), prctl(2), access(2).
+// Leans on: raise(3), pthread_sigmask(3), abort(3), pause(2), nanosleep(2), prctl(2), access(2).
 #include "child/fault_hooks.h"
 #include "shared/directive.h"
 #include "shared/error_log.h"
 #include "shared/http/response.h"
 #include "shared/http/url_path.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -36,6 +37,11 @@ constexpr std::string_view kPrefix = "/__fault/";
     struct sigaction sa {};
     sa.sa_handler = SIG_DFL;
     sigaction(signal, &sa, nullptr);
+    // Worker threads block the signals their listener takes; a real fault is not blockable.
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, signal);
+    pthread_sigmask(SIG_UNBLOCK, &only, nullptr);
     raise(signal);
     _exit(99);   // not reached: the default action of `signal` ends the process
 }

@@ -24,6 +24,7 @@ int64_t RespawnBackoff::child_died(int64_t started_ms, int64_t now_ms)
         return 0;
     }
     ++failures_;
+    probing_ = false;
     last_failure_ms_ = now_ms;
     const int64_t delay = current_delay_ms();
     not_before_ms_ = now_ms + delay;
@@ -38,9 +39,25 @@ bool RespawnBackoff::child_alive(int64_t started_ms, int64_t now_ms)
     return true;
 }
 
+void RespawnBackoff::child_left(pid_t pid)
+{
+    if (probing_ && pid == probe_pid_)
+        probing_ = false;
+}
+
 int64_t RespawnBackoff::wait_ms(int64_t now_ms) const
 {
+    if (probing_)
+        return kUntilProbeEnds;
     return std::max<int64_t>(0, not_before_ms_ - now_ms);
+}
+
+void RespawnBackoff::spawned(pid_t pid)
+{
+    if (failures_ > 0 && !probing_) {
+        probing_ = true;
+        probe_pid_ = pid;
+    }
 }
 
 void RespawnBackoff::reset()
@@ -48,6 +65,8 @@ void RespawnBackoff::reset()
     failures_ = 0;
     last_failure_ms_ = 0;
     not_before_ms_ = 0;
+    probing_ = false;
+    probe_pid_ = 0;
 }
 
 } // namespace mpmd

@@ -2,14 +2,17 @@
 // that dies unexpectedly (a signal, or a non-zero status other than the fatal one) within
 // the early-death window after its fork counts as a failed start; after each one the next
 // spawn of any kind (replacement, maintenance) waits first_delay_ms, doubling with every
-// consecutive failure up to max_delay_ms. The count resets once a child started after the
-// last failure has lived through the window, or dies only after it (it got going, so the
-// cause was not at start). Pure: times come in as arguments (CLOCK_MONOTONIC ms), so the
+// consecutive failure up to max_delay_ms. Once the delay is over, one child is started (the
+// probe) and no other until its fate is known: it dies early (the next delay) or lives
+// through the window, or dies only after it (it got going, so the cause was not at start),
+// and the count resets: everything missing is started again. Pure: times come in as arguments (CLOCK_MONOTONIC ms), so the
 // unit tests need neither processes nor sleeps.
 // Runs in: master.
 // Leans on: nginx's and systemd's restart throttling (a doubling delay with a ceiling).
 #ifndef MPMD_MASTER_RESPAWN_BACKOFF_H
 #define MPMD_MASTER_RESPAWN_BACKOFF_H
+
+#include <sys/types.h>
 
 #include <cstdint>
 
@@ -33,8 +36,14 @@ public:
     // maintenance tick): once one started after the last failure has lived through the
     // window, the start is healthy again. Returns true when this call reset the count.
     bool child_alive(int64_t started_ms, int64_t now_ms);
-    // Milliseconds until a spawn is allowed (0 = now).
+    // Child `pid` left as it was told to (not a failure); ends a probe.
+    void child_left(pid_t pid);
+    // Milliseconds until a spawn is allowed: 0 = now, kUntilProbeEnds = not before the probe
+    // child dies or lives through the window.
+    static constexpr int64_t kUntilProbeEnds = -1;
     int64_t wait_ms(int64_t now_ms) const;
+    // Child `pid` was forked; during a back-off it is the probe.
+    void spawned(pid_t pid);
     // Consecutive failed starts so far.
     unsigned failures() const { return failures_; }
     // The delay the next failure would add on top of the current ones.
@@ -47,6 +56,8 @@ private:
     unsigned failures_ = 0;
     int64_t last_failure_ms_ = 0;
     int64_t not_before_ms_ = 0;
+    bool probing_ = false;
+    pid_t probe_pid_ = 0;
 };
 
 } // namespace mpmd

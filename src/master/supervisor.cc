@@ -165,6 +165,7 @@ void Supervisor::spawn(uint32_t slot)
     }
     s_.scoreboard->process_started(slot, pid, generation_);
     children_.add(ChildRecord{pid, slot, generation_, ChildState::Running, monotonic_ms()});
+    backoff_.spawned(pid);
     log_error(LogLevel::Debug, "core", "started child pid %d in slot %u (generation %u)", int(pid), slot,
               generation_);
 }
@@ -217,6 +218,8 @@ void Supervisor::maintain(bool tick)
     if (tick)
         faults_tick();
     spawn_owed();
+    if (!spawn_allowed())
+        return;   // children fail at start: the policy waits with the rest (supervisor_faults.cc)
     const MaintenanceDecision decision = s_.mpm->maintain(slot_views(), *s_.config, tick);
     for (const MpmMessage& message : decision.messages)
         log_error(message.level, "mpm", "%s", message.text.c_str());

@@ -81,8 +81,10 @@ void Supervisor::child_exited(const ChildRecord& child, int status, bool expecte
                                          [&](const WatchdogCase& c) { return c.pid == child.pid; }),
                           watchdog_cases_.end());
     const bool fatal = WIFEXITED(status) && WEXITSTATUS(status) == kChildFatalExit;
-    if (expected || fatal || mode_ != Mode::Running || child.generation != generation_)
+    if (expected || fatal || mode_ != Mode::Running || child.generation != generation_) {
+        backoff_.child_left(child.pid);
         return;
+    }
     const int64_t now = now_ms();
     const int64_t delay = backoff_.child_died(child.started_ms, now);
     owed_.push_back(child.slot);
@@ -95,13 +97,13 @@ void Supervisor::child_exited(const ChildRecord& child, int status, bool expecte
 }
 
 // True when a spawn may happen now; otherwise arms the timer that runs maintenance again
-// when the back-off delay is over.
+// when the back-off delay is over (a probe child's exit or the tick end a probe).
 bool Supervisor::spawn_allowed()
 {
     const int64_t wait = backoff_.wait_ms(now_ms());
     if (wait == 0)
         return true;
-    if (!evtimer_pending(respawn_, nullptr)) {
+    if (wait != RespawnBackoff::kUntilProbeEnds && !evtimer_pending(respawn_, nullptr)) {
         const struct timeval left = as_timeval(wait);
         evtimer_add(respawn_, &left);
     }

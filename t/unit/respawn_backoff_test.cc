@@ -13,6 +13,7 @@ class RespawnBackoffTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(late_death_is_not_a_failed_start);
     CPPUNIT_TEST(a_child_living_through_the_window_resets);
     CPPUNIT_TEST(older_children_prove_nothing);
+    CPPUNIT_TEST(one_probe_at_a_time);
     CPPUNIT_TEST_SUITE_END();
 
     static RespawnBackoff::Settings settings()
@@ -88,6 +89,28 @@ public:
         b.reset();
         CPPUNIT_ASSERT_EQUAL(0u, b.failures());
         CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(5011));
+    }
+
+    void one_probe_at_a_time()
+    {
+        RespawnBackoff b(settings());
+        b.spawned(50);   // no back-off: not a probe
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(0));
+        b.child_died(0, 10);
+        CPPUNIT_ASSERT_EQUAL(int64_t(90), b.wait_ms(20));
+        b.spawned(51);   // after the delay: the probe
+        CPPUNIT_ASSERT_EQUAL(RespawnBackoff::kUntilProbeEnds, b.wait_ms(500));
+        b.child_left(50);   // another child leaving says nothing
+        CPPUNIT_ASSERT_EQUAL(RespawnBackoff::kUntilProbeEnds, b.wait_ms(500));
+        CPPUNIT_ASSERT_EQUAL(int64_t(200), b.child_died(110, 120));   // the probe failed too
+        CPPUNIT_ASSERT_EQUAL(int64_t(200), b.wait_ms(120));
+        b.spawned(52);
+        b.child_left(52);   // stopped on purpose: the next spawn may go at once
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(320));
+        b.spawned(53);
+        CPPUNIT_ASSERT(b.child_alive(330, 1330));
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(1330));
+        CPPUNIT_ASSERT_EQUAL(0u, b.failures());
     }
 };
 

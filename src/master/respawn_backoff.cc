@@ -7,11 +7,11 @@ namespace mpmd {
 
 int64_t RespawnBackoff::current_delay_ms() const
 {
-    if (failures_ == 0)
+    if (failures_ < 2)
         return 0;
     int64_t delay = settings_.first_delay_ms;
-    // Doubling stops at the ceiling, so the shift never overflows.
-    for (unsigned i = 1; i < failures_ && delay < settings_.max_delay_ms; ++i)
+    // Doubling stops at the ceiling, so it never overflows.
+    for (unsigned i = 2; i < failures_ && delay < settings_.max_delay_ms; ++i)
         delay *= 2;
     return std::min(delay, settings_.max_delay_ms);
 }
@@ -54,7 +54,7 @@ int64_t RespawnBackoff::wait_ms(int64_t now_ms) const
 
 void RespawnBackoff::spawned(pid_t pid)
 {
-    if (failures_ > 0 && !probing_) {
+    if (current_delay_ms() > 0 && !probing_) {
         probing_ = true;
         probe_pid_ = pid;
     }

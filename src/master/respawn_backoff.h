@@ -1,11 +1,12 @@
 // RespawnBackoff: the master's brake on children that die again and again at start. A child
 // that dies unexpectedly (a signal, or a non-zero status other than the fatal one) within
-// the early-death window after its fork counts as a failed start; after each one the next
-// spawn of any kind (replacement, maintenance) waits first_delay_ms, doubling with every
-// consecutive failure up to max_delay_ms. Once the delay is over, one child is started (the
-// probe) and no other until its fate is known: it dies early (the next delay) or lives
-// through the window, or dies only after it (it got going, so the cause was not at start),
-// and the count resets: everything missing is started again. Pure: times come in as arguments (CLOCK_MONOTONIC ms), so the
+// the early-death window after its fork counts as a failed start. The first one costs
+// nothing (a child killed from outside just after its start is replaced at once); from the
+// second in a row on, the next spawn of any kind (replacement, maintenance) waits
+// first_delay_ms, doubling with every further one up to max_delay_ms. Once such a delay is
+// over, one child is started (the probe) and no other until its fate is known: it dies
+// early (the next delay) or lives through the window, or dies only after it (it got going,
+// so the cause was not at start), and the count resets: everything missing starts again. Pure: times come in as arguments (CLOCK_MONOTONIC ms), so the
 // unit tests need neither processes nor sleeps.
 // Runs in: master.
 // Leans on: nginx's and systemd's restart throttling (a doubling delay with a ceiling).

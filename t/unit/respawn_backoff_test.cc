@@ -4,6 +4,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
+
 using namespace mpmd;
 
 class RespawnBackoffTest : public CppUnit::TestFixture {
@@ -38,15 +40,15 @@ public:
     {
         RespawnBackoff b(settings());
         int64_t now = 10000;
-        const int64_t expected[] = {100, 200, 400, 800, 1000, 1000};
+        const int64_t expected[] = {0, 100, 200, 400, 800, 1000, 1000};
         for (int64_t delay : expected) {
             CPPUNIT_ASSERT_EQUAL(delay, b.child_died(now - 5, now));
             CPPUNIT_ASSERT_EQUAL(delay, b.wait_ms(now));
-            CPPUNIT_ASSERT_EQUAL(delay - 40, b.wait_ms(now + 40));
+            CPPUNIT_ASSERT_EQUAL(std::max<int64_t>(0, delay - 40), b.wait_ms(now + 40));
             CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(now + delay));
             now += delay + 5;
         }
-        CPPUNIT_ASSERT_EQUAL(6u, b.failures());
+        CPPUNIT_ASSERT_EQUAL(7u, b.failures());
         for (int i = 0; i < 100; ++i)
             b.child_died(now, now + 1);
         CPPUNIT_ASSERT_EQUAL(int64_t(1000), b.current_delay_ms());
@@ -57,8 +59,9 @@ public:
         RespawnBackoff b(settings());
         CPPUNIT_ASSERT_EQUAL(int64_t(0), b.child_died(0, 1000));
         CPPUNIT_ASSERT_EQUAL(0u, b.failures());
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.child_died(1900, 1950));   // the first is free
         CPPUNIT_ASSERT_EQUAL(int64_t(100), b.child_died(2000, 2999));
-        CPPUNIT_ASSERT_EQUAL(1u, b.failures());
+        CPPUNIT_ASSERT_EQUAL(2u, b.failures());
         // A child forked after that failure got going before it died: the episode is over.
         CPPUNIT_ASSERT_EQUAL(int64_t(0), b.child_died(3100, 5000));
         CPPUNIT_ASSERT_EQUAL(0u, b.failures());
@@ -75,7 +78,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(2u, b.failures());
         CPPUNIT_ASSERT(b.child_alive(500, 1500));
         CPPUNIT_ASSERT_EQUAL(0u, b.failures());
-        CPPUNIT_ASSERT_EQUAL(int64_t(100), b.child_died(2000, 2001));   // starts over at the first step
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.child_died(2000, 2001));   // starts over: the first is free
+        CPPUNIT_ASSERT_EQUAL(int64_t(100), b.child_died(2001, 2002));
     }
 
     void older_children_prove_nothing()
@@ -96,6 +100,9 @@ public:
         RespawnBackoff b(settings());
         b.spawned(50);   // no back-off: not a probe
         CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(0));
+        b.child_died(0, 5);
+        b.spawned(49);   // one failure costs no delay: not a probe either
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(6));
         b.child_died(0, 10);
         CPPUNIT_ASSERT_EQUAL(int64_t(90), b.wait_ms(20));
         b.spawned(51);   // after the delay: the probe

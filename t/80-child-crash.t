@@ -4,6 +4,8 @@
 # when the MPM's idle-capacity policy would not start one), its scoreboard slot is cleared,
 # and only requests on its own connections fail. One worker thread a child, so that a
 # child's connections are exactly its one request in flight under every MPM.
+# The hooks are in the test daemons only (src/mpmd has none), and work as well when the
+# MPM comes from a shared object (t/mpmd-modular with LoadModule).
 # Latencies (kill -> replacement visible) are printed, never asserted.
 import json
 import os
@@ -12,7 +14,7 @@ import threading
 import time
 
 from mpmconf import same_children
-from mpmdtest import HttpConnection, Test, http_get, wait_for
+from mpmdtest import BUILDDIR, HttpConnection, Test, http_get, wait_for
 
 CRASH_LINES = (r"killed by signal (6|9|11) \((Aborted|Killed|Segmentation fault)\)",)
 
@@ -138,6 +140,29 @@ def main(t):
     t.cmp_ok(len(failed), "<=", 1, "only the killed child's one connection may fail (%d of %d failed)"
              % (len(failed), len(results)))
     t.is_(http_get(port, "/hello.txt").status, 200, "serves after the faults")
+    s.stop()
+
+    installed = os.path.join(BUILDDIR, "src", "mpmd")
+    if os.path.exists(installed):
+        with open(installed, "rb") as f:
+            t.ok(b"/__fault/" not in f.read(), "src/mpmd carries no fault hooks")
+
+    # The MPM loaded from a shared object: the hooks live in the daemon, so they work too.
+    module = os.path.join(os.environ.get("MPMD_MODULES", os.path.join(BUILDDIR, "src", "mpm", ".libs")),
+                          "mod_mpm_%s.so" % t.mpm())
+    modular = os.path.join(BUILDDIR, "t", "mpmd-modular")
+    if not (os.path.exists(module) and os.access(modular, os.X_OK)):
+        t.skip("the hooks work in t/mpmd-modular", "%s or %s is not built" % (modular, module))
+        return
+    m = t.server(name="crash-modular", allow_log=CRASH_LINES, daemon=modular,
+                 conf=dict(same_children(start=2, min_spare=1, max_spare=4),
+                           modules={"LoadModule": "mpm_%s_module %s" % (t.mpm(), module)}))
+    m.start()
+    block = m.mark()
+    t.is_(try_get(m.port, "/__fault/crash"), None, "t/mpmd-modular: /__fault/crash ends the connection")
+    line = block.wait_for(r"killed by signal 11 ", 3)
+    dead = int(line[0].split("child pid ")[1].split()[0]) if line else -1
+    t.ok(line and wait_for(lambda: replaced(m, dead, 2), 5), "t/mpmd-modular: the child crashed and was replaced")
 
 
 Test().main(main)

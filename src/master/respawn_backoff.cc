@@ -16,9 +16,9 @@ int64_t RespawnBackoff::current_delay_ms() const
     return std::min(delay, settings_.max_delay_ms);
 }
 
-int64_t RespawnBackoff::child_died(int64_t started_ms, int64_t now_ms)
+int64_t RespawnBackoff::child_died(int64_t started_ms, int64_t now_ms, bool reached_ready)
 {
-    if (now_ms - started_ms >= settings_.early_death_ms) {
+    if (reached_ready || now_ms - started_ms >= settings_.early_death_ms) {
         if (failures_ > 0 && started_ms >= last_failure_ms_)
             reset();
         return 0;

@@ -1,6 +1,7 @@
 // RespawnBackoff: the master's brake on children that die again and again at start. A child
 // that dies unexpectedly (a signal, or a non-zero status other than the fatal one) within
-// the early-death window after its fork counts as a failed start. The first one costs
+// the early-death window after its fork, before any of its workers reported ready in the
+// scoreboard, counts as a failed start. The first one costs
 // nothing (a child killed from outside just after its start is replaced at once); from the
 // second in a row on, the next spawn of any kind (replacement, maintenance) waits
 // first_delay_ms, doubling with every further one up to max_delay_ms. Once such a delay is
@@ -30,9 +31,10 @@ public:
     RespawnBackoff() = default;
     explicit RespawnBackoff(const Settings& settings) : settings_(settings) {}
 
-    // A child forked at `started_ms` died unexpectedly at `now_ms`. Returns the delay now
-    // in force before the next spawn (0 when the death does not count as a failed start).
-    int64_t child_died(int64_t started_ms, int64_t now_ms);
+    // A child forked at `started_ms` died unexpectedly at `now_ms`; `reached_ready` when one
+    // of its workers had been ready to serve (it got going: not a failed start). Returns the
+    // delay now in force before the next spawn (0 when there is none).
+    int64_t child_died(int64_t started_ms, int64_t now_ms, bool reached_ready = false);
     // A child forked at `started_ms` is alive at `now_ms` (called for every child at the
     // maintenance tick): once one started after the last failure has lived through the
     // window, the start is healthy again. Returns true when this call reset the count.

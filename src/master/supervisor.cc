@@ -186,10 +186,15 @@ void Supervisor::all_children(int signal)
         tell_child(*child, signal);
 }
 
+uint32_t Supervisor::worker_records_in_use()
+{
+    return std::min(s_.mpm->limits(*s_.config).threads_per_child, s_.scoreboard->thread_limit());
+}
+
 std::vector<SlotView> Supervisor::slot_views()
 {
     std::vector<SlotView> views(children_.slots());
-    const uint32_t threads = std::min(s_.mpm->limits(*s_.config).threads_per_child, s_.scoreboard->thread_limit());
+    const uint32_t threads = worker_records_in_use();
     for (uint32_t slot = 0; slot < views.size(); ++slot) {
         const ChildRecord* child = children_.in_slot(slot);
         if (child == nullptr)
@@ -242,12 +247,13 @@ void Supervisor::reap_children()
         const std::optional<ChildRecord> child = children_.remove(pid);
         if (!child)
             continue;   // not one of ours (a helper a library forked)
+        const bool ready = reached_ready(*child);   // read before process_gone clears its records
         s_.scoreboard->process_gone(child->slot);
         const bool expected = child->state == ChildState::Stopping || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
         log_error(expected ? LogLevel::Info : LogLevel::Error, "core", "child pid %d (slot %u, generation %u, %s) %s",
                   int(pid), child->slot, child->generation, std::string(child_state_name(child->state)).c_str(),
                   describe_exit(status).c_str());
-        child_exited(*child, status, expected);
+        child_exited(*child, status, expected, ready);
         if (WIFEXITED(status) && WEXITSTATUS(status) == kChildFatalExit && mode_ == Mode::Running) {
             log_error(LogLevel::Emerg, "core",
                       "child pid %d could not start and a new one would fail the same way; stopping the server "

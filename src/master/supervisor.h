@@ -68,6 +68,7 @@ private:
     void drain_check();
     void all_children(int signal);
     std::vector<SlotView> slot_views();
+    uint32_t worker_records_in_use();   // per child: ThreadsPerChild within ThreadLimit
     void reopen_logs();
 
     // Faults (supervisor_faults.cc).
@@ -83,7 +84,8 @@ private:
     void setup_fault_events();
     void free_fault_events();
     void forget_faults();
-    void child_exited(const ChildRecord& child, int status, bool expected);
+    bool reached_ready(const ChildRecord& child);
+    void child_exited(const ChildRecord& child, int status, bool expected, bool ready);
     bool spawn_allowed();
     void spawn_owed();
     void faults_tick();

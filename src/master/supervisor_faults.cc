@@ -4,8 +4,9 @@
 //     non-zero status other than kChildFatalExit) is replaced at once in the reap pass,
 //     whatever the MPM's idle-capacity policy thinks, so a crash costs only the
 //     connections that child held;
-//   - back-off: failed starts delay every spawn (RespawnBackoff), with a timer that comes
-//     back when the delay is over, and each one is logged with its cause and the delay;
+//   - back-off: failed starts (a death soon after fork, before any worker was ready)
+//     delay every spawn (RespawnBackoff), with a timer that comes back when the delay is
+//     over, and each one is logged with its cause and the delay;
 //   - watchdog: with RequestTimeout set, a 100 ms timer scans the scoreboard
 //     (find_stuck_requests); prefork's child is killed (its one connection is the stuck
 //     one), a threaded child is asked to leave gracefully and killed once only stuck
@@ -75,7 +76,21 @@ void Supervisor::forget_faults()
         event_del(respawn_);
 }
 
-void Supervisor::child_exited(const ChildRecord& child, int status, bool expected)
+// True once a worker of `child` has left Starting in the scoreboard: the child got as far
+// as serving, so its death is not a failed start.
+bool Supervisor::reached_ready(const ChildRecord& child)
+{
+    const uint32_t threads = worker_records_in_use();
+    for (uint32_t t = 0; t < threads; ++t) {
+        const WorkerScore w = s_.scoreboard->snapshot(child.slot, t);
+        const auto status = WorkerStatus(w.status);
+        if (w.pid == child.pid && status != WorkerStatus::Starting && status != WorkerStatus::Dead)
+            return true;
+    }
+    return false;
+}
+
+void Supervisor::child_exited(const ChildRecord& child, int status, bool expected, bool ready)
 {
     watchdog_cases_.erase(std::remove_if(watchdog_cases_.begin(), watchdog_cases_.end(),
                                          [&](const WatchdogCase& c) { return c.pid == child.pid; }),
@@ -86,7 +101,7 @@ void Supervisor::child_exited(const ChildRecord& child, int status, bool expecte
         return;
     }
     const int64_t now = now_ms();
-    const int64_t delay = backoff_.child_died(child.started_ms, now);
+    const int64_t delay = backoff_.child_died(child.started_ms, now, ready);
     owed_.push_back(child.slot);
     if (delay > 0)
         log_error(LogLevel::Error, "core",
@@ -155,7 +170,7 @@ void Supervisor::faults_tick()
 void Supervisor::watchdog_scan()
 {
     const int limit = s_.config->server.request_timeout;
-    const uint32_t threads = std::min(s_.mpm->limits(*s_.config).threads_per_child, s_.scoreboard->thread_limit());
+    const uint32_t threads = worker_records_in_use();
     std::vector<WorkerSample> samples;
     for (const ChildRecord* child : children_.all()) {
         for (uint32_t t = 0; t < threads; ++t) {

@@ -66,6 +66,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(int64_t(0), b.child_died(3100, 5000));
         CPPUNIT_ASSERT_EQUAL(0u, b.failures());
         CPPUNIT_ASSERT_EQUAL(int64_t(0), b.wait_ms(3100));
+        // Killed young, but it had been ready to serve: not a failed start either.
+        b.child_died(6000, 6001);
+        CPPUNIT_ASSERT_EQUAL(int64_t(0), b.child_died(6002, 6100, true));
+        CPPUNIT_ASSERT_EQUAL(0u, b.failures());
     }
 
     void a_child_living_through_the_window_resets()

@@ -1,19 +1,7 @@
 // See request_watchdog.h.
 #include "master/request_watchdog.h"
 
-#include <cstring>
-
 namespace mpmd {
-
-namespace {
-
-// A NUL-terminated field of a record that a dying writer may have left unterminated.
-std::string field(const char* text, size_t size)
-{
-    return std::string(text, strnlen(text, size));
-}
-
-} // namespace
 
 bool in_request(const WorkerScore& record, pid_t child_pid)
 {
@@ -36,8 +24,8 @@ std::vector<StuckRequest> find_stuck_requests(const std::vector<WorkerSample>& s
         s.slot = sample.slot;
         s.thread = sample.thread;
         s.pid = sample.child_pid;
-        s.request_line = field(w.request, sizeof w.request);
-        s.client = field(w.client, sizeof w.client);
+        s.request_line = field_text(w.request, sizeof w.request);
+        s.client = field_text(w.client, sizeof w.client);
         s.seconds = double(now_us - w.start_time) / 1e6;
         stuck.push_back(std::move(s));
     }

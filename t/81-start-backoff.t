@@ -2,7 +2,8 @@
 # Faults: children that die again and again at start (the test daemons crash a child at
 # start while the file named by $MPMD_FAULT_START_CRASH exists) are respawned with a
 # doubling delay, each death logged with its cause and the delay, instead of fork-looping;
-# once the cause is gone the server recovers by itself.
+# once the cause is gone the server recovers by itself. A child that exits with the reserved
+# status 2 ($MPMD_FAULT_START_FATAL) instead makes the master log why and stop cleanly.
 import os
 import re
 import signal
@@ -62,6 +63,24 @@ def main(t):
     before = len(block.grep(r"killed by signal 11 "))
     t.ok(wait_for(lambda: len(block.grep(r"killed by signal 11 ")) > before, 1.5) is False or
          len(block.grep(r"killed by signal 11 ")) == before, "no crash after recovery")
+    s.stop()
+
+    # A cause that cannot heal: the reserved exit status stops the server instead.
+    fatal = t.server(name="fatal", allow_log=(r"could not start and a new one would fail the same way",),
+                     conf=same_children(start=2, min_spare=1, max_spare=3))
+    os.environ["MPMD_FAULT_START_FATAL"] = fatal.path("cannot-start")
+    fatal.start()
+    kids = wait_for(lambda: len(fatal.children()) == 2 and fatal.children(), 5) or []
+    fatal.write_file("cannot-start", "fatal\n")
+    block = fatal.mark()
+    for pid in kids:
+        os.kill(pid, signal.SIGKILL)
+    t.is_(fatal.wait_exit(10), 1, "a child exiting with status 2 stops the master (exit status 1)")
+    t.ok(block.contains(r"exited with status 2") and
+         block.contains(r"could not start and a new one would fail the same way; stopping the server"),
+         "the master logs the status and why it stops")
+    t.ok(wait_for(lambda: not fatal.our_pids(), 5), "no process is left behind")
+    del os.environ["MPMD_FAULT_START_FATAL"]
 
 
 Test().main(main)

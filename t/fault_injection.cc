@@ -7,9 +7,12 @@
 //   GET /__fault/sleep?ms=N   the handler sleeps N ms, then answers 200 "slept N ms"
 //   $MPMD_FAULT_START_CRASH   a path: a child that finds that file at start dies of SIGSEGV
 //                             (for the respawn back-off: remove the file and it recovers)
+//   $MPMD_FAULT_START_FATAL   a path: a child that finds that file at start exits with the
+//                             reserved status kChildFatalExit (the master stops)
 // The crashes turn core dumps off first (PR_SET_DUMPABLE 0), so tests leave no cores.
 // Runs in: children of the test daemons.
 // Leans on: raise(3), pthread_sigmask(3), abort(3), pause(2), nanosleep(2), prctl(2), access(2).
+#include "child/child_main.h"
 #include "child/fault_hooks.h"
 #include "shared/directive.h"
 #include "shared/error_log.h"
@@ -96,13 +99,25 @@ bool on_request(const HttpRequest& request, Response* response)
     return true;
 }
 
+// True when the environment variable `name` names a file that exists.
+bool flag_file(const char* name)
+{
+    const char* path = getenv(name);
+    return path != nullptr && *path != '\0' && access(path, F_OK) == 0;
+}
+
 void on_child_start()
 {
-    const char* path = getenv("MPMD_FAULT_START_CRASH");
-    if (path == nullptr || *path == '\0' || access(path, F_OK) != 0)
-        return;
-    log_error(LogLevel::Error, "fault", "test hook: %s exists, so this child crashes at start", path);
-    crash(SIGSEGV);
+    if (flag_file("MPMD_FAULT_START_FATAL")) {
+        log_error(LogLevel::Error, "fault", "test hook: %s exists, so this child cannot start",
+                  getenv("MPMD_FAULT_START_FATAL"));
+        _exit(kChildFatalExit);
+    }
+    if (flag_file("MPMD_FAULT_START_CRASH")) {
+        log_error(LogLevel::Error, "fault", "test hook: %s exists, so this child crashes at start",
+                  getenv("MPMD_FAULT_START_CRASH"));
+        crash(SIGSEGV);
+    }
 }
 
 const FaultHooks kTestHooks = {on_child_start, on_request};

@@ -13,7 +13,8 @@ DIRECTIVES = ["Listen", "ServerRoot", "DocumentRoot", "User", "Group", "PidFile"
               "KeepAliveTimeout", "MaxKeepAliveRequests", "ListenBacklog",
               "GracefulShutdownTimeout", "ErrorLog", "LogLevel", "LogFormat", "CustomLog",
               "LoadModule", "StartServers", "MinSpareServers", "MaxSpareServers",
-              "MaxRequestWorkers", "ServerLimit", "MaxConnectionsPerChild"]
+              "MaxRequestWorkers", "ServerLimit", "MaxConnectionsPerChild",
+              "MaxConnectionsPerChildJitter", "RequestTimeout"]
 
 
 def main(t):

@@ -26,6 +26,9 @@ struct ChildContext {
     // Read end of a pipe whose write end only the master holds: readable (EOF) once the
     // master has exited, however it died.
     int master_watch_fd = -1;
+    // This child's MaxConnectionsPerChild (0 = no limit), drawn at start within the jitter
+    // (connection_limit.h).
+    uint64_t max_connections = 0;
 };
 
 } // namespace mpmd

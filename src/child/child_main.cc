@@ -2,6 +2,8 @@
 #include "child/child_main.h"
 
 #include "child/child_signals.h"
+#include "child/connection_limit.h"
+#include "child/fault_hooks.h"
 #include "shared/error_log.h"
 
 #include <grp.h>
@@ -41,6 +43,10 @@ int run_child_process(Mpm& mpm, ChildContext& context)
     install_child_signals();
     if (!drop_privileges(*context.runtime))
         return kChildFatalExit;
+    if (const FaultHooks* hooks = fault_hooks(); hooks != nullptr && hooks->child_start != nullptr)
+        hooks->child_start();
+    context.max_connections = draw_connection_limit(context.runtime->max_connections_per_child,
+                                                    context.runtime->max_connections_jitter);
     return mpm.run_child(context);
 }
 

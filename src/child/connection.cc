@@ -2,6 +2,7 @@
 #include "child/connection.h"
 
 #include "child/child_signals.h"
+#include "child/fault_hooks.h"
 #include "child/static_handler.h"
 #include "child/status_handler.h"
 #include "shared/error_log.h"
@@ -367,9 +368,15 @@ void ConnectionServer::log_request(const HttpRequest& request, const Response& r
     write_access_log(*env_.runtime, client_, local_port_, request, response, body_sent_, start, log_line_);
 }
 
-// The handler for a request: the status page when it is asked for, else a static file.
+// The handler for a request: a test build's fault hook when it takes the request, the
+// status page when it is asked for, else a static file.
 Response ConnectionServer::dispatch(const HttpRequest& request, const StaticContext& static_context)
 {
+    if (const FaultHooks* hooks = fault_hooks(); hooks != nullptr && hooks->request != nullptr) {
+        Response response;
+        if (hooks->request(request, &response))
+            return response;
+    }
     if (env_.scoreboard != nullptr) {
         if (auto status = handle_status_request(request, *env_.runtime, *env_.scoreboard, connection_.peer))
             return std::move(*status);

@@ -79,6 +79,7 @@ std::shared_ptr<ServerRuntime> build_runtime(const LoadedConfig& config, const M
     runtime->banner = server_banner(server.server_tokens);
     const MpmLimits limits = mpm.limits(config);
     runtime->max_connections_per_child = limits.max_connections_per_child;
+    runtime->max_connections_jitter = limits.max_connections_jitter;
     runtime->status = config.status;
     StatusServerInfo& info = runtime->status_info;
     info.mpm_name = mpm.name();

@@ -53,6 +53,8 @@ std::string describe_exit(int status)
 
 } // namespace
 
+int64_t Supervisor::now_ms() { return monotonic_ms(); }
+
 Supervisor::Supervisor(SupervisorSetup setup)
     : s_(std::move(setup)), children_(s_.scoreboard->server_limit())
 {
@@ -73,6 +75,7 @@ Supervisor::~Supervisor()
         event_free(tick_);
     if (drain_)
         event_free(drain_);
+    free_fault_events();
     if (base_)
         event_base_free(base_);
     if (watch_read_ >= 0)
@@ -115,6 +118,7 @@ int Supervisor::run()
     const struct timeval second = {1, 0};
     event_add(tick_, &second);
     drain_ = event_new(base_, -1, EV_PERSIST, on_drain_event, this);
+    setup_fault_events();
 
     const unsigned long files = raise_file_limit();
     log_error(LogLevel::Notice, "core", "%s (MPM %s; libevent %s with %s) configured -- resuming normal operations",
@@ -122,6 +126,7 @@ int Supervisor::run()
               event_base_get_method(base_));
     log_error(LogLevel::Info, "core", "open files limit: %lu per process", files);
     start_generation(s_.mpm->start_servers(*s_.config));
+    faults_tick();
     event_base_dispatch(base_);
     return exit_status_;
 }
@@ -129,6 +134,7 @@ int Supervisor::run()
 void Supervisor::start_generation(uint32_t wanted)
 {
     s_.mpm->reset();
+    forget_faults();
     GlobalScore& global = s_.scoreboard->global();
     global.running_generation = generation_;
     global.restart_time = now_microseconds();
@@ -167,6 +173,7 @@ void Supervisor::spawn(uint32_t slot)
     }
     s_.scoreboard->process_started(slot, pid, generation_);
     children_.add(ChildRecord{pid, slot, generation_, ChildState::Running, monotonic_ms()});
+    backoff_.spawned(pid);
     log_error(LogLevel::Debug, "core", "started child pid %d in slot %u (generation %u)", int(pid), slot,
               generation_);
 }
@@ -188,10 +195,15 @@ void Supervisor::all_children(int signal)
         tell_child(*child, signal);
 }
 
+uint32_t Supervisor::worker_records_in_use()
+{
+    return std::min(s_.mpm->limits(*s_.config).threads_per_child, s_.scoreboard->thread_limit());
+}
+
 std::vector<SlotView> Supervisor::slot_views()
 {
     std::vector<SlotView> views(children_.slots());
-    const uint32_t threads = std::min(s_.mpm->limits(*s_.config).threads_per_child, s_.scoreboard->thread_limit());
+    const uint32_t threads = worker_records_in_use();
     for (uint32_t slot = 0; slot < views.size(); ++slot) {
         const ChildRecord* child = children_.in_slot(slot);
         if (child == nullptr)
@@ -217,8 +229,13 @@ void Supervisor::maintain(bool tick)
 {
     if (mode_ != Mode::Running)
         return;
-    if (tick)
+    if (tick) {
         bound_graceful_leavers();
+        faults_tick();
+    }
+    spawn_owed();
+    if (!spawn_allowed())
+        return;   // children fail at start: the policy waits with the rest (supervisor_faults.cc)
     const MaintenanceDecision decision = s_.mpm->maintain(slot_views(), *s_.config, tick);
     for (const MpmMessage& message : decision.messages)
         log_error(message.level, "mpm", "%s", message.text.c_str());
@@ -226,8 +243,11 @@ void Supervisor::maintain(bool tick)
         if (ChildRecord* child = children_.in_slot(slot))
             tell_child(*child, SIGUSR1);
     }
-    for (uint32_t slot : decision.spawn)
+    for (uint32_t slot : decision.spawn) {
+        if (!spawn_allowed())
+            break;
         spawn(slot);
+    }
 }
 
 void Supervisor::reap_children()
@@ -238,11 +258,13 @@ void Supervisor::reap_children()
         const std::optional<ChildRecord> child = children_.remove(pid);
         if (!child)
             continue;   // not one of ours (a helper a library forked)
+        const bool ready = reached_ready(*child);   // read before process_gone clears its records
         s_.scoreboard->process_gone(child->slot);
         const bool expected = child->state == ChildState::Stopping || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
         log_error(expected ? LogLevel::Info : LogLevel::Error, "core", "child pid %d (slot %u, generation %u, %s) %s",
                   int(pid), child->slot, child->generation, std::string(child_state_name(child->state)).c_str(),
                   describe_exit(status).c_str());
+        child_exited(*child, status, expected, ready);
         if (WIFEXITED(status) && WEXITSTATUS(status) == kChildFatalExit && mode_ == Mode::Running) {
             log_error(LogLevel::Emerg, "core",
                       "child pid %d could not start and a new one would fail the same way; stopping the server "

@@ -4,7 +4,9 @@
 // MPM what to start or stop and looks for log files removed under the server (LogWatch: a
 // new file is opened and a graceful restart of the master's own hands it to the children). It also carries out restarts (building the new generation
 // beside the old and switching only when the new configuration is valid) and stops (with
-// escalation: graceful, then TERM, then KILL).
+// escalation: graceful, then TERM, then KILL). Faults (supervisor_faults.cc): an unexpected
+// death is replaced at once, failed starts back off, and the RequestTimeout watchdog ends a
+// child stuck in a request.
 // Runs in: master. Never parses a request.
 // Leans on: libevent evsignal/evtimer, fork(2), waitpid(2), kill(2).
 #ifndef MPMD_MASTER_SUPERVISOR_H
@@ -12,6 +14,8 @@
 
 #include "master/child_registry.h"
 #include "master/log_watch.h"
+#include "master/request_watchdog.h"
+#include "master/respawn_backoff.h"
 #include "master/server_setup.h"
 #include "mpm/mpm.h"
 #include "mpm/mpm_config.h"
@@ -68,8 +72,37 @@ private:
     void bound_graceful_leavers();
     void all_children(int signal);
     std::vector<SlotView> slot_views();
+    uint32_t worker_records_in_use();   // per child: ThreadsPerChild within ThreadLimit
     void reopen_logs();
     void watch_logs();
+
+    // Faults (supervisor_faults.cc).
+    struct WatchdogCase {
+        pid_t pid = 0;
+        int64_t told_ms = 0;              // CLOCK_MONOTONIC, when asked to leave
+        std::vector<uint32_t> threads;    // its workers stuck past RequestTimeout
+        bool killed = false;
+    };
+    static void on_respawn_event(int fd, short what, void* self);
+    static void on_watchdog_event(int fd, short what, void* self);
+    static int64_t now_ms();   // CLOCK_MONOTONIC
+    void setup_fault_events();
+    void free_fault_events();
+    void forget_faults();
+    bool reached_ready(const ChildRecord& child);
+    void child_exited(const ChildRecord& child, int status, bool expected, bool ready);
+    bool spawn_allowed();
+    void spawn_owed();
+    void faults_tick();
+    void watchdog_scan();
+    void watchdog_act(const StuckRequest& stuck, int limit_seconds);
+    void watchdog_escalate(const std::vector<WorkerSample>& samples);
+
+    RespawnBackoff backoff_;
+    std::vector<uint32_t> owed_;          // slots of children to replace as soon as allowed
+    std::vector<WatchdogCase> watchdog_cases_;
+    event* respawn_ = nullptr;
+    event* watchdog_ = nullptr;
 
     SupervisorSetup s_;
     ChildRegistry children_;

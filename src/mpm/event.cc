@@ -14,6 +14,7 @@
 // Runs in: master (policy, via ThreadedMpm), children (event loop and workers).
 // Leans on: libevent (event_base, event_new with timeouts), accept4(2), eventfd(2).
 #include "child/child_signals.h"
+#include "child/connection_limit.h"
 #include "mpm/mpm_registry.h"
 #include "mpm/threaded_mpm.h"
 #include "mpm/worker_pool.h"
@@ -274,8 +275,9 @@ void EventListener::on_accept(evutil_socket_t fd, short, void* self)
         }
         connection.local_port = port;
         me->hold(std::move(connection), false);
-        const uint64_t max_connections = uint64_t(me->config_.max_connections_per_child);
+        const uint64_t max_connections = me->context_.max_connections;
         if (max_connections != 0 && ++me->accepted_ >= max_connections) {
+            log_connection_limit_reached("mpm_event", me->context_);
             me->begin_leaving();   // stop accepting; what is held is served to its end
             break;
         }

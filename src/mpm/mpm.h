@@ -44,6 +44,7 @@ struct MpmLimits {
     uint32_t thread_limit = 1;    // worker records per process
     uint32_t threads_per_child = 1;   // worker records a child uses (<= thread_limit)
     uint64_t max_connections_per_child = 0;   // 0 = never leave for this reason
+    uint64_t max_connections_jitter = 0;      // each child's limit is drawn in [M, M + this]
 };
 
 class Mpm {

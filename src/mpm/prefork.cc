@@ -5,6 +5,7 @@
 // Runs in: master (policy), children (serving loop).
 #include "child/child_context.h"
 #include "child/child_signals.h"
+#include "child/connection_limit.h"
 #include "child/connection.h"
 #include "mpm/accept_set.h"
 #include "mpm/mpm.h"
@@ -32,7 +33,8 @@ public:
         // Twice ServerLimit process slots: one generation may finish its requests while the
         // next one starts (MaxRequestWorkers still bounds the current generation).
         return MpmLimits{2 * uint32_t(config.prefork.server_limit), 1, 1,
-                         uint64_t(config.prefork.max_connections_per_child)};
+                         uint64_t(config.prefork.max_connections_per_child),
+                         uint64_t(config.prefork.max_connections_per_child_jitter)};
     }
 
     uint32_t start_servers(const LoadedConfig& config) const override
@@ -66,7 +68,7 @@ int PreforkMpm::run_child(ChildContext& context)
     if (!accepting.ok())
         return 1;
 
-    const uint64_t max_connections = context.runtime->max_connections_per_child;
+    const uint64_t max_connections = context.max_connections;
     uint64_t connections = 0;
     bool master_gone = false;
     while (!child_leaving() && !master_gone) {
@@ -75,8 +77,10 @@ int PreforkMpm::run_child(ChildContext& context)
         switch (accepting.next(&client)) {
         case AcceptSet::Outcome::Accepted:
             serve_connection(env, client, report);
-            if (max_connections != 0 && ++connections >= max_connections)
+            if (max_connections != 0 && ++connections >= max_connections) {
+                log_connection_limit_reached("mpm_prefork", context);
                 set_child_leaving();
+            }
             break;
         case AcceptSet::Outcome::MasterGone:
             master_gone = true;

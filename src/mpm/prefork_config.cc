@@ -31,6 +31,9 @@ constexpr Directive kPreforkDirectives[] = {
     make_integer(P, "MaxConnectionsPerChild", "0", 0, INT_MAX, "connections",
                  "How many connections a child serves before it leaves and is replaced; "
                  "0 means no limit."),
+    make_integer(P, "MaxConnectionsPerChildJitter", "0", 0, INT_MAX, "connections",
+                 "Each child draws its own connection limit at random between MaxConnectionsPerChild "
+                 "and MaxConnectionsPerChild plus this, so that children do not all leave at once."),
 };
 
 constexpr DirectiveTable kPreforkTable = make_table("mpm_prefork", kPreforkDirectives);
@@ -47,7 +50,8 @@ PreforkConfig PreforkConfig::from(const Config& config, std::vector<ConfigMessag
 {
     const MpmSetting start{config, P, "StartServers"}, min_spare{config, P, "MinSpareServers"},
         max_spare{config, P, "MaxSpareServers"}, workers{config, P, "MaxRequestWorkers"},
-        limit{config, P, "ServerLimit"}, per_child{config, P, "MaxConnectionsPerChild"};
+        limit{config, P, "ServerLimit"}, per_child{config, P, "MaxConnectionsPerChild"},
+        jitter{config, P, "MaxConnectionsPerChildJitter"};
     PreforkConfig out;
     out.start_servers = start.number();
     out.min_spare_servers = min_spare.number();
@@ -55,6 +59,7 @@ PreforkConfig PreforkConfig::from(const Config& config, std::vector<ConfigMessag
     out.max_request_workers = workers.number();
     out.server_limit = limit.number();
     out.max_connections_per_child = per_child.number();
+    out.max_connections_per_child_jitter = jitter.number();
     const auto n = [](int value) { return std::to_string(value); };
 
     // Compared as written, before any adjustment.

@@ -26,6 +26,7 @@ struct PreforkConfig {
     int max_request_workers = 0;       // 1..server_limit
     int server_limit = 0;              // 1..kPreforkMaxServerLimit
     int max_connections_per_child = 0; // 0 = no limit
+    int max_connections_per_child_jitter = 0;   // a child's limit is drawn in [M, M + this]
 
     // The view of `config`, adjusted as Apache adjusts (each adjustment a warning);
     // MinSpareServers > MaxSpareServers as written is an error.

@@ -18,7 +18,7 @@ namespace {
 
 // The rows of one threaded section. AsyncRequestWorkerFactor is last so that worker's table
 // is the first kWorkerRows rows of the same shape.
-constexpr std::size_t kWorkerRows = 8;
+constexpr std::size_t kWorkerRows = 9;
 struct ThreadedRows {
     Directive rows[kWorkerRows + 1];
 };
@@ -51,6 +51,10 @@ constexpr ThreadedRows threaded_rows(std::string_view s)
         make_integer(s, "MaxConnectionsPerChild", "0", 0, INT_MAX, "connections",
                      "How many connections a child serves before it leaves and is replaced; "
                      "0 means no limit."),
+        make_integer(s, "MaxConnectionsPerChildJitter", "0", 0, INT_MAX, "connections",
+                     "Each child draws its own connection limit at random between "
+                     "MaxConnectionsPerChild and MaxConnectionsPerChild plus this, so that "
+                     "children do not all leave at once."),
         make_decimal(s, "AsyncRequestWorkerFactor", "2", 1, 10000, "",
                      "Requests from connections an event child holds may wait for a worker "
                      "thread up to ThreadsPerChild x this factor; past that the child accepts "
@@ -104,7 +108,8 @@ ThreadedConfig ThreadedConfig::from(const Config& config, std::string_view secti
                      threads = setting("ThreadLimit"), per_child = setting("ThreadsPerChild"),
                      min_spare = setting("MinSpareThreads"), max_spare = setting("MaxSpareThreads"),
                      workers = setting("MaxRequestWorkers"),
-                     connections = setting("MaxConnectionsPerChild");
+                     connections = setting("MaxConnectionsPerChild"),
+                     jitter = setting("MaxConnectionsPerChildJitter");
     ThreadedConfig out;
     out.start_servers = start.number();
     out.server_limit = limit.number();
@@ -114,6 +119,7 @@ ThreadedConfig ThreadedConfig::from(const Config& config, std::string_view secti
     out.max_spare_threads = max_spare.number();
     out.max_request_workers = workers.number();
     out.max_connections_per_child = connections.number();
+    out.max_connections_per_child_jitter = jitter.number();
     if (section == kEventSection)
         out.async_request_worker_factor = setting("AsyncRequestWorkerFactor").value().number;
     const auto warn = [&](const MpmSetting& at, const std::string& text,

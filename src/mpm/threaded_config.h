@@ -41,6 +41,7 @@ struct ThreadedConfig {
     int max_spare_threads = 0;
     int max_request_workers = 0;          // threads in all active children
     int max_connections_per_child = 0;    // 0 = no limit
+    int max_connections_per_child_jitter = 0;   // a child's limit is drawn in [M, M + this]
     // event only (0 for worker): idle connections a child may hold per idle worker thread,
     // in hundredths (200 = 2, Apache's default).
     long long async_request_worker_factor = 0;

@@ -15,6 +15,7 @@ MpmLimits ThreadedMpm::limits(const LoadedConfig& config) const
     limits.thread_limit = uint32_t(c.thread_limit);
     limits.threads_per_child = uint32_t(c.threads_per_child);
     limits.max_connections_per_child = uint64_t(c.max_connections_per_child);
+    limits.max_connections_jitter = uint64_t(c.max_connections_per_child_jitter);
     return limits;
 }
 

@@ -6,6 +6,7 @@
 // Runs in: master (policy, via ThreadedMpm), children (listener and workers).
 // Leans on: pthreads; accept_set.h for accepting.
 #include "child/child_signals.h"
+#include "child/connection_limit.h"
 #include "mpm/accept_set.h"
 #include "mpm/mpm_registry.h"
 #include "mpm/threaded_mpm.h"
@@ -42,7 +43,7 @@ int WorkerMpm::run_child(ChildContext& context)
     WorkerPool pool(context, uint32_t(config.threads_per_child), queue);
     pool.start();
 
-    const uint64_t max_connections = uint64_t(config.max_connections_per_child);
+    const uint64_t max_connections = context.max_connections;
     uint64_t connections = 0;
     bool master_gone = false;
     bool done_accepting = false;
@@ -58,6 +59,8 @@ int WorkerMpm::run_child(ChildContext& context)
             // At MaxConnectionsPerChild the listener stops; the connections in hand are
             // served to their end, keep-alive included, as a prefork child serves its last.
             done_accepting = max_connections != 0 && ++connections >= max_connections;
+            if (done_accepting)
+                log_connection_limit_reached("mpm_worker", context);
             break;
         case AcceptSet::Outcome::MasterGone:
             master_gone = true;

@@ -60,6 +60,9 @@ constexpr Directive kCoreDirectives[] = {
     make_integer(S, "GracefulRestartTimeout", "0", 0, 86400, "seconds",
                  "How long a child told to leave gracefully while the server runs on (after a graceful "
                  "restart, or trimmed as a spare) may finish its work before it is stopped; 0 means no limit."),
+    make_integer(S, "RequestTimeout", "0", 0, 86400, "seconds",
+                 "How long one request may run once its head is read; past it the master logs the "
+                 "request line and client and ends the child serving it. 0 means no limit."),
 
     make_path(L, "ErrorLog", MPMD_LOGDIR "/error_log",
               "The error log file, shared by the master and every child."),

@@ -34,6 +34,11 @@ int64_t now_microseconds()
     return int64_t(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
+std::string field_text(const char* field, size_t size)
+{
+    return std::string(field, strnlen(field, size));
+}
+
 namespace {
 
 constexpr size_t align_up(size_t n) { return (n + 63) & ~size_t(63); }

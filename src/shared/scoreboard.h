@@ -117,6 +117,10 @@ static_assert(std::is_trivially_copyable_v<WorkerScore>);
 
 int64_t now_microseconds();
 
+// A NUL-terminated text field of a record (client, request, ...) as a string, cut at `size`
+// when its writer died before terminating it.
+std::string field_text(const char* field, size_t size);
+
 class Scoreboard {
 public:
     // Maps a new zero-filled segment sized for server_limit x thread_limit; throws

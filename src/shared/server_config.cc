@@ -293,6 +293,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     out.listen_backlog = as_int(config, kServer, "ListenBacklog");
     out.graceful_shutdown_timeout = as_int(config, kServer, "GracefulShutdownTimeout");
     out.graceful_restart_timeout = as_int(config, kServer, "GracefulRestartTimeout");
+    out.request_timeout = as_int(config, kServer, "RequestTimeout");
     return out;
 }
 

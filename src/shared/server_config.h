@@ -67,6 +67,7 @@ struct ServerConfig {
     int listen_backlog = 0;
     int graceful_shutdown_timeout = 0;   // seconds; 0 = no limit
     int graceful_restart_timeout = 0;    // seconds; 0 = no limit
+    int request_timeout = 0;             // seconds a handler may run; 0 = no watchdog
 
     std::string error_log;
     LogLevel log_level = LogLevel::Warn;

@@ -34,6 +34,7 @@ struct ServerRuntime {
     std::string banner;                        // Server: header value, per ServerTokens
     std::vector<AccessLogTarget> access_logs;
     uint64_t max_connections_per_child = 0;    // 0 = never leave for this reason
+    uint64_t max_connections_jitter = 0;       // a child draws its limit in [M, M + this]
     StatusConfig status;                       // the [status] section
     StatusServerInfo status_info;              // what the status page says of the build and MPM
     bool switch_user = false;                  // started as root: children become uid/gid

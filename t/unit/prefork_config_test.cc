@@ -69,7 +69,8 @@ public:
         ServerRootDir dir;
         const LoadedConfig c = load_prefork(dir, "StartServers = 3\nMinSpareServers = 2\n"
                                                  "MaxSpareServers = 6\nMaxRequestWorkers = 40\n"
-                                                 "ServerLimit = 50\nMaxConnectionsPerChild = 1000\n");
+                                                 "ServerLimit = 50\nMaxConnectionsPerChild = 1000\n"
+                                                 "MaxConnectionsPerChildJitter = 100\n");
         assert_messages({}, c.errors);
         assert_messages({}, c.warnings);
         CPPUNIT_ASSERT_EQUAL(3, c.prefork.start_servers);
@@ -78,6 +79,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(40, c.prefork.max_request_workers);
         CPPUNIT_ASSERT_EQUAL(50, c.prefork.server_limit);
         CPPUNIT_ASSERT_EQUAL(1000, c.prefork.max_connections_per_child);
+        CPPUNIT_ASSERT_EQUAL(100, c.prefork.max_connections_per_child_jitter);
     }
 
     void server_limit_above_the_ceiling_is_lowered()
@@ -211,7 +213,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(5), tables.size());
         CPPUNIT_ASSERT_EQUAL(std::string_view("core"), tables[0].module);
         CPPUNIT_ASSERT_EQUAL(std::string_view("mpm_prefork"), tables[1].module);
-        CPPUNIT_ASSERT_EQUAL(size_t(6), tables[1].count);
+        CPPUNIT_ASSERT_EQUAL(size_t(7), tables[1].count);
         for (const Directive& d : tables[1])
             CPPUNIT_ASSERT_EQUAL(kPreforkSection, d.section);
     }

@@ -99,6 +99,7 @@ public:
                                         "ThreadLimit = 100\nThreadsPerChild = 50\n"
                                         "MinSpareThreads = 10\nMaxSpareThreads = 70\n"
                                         "MaxRequestWorkers = 300\nMaxConnectionsPerChild = 9\n"
+                                        "MaxConnectionsPerChildJitter = 3\n"
                                         "[mpm_event]\nThreadsPerChild = 10\nMaxRequestWorkers = 160\n"
                                         "AsyncRequestWorkerFactor = 1.5\n");
         assert_messages({}, c.errors);
@@ -111,6 +112,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(70, c.worker.max_spare_threads);
         CPPUNIT_ASSERT_EQUAL(300, c.worker.max_request_workers);
         CPPUNIT_ASSERT_EQUAL(9, c.worker.max_connections_per_child);
+        CPPUNIT_ASSERT_EQUAL(3, c.worker.max_connections_per_child_jitter);
+        CPPUNIT_ASSERT_EQUAL(0, c.event.max_connections_per_child_jitter);
         CPPUNIT_ASSERT_EQUAL(6, c.worker.max_children());
         CPPUNIT_ASSERT_EQUAL(uint32_t(16), threaded_process_slots(c.worker));
         CPPUNIT_ASSERT_EQUAL(10, c.event.threads_per_child);
@@ -371,8 +374,8 @@ public:
         const std::string_view modules[] = {"core", "mpm_prefork", "mpm_worker", "mpm_event", "status"};
         for (size_t i = 0; i < tables.size(); ++i)
             CPPUNIT_ASSERT_EQUAL(modules[i], tables[i].module);
-        CPPUNIT_ASSERT_EQUAL(size_t(8), tables[2].count);
-        CPPUNIT_ASSERT_EQUAL(size_t(9), tables[3].count);
+        CPPUNIT_ASSERT_EQUAL(size_t(9), tables[2].count);
+        CPPUNIT_ASSERT_EQUAL(size_t(10), tables[3].count);
         for (const Directive& d : tables[2])
             CPPUNIT_ASSERT_EQUAL(kWorkerSection, d.section);
         for (const Directive& d : tables[3])

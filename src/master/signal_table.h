@@ -8,7 +8,7 @@
 
 namespace mpmd {
 
-enum class MasterAction { Stop, Restart, GracefulRestart, GracefulStop };
+enum class MasterAction { Stop, Restart, GracefulRestart, GracefulStop, Upgrade };
 
 struct MasterSignal {
     int signal;
@@ -18,7 +18,7 @@ struct MasterSignal {
     std::string_view doc;
 };
 
-extern const MasterSignal kMasterSignals[4];
+extern const MasterSignal kMasterSignals[5];
 
 const MasterSignal* signal_for_verb(std::string_view verb);
 const MasterSignal* signal_for_number(int signal);

@@ -97,6 +97,42 @@ int bind_one(const Resolved& where, int backlog, std::string* error)
 
 ListenerSet::~ListenerSet() { close_all(); }
 
+void ListenerSet::adopt(const std::vector<ListenSocket>& inherited, std::vector<std::string>* notes)
+{
+    for (const ListenSocket& offered : inherited) {
+        sockaddr_storage addr{};
+        socklen_t length = sizeof addr;
+        int type = 0, listening = 0;
+        socklen_t size = sizeof type;
+        const bool is_socket = getsockname(offered.fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0;
+        std::string problem;
+        if (!is_socket)
+            problem = std::string("not a socket: ") + std::strerror(errno);
+        else if (addr.ss_family != AF_INET && addr.ss_family != AF_INET6)
+            problem = "not an IP socket";
+        else if (getsockopt(offered.fd, SOL_SOCKET, SO_TYPE, &type, &size) != 0 || type != SOCK_STREAM)
+            problem = "not a stream socket";
+        else if ((size = sizeof listening, getsockopt(offered.fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size)) != 0 ||
+                 !listening)
+            problem = "not listening";
+        else if (address_key(reinterpret_cast<const sockaddr*>(&addr)) != offered.key)
+            problem = "bound to " + address_key(reinterpret_cast<const sockaddr*>(&addr));
+        else if (std::any_of(sockets_.begin(), sockets_.end(), [&](const ListenSocket& s) { return s.key == offered.key; }))
+            problem = "a second socket for the same address";
+        if (!problem.empty()) {
+            notes->push_back("inherited descriptor " + std::to_string(offered.fd) + " (" + offered.key +
+                             ") not adopted: " + problem);
+            if (is_socket)
+                close(offered.fd);
+            continue;
+        }
+        fcntl(offered.fd, F_SETFD, FD_CLOEXEC);
+        const int port = addr.ss_family == AF_INET6 ? ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port)
+                                                    : ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
+        sockets_.push_back(ListenSocket{offered.key, offered.fd, port});
+    }
+}
+
 bool ListenerSet::update(const std::vector<ListenSpec>& wanted, int backlog, std::vector<std::string>* errors)
 {
     std::vector<ListenSocket> next;

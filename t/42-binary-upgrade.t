@@ -22,6 +22,18 @@ def status(port):
     return json.loads(http_get(port, "/server-status?json").body)["server"]
 
 
+def open_files(pid):
+    """What each descriptor of pid above 2 points at (sockets and pipes by type only)."""
+    out = []
+    for fd in [fd for fd in os.listdir("/proc/%d/fd" % pid) if int(fd) > 2]:
+        try:
+            target = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        out.append(re.sub(r"\[\d+\]$", "", target))
+    return sorted(out)
+
+
 def ab_figures(text):
     def figure(name):
         m = re.search(r"(?m)^%s:\s+(\d+)" % re.escape(name), text)
@@ -35,7 +47,8 @@ def upgrade_under_load(t, s, keepalive, how):
     label = "ab %s" % ("-k" if keepalive else "without -k")
     old = s.master
     log_mark = len(s.access_log.lines())
-    before = status(s.port)["total_accesses"]
+    first = status(s.port)
+    before = first["total_accesses"]
     ab = subprocess.Popen(["ab"] + (["-k"] if keepalive else []) +
                           ["-n", str(REQUESTS), "-c", str(CONCURRENCY), "-s", "10",
                            "http://127.0.0.1:%d/ab.txt" % s.port],
@@ -43,6 +56,7 @@ def upgrade_under_load(t, s, keepalive, how):
     # Upgrade once the load is well under way.
     wait_for(lambda: len(s.access_log.grep(r"GET /ab\.txt")) >= REQUESTS // 10 or ab.poll() is not None, 20)
     old_children = set(s.children())
+    old_files = open_files(old)
     block = s.mark()
     if how == "signal":
         s.signal(signal.SIGUSR2)
@@ -62,6 +76,9 @@ def upgrade_under_load(t, s, keepalive, how):
         s.master = new
         s.seen_pids.add(new)
     t.ok(not os.path.exists(s.pid_path + ".oldbin"), "%s: PidFile.oldbin is removed" % label)
+    if new:
+        t.is_(open_files(new), old_files, "%s: the new master holds the same descriptors as the old one "
+              "(nothing else crossed the exec)" % label)
     try:
         out, _ = ab.communicate(timeout=90)
     except subprocess.TimeoutExpired:
@@ -92,6 +109,8 @@ def upgrade_under_load(t, s, keepalive, how):
     after = wait_for(settled, 5)
     t.ok(after, "%s: scoreboard totals go on (%d before, %s after, %d by ab)"
          % (label, before, after, f["complete"]))
+    now = status(s.port)
+    t.is_(now["start_time"], first["start_time"], "%s: the start time (and uptime) carries over" % label)
     return new
 
 
@@ -159,18 +178,22 @@ def main(t):
     refused_start(t, s, "broken config", r"Timeout")
     s.write_config(good)
 
-    # A second USR2 while one runs is refused; then the upgrade goes through after all.
+    # A second USR2 while one runs is refused (the new binary here takes a second to start:
+    # a wrapper that sleeps, then runs a copy of $MPMD); then the upgrade goes through.
+    install(s, MPMD, binary + ".real")
+    with open(s.path("slow"), "w") as f:
+        f.write("#!/bin/sh\nsleep 1\nexec '%s.real' \"$@\"\n" % binary)
+    install(s, s.path("slow"), binary)
     master = s.master
     block = s.mark()
     s.signal(signal.SIGUSR2)
-    block.wait_for(r"binary upgrade: started new master pid", 5)
+    t.ok(block.wait_for(r"binary upgrade: started new master pid", 5), "USR2 to a slow new binary")
     s.signal(signal.SIGUSR2)
-    t.ok(block.wait_for(r"binary upgrade refused: (an upgrade is already running|the server is stopping)", 5),
+    t.ok(block.wait_for(r"binary upgrade refused: an upgrade is already running \(new master pid \d+\)", 5),
          "a second USR2 during an upgrade is refused")
     t.ok(wait_for(lambda: not alive(master), 15), "the upgrade completes")
     s.master = s.pid_from_file()
     s.seen_pids.add(s.master)
     t.is_(http_get(s.port, "/hello.txt").status, 200, "the newest master serves (%s)" % mpm)
-
 
 Test().main(main)

@@ -100,15 +100,20 @@ std::vector<std::string> BinaryUpgrade::undo(Scoreboard& board)
     return errors;
 }
 
-void UpgradeTakeover::begin(pid_t old_master, const std::string& old_board_name, int64_t now_ms, std::string* note)
+void UpgradeTakeover::begin(pid_t old_master, const std::string& old_board_name, Scoreboard& board, int64_t now_ms,
+                            std::string* note)
 {
     old_master_ = old_master;
     started_ms_ = now_ms;
     if (old_board_name.empty())
         return;
     old_board_ = Scoreboard::attach(old_board_name, note);
-    if (!old_board_)
+    if (!old_board_) {
         *note = "the totals of pid " + std::to_string(old_master) + " are not carried over: " + *note;
+        return;
+    }
+    board.global().start_time = old_board_->global().start_time;
+    carry(board);
 }
 
 bool UpgradeTakeover::take_over(std::string* error)

@@ -64,8 +64,11 @@ public:
 
     UpgradeTakeover() = default;
     // The new master, started by `old_master` at `now_ms`; the old scoreboard (if named) is
-    // attached read-only for its totals; a problem doing so is returned in *note.
-    void begin(pid_t old_master, const std::string& old_board_name, int64_t now_ms, std::string* note);
+    // attached read-only for its totals, and its start time becomes `board`'s (the totals
+    // and the uptime they are divided by cover the same span); a problem doing so is
+    // returned in *note.
+    void begin(pid_t old_master, const std::string& old_board_name, Scoreboard& board, int64_t now_ms,
+               std::string* note);
     bool pending() const { return old_master_ != 0 && !done_; }
     bool timed_out(int64_t now_ms) const { return pending() && now_ms - started_ms_ >= kReadyTimeoutMs; }
     pid_t old_master() const { return old_master_; }

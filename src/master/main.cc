@@ -149,6 +149,7 @@ int serve_one_process(Mpm& mpm, const LoadedConfig& config, Scoreboard& board, L
                       std::shared_ptr<ServerRuntime> runtime)
 {
     board.process_started(0, getpid(), 0);
+    signal(SIGUSR2, SIG_IGN);   // no binary upgrade without a master
     ChildContext context;
     context.config = &config;
     context.runtime = runtime.get();

@@ -126,7 +126,7 @@ int Supervisor::run()
         std::string note;
         takeover_state_.begin(s_.upgraded_from,
                               s_.scoreboard->name().empty() ? std::string() : oldbin_name(s_.scoreboard->name()),
-                              monotonic_ms(), &note);
+                              *s_.scoreboard, monotonic_ms(), &note);
         if (!note.empty())
             log_error(LogLevel::Warn, "core", "binary upgrade: %s", note.c_str());
         takeover_ = event_new(base_, -1, EV_PERSIST, on_takeover_event, this);
@@ -161,6 +161,9 @@ void Supervisor::spawn(uint32_t slot)
     const pid_t pid = fork();
     if (pid == 0) {
         close(watch_write_);
+        // USR2 is the master's alone (binary upgrade): the libevent handler inherited through
+        // fork would pass a child's USR2 on to the master's loop.
+        signal(SIGUSR2, SIG_IGN);
         ChildContext context;
         context.slot = slot;
         context.generation = generation_;

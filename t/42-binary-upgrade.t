@@ -196,4 +196,25 @@ def main(t):
     s.seen_pids.add(s.master)
     t.is_(http_get(s.port, "/hello.txt").status, 200, "the newest master serves (%s)" % mpm)
 
+    # A daemon (mpmd -k start) started with a relative -f: the new master runs in the
+    # start-up directory, so it finds the same config, then lives in / as a daemon does.
+    d = t.server(name="upgrade-daemon")
+    d_binary = d.path("mpmd")
+    install(d, MPMD, d_binary)
+    d.daemon = d_binary
+    started = subprocess.run([d_binary, "-k", "start", "-f", "mpmd.conf"], cwd=d.dir, stdin=subprocess.DEVNULL,
+                             capture_output=True, timeout=15)
+    t.ok(started.returncode == 0 and d.wait_ready(10), "daemon started with -f mpmd.conf relative to %s" % d.dir)
+    d.master = d.pid_from_file()
+    d.seen_pids.add(d.master)
+    old = d.master
+    os.kill(old, signal.SIGUSR2)
+    new = wait_for(lambda: (lambda p: p if p and p != old and alive(p) else None)(d.pid_from_file()), 10)
+    t.ok(new and wait_for(lambda: not alive(old), 10), "daemon: the new master (%s) took over from %d" % (new, old))
+    if new:
+        d.master = new
+        d.seen_pids.add(new)
+        t.is_(os.readlink("/proc/%d/cwd" % new), "/", "daemon: the new master lives in /")
+    t.is_(http_get(d.port, "/hello.txt").status, 200, "daemon: the new master serves")
+
 Test().main(main)

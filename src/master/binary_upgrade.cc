@@ -61,6 +61,11 @@ bool BinaryUpgrade::start(const std::string& pid_file, Scoreboard& board, const 
 
 void BinaryUpgrade::exec_new_master(const std::vector<ListenSocket>& listeners)
 {
+    // Relative arguments (-f conf/mpmd.conf) mean what they meant at the first start, before
+    // daemonizing went to /.
+    if (!self_.cwd.empty() && chdir(self_.cwd.c_str()) != 0)
+        log_errno(LogLevel::Warn, "core", errno, "binary upgrade: cannot change to %s, the directory mpmd was "
+                  "started in", self_.cwd.c_str());
     // The listening sockets are the only descriptors that cross the exec.
     for (const ListenSocket& s : listeners)
         fcntl(s.fd, F_SETFD, 0);

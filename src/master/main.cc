@@ -214,6 +214,9 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
         // stderr is already the error log (the old master pointed it there); keep it so
         // across reopen().
         error_log().redirect_stderr(&error);
+        // Started in the first master's start-up directory; a daemon lives in / (daemonize).
+        if (!line.foreground() && chdir("/") != 0)
+            log_errno(LogLevel::Warn, "core", errno, "chdir /");
         log_error(LogLevel::Notice, "core",
                   "binary upgrade: started by master pid %d; %zu listening socket(s) inherited, %zu in use",
                   int(handoff->old_master), handoff->listeners.size(), listeners.sockets().size());

@@ -59,6 +59,7 @@ SelfExec record_self_exec(int argc, char** argv)
         self.argv.emplace_back(argv[i]);
     char cwd[PATH_MAX];
     const std::string dir = getcwd(cwd, sizeof cwd) != nullptr ? cwd : "";
+    self.cwd = dir;
     const char* path_env = std::getenv("PATH");
     self.path = resolve_executable(
         self.argv.empty() ? std::string() : self.argv[0], dir, path_env ? path_env : "/usr/bin:/bin",

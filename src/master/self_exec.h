@@ -17,6 +17,7 @@ namespace mpmd {
 struct SelfExec {
     std::string path;               // absolute; "" when argv[0] could not be resolved
     std::vector<std::string> argv;  // argv[0] as given, then every argument
+    std::string cwd;                // the start-up directory: relative arguments (-f, -d) mean it
     std::string problem;            // why `path` is empty
 };
 
@@ -26,7 +27,7 @@ struct SelfExec {
 std::string resolve_executable(const std::string& argv0, const std::string& cwd, const std::string& path_env,
                                const std::function<bool(const std::string&)>& executable, std::string* problem);
 
-// Records argv and resolves argv[0] against getcwd(3), $PATH and access(2).
+// Records argv and the directory, and resolves argv[0] against getcwd(3), $PATH and access(2).
 SelfExec record_self_exec(int argc, char** argv);
 
 } // namespace mpmd

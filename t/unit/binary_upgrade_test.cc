@@ -1,6 +1,7 @@
 // BinaryUpgrade, the old master's side, with /bin/sh standing in for the new binary: the
-// renames to .oldbin, the environment and descriptors the new program gets (the listeners
-// only), and undo() putting both names back; refusals leave everything as it was.
+// renames to .oldbin, the environment, descriptors (the listeners only) and directory (the
+// start-up one) the new program gets, and undo() putting both names back; refusals leave
+// everything as it was.
 #include "master/binary_upgrade.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -83,10 +84,11 @@ public:
         const std::string script = "echo \"$MPMD_UPGRADE_FROM|$MPMD_INHERITED_LISTENERS\" > " + out +
                                    "; test -e /proc/$$/fd/" + std::to_string(listener) + " && echo listener >> " +
                                    out + "; test -e /proc/$$/fd/" + std::to_string(other[0]) + " && echo pipe >> " + out +
-                                   "; exit 3";
+                                   "; pwd >> " + out + "; exit 3";
         SelfExec self;
         self.path = "/bin/sh";
         self.argv = {"sh", "-c", script};
+        self.cwd = dir_;
         BinaryUpgrade upgrade(self);
         std::string why;
         CPPUNIT_ASSERT(upgrade.start(pid_file, *board, {{"127.0.0.1:1", listener, 1}}, &why));
@@ -96,7 +98,7 @@ public:
         int status = 0;
         CPPUNIT_ASSERT_EQUAL(upgrade.new_master(), waitpid(upgrade.new_master(), &status, 0));
         CPPUNIT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 3);
-        CPPUNIT_ASSERT_EQUAL(std::to_string(getpid()) + "|" + std::to_string(listener) + ":127.0.0.1:1\nlistener\n",
+        CPPUNIT_ASSERT_EQUAL(std::to_string(getpid()) + "|" + std::to_string(listener) + ":127.0.0.1:1\nlistener\n" + dir_ + "\n",
                              read_file(out));
         CPPUNIT_ASSERT(upgrade.undo(*board).empty());
         CPPUNIT_ASSERT(upgrade.state() == BinaryUpgrade::State::Idle);

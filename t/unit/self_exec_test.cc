@@ -5,6 +5,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <unistd.h>
+
 #include <set>
 
 using namespace mpmd;
@@ -76,6 +78,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("/no/such/dir/mpmd"), self.path);
         CPPUNIT_ASSERT_EQUAL(size_t(3), self.argv.size());
         CPPUNIT_ASSERT_EQUAL(std::string("/etc/mpmd.conf"), self.argv[2]);
+        char cwd[4096];
+        CPPUNIT_ASSERT_EQUAL(std::string(getcwd(cwd, sizeof cwd)), self.cwd);
     }
 };
 

@@ -13,8 +13,9 @@ import signal
 import subprocess
 import time
 
-from mpmdtest import MPMD, Test, alive, children_of, http_get, run, wait_for
+from mpmdtest import BUILDDIR, MPMD, Test, alive, children_of, http_get, run, wait_for
 
+MPMCTL = os.path.join(BUILDDIR, "src", "mpmctl")
 REQUESTS = 20000
 CONCURRENCY = 20
 
@@ -119,6 +120,10 @@ def upgrade_under_load(t, s, keepalive, how):
          % (label, before, after, f["complete"]))
     now = status(s.port)
     t.is_(now["start_time"], first["start_time"], "%s: the start time (and uptime) carries over" % label)
+    rc, out, err = run([MPMCTL, "status", "-f", s.conf_path])
+    m = re.search(r"Total accesses: (\d+)", out)
+    t.ok(rc == 0 and m and int(m.group(1)) >= before + f["complete"],
+         "%s: mpmctl status reads the new scoreboard with the carried totals (%s)" % (label, m and m.group(1)))
     return new
 
 
@@ -132,7 +137,9 @@ def refused_start(t, s, label, reason_pattern):
     t.ok(block.contains(reason_pattern), "%s: the error log says why" % label)
     t.ok(wait_for(lambda: s.pid_from_file() == master, 5), "%s: the pid file names the old master again" % label)
     t.ok(not os.path.exists(s.pid_path + ".oldbin"), "%s: no PidFile.oldbin left" % label)
-    t.ok(os.path.exists(segment_path(s)), "%s: the scoreboard has its name back (mpmctl)" % label)
+    rc, out, err = run([MPMCTL, "status", "-f", s.conf_path])
+    t.ok(os.path.exists(segment_path(s)) and rc == 0 and "Total accesses" in out,
+         "%s: the scoreboard has its name back (mpmctl status reads it)" % label)
     t.ok(s.alive(), "%s: the old master runs" % label)
     t.is_(http_get(s.port, "/hello.txt").status, 200, "%s: and serves" % label)
 

@@ -162,6 +162,7 @@ int serve_one_process(Mpm& mpm, const LoadedConfig& config, Scoreboard& board, L
 int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> config, const LoadOptions& options,
           SelfExec self, const std::optional<UpgradeHandoff>& handoff)
 {
+    block_master_signals();   // until the supervisor's loop or -X handles them
     if (line.verb == "start" && !handoff) {
         std::string ignored;
         const pid_t running = read_pid_file(config->server.pid_file, &ignored);

@@ -4,6 +4,8 @@
 
 #include <csignal>
 
+#include <signal.h>
+
 namespace mpmd {
 
 const MasterSignal kMasterSignals[5] = {
@@ -33,6 +35,32 @@ const MasterSignal* signal_for_number(int signal)
         if (s.signal == signal)
             return &s;
     return nullptr;
+}
+
+namespace {
+
+sigset_t master_signal_set()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    for (const MasterSignal& s : kMasterSignals)
+        sigaddset(&set, s.signal);
+    return set;
+}
+
+} // namespace
+
+void block_master_signals()
+{
+    const sigset_t set = master_signal_set();
+    sigprocmask(SIG_BLOCK, &set, nullptr);
+}
+
+void unblock_master_signals()
+{
+    const sigset_t set = master_signal_set();
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
 }
 
 } // namespace mpmd

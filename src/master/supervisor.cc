@@ -107,6 +107,7 @@ int Supervisor::run()
         event_add(e, nullptr);
         events_.push_back(e);
     }
+    unblock_master_signals();   // blocked since before PidFile was written (main.cc)
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ignore, nullptr);

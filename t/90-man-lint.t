@@ -40,9 +40,9 @@ def main(t):
     page = texts.get("mpmd.8", "")
     for opt in ("f", "d", "D", "k", "t", "v", "V", "l", "L", "X", "h"):
         t.like(page, r"(\\-|\\fB-|^\.[BI]+ +-)%s\b" % opt, "mpmd.8 documents -%s" % opt, re.M)
-    for sig in ("TERM", "HUP", "USR1", "WINCH"):
+    for sig in ("TERM", "HUP", "USR1", "WINCH", "USR2"):
         t.like(page, r"\b(SIG)?%s\b" % sig, "mpmd.8 documents %s" % sig)
-    for verb in ("start", "stop", "restart", "graceful"):
+    for verb in ("start", "stop", "restart", "graceful", "upgrade"):
         t.like(page, r"\b%s\b" % verb, "mpmd.8 documents -k %s" % verb)
     t.like(page, r"\bgraceful(\\)?-stop\b", "mpmd.8 documents -k graceful-stop")
 

@@ -40,7 +40,10 @@ bool parse_command_line(int argc, char** argv, CommandLine* out, std::string* er
             } else if (signal_for_verb(out->verb) != nullptr) {
                 out->command = Command::Signal;
             } else {
-                *error = "unknown -k action '" + out->verb + "' (allowed: start, stop, restart, graceful, graceful-stop)";
+                *error = "unknown -k action '" + out->verb + "' (allowed: start";
+                for (const MasterSignal& entry : kMasterSignals)
+                    *error += ", " + std::string(entry.verb);
+                *error += ")";
                 return false;
             }
             break;
@@ -63,7 +66,7 @@ std::string usage_text(const char* program)
 {
     return std::string("Usage: ") + program +
            " [-D name] [-d directory] [-f file]\n"
-           "            [-k start|restart|graceful|graceful-stop|stop]\n"
+           "            [-k start|restart|graceful|graceful-stop|stop|upgrade]\n"
            "            [-v] [-V] [-h] [-l] [-L] [-t] [-X]\n"
            "Options:\n"
            "  -D name            : define a name (FOREGROUND: do not detach)\n"
@@ -74,6 +77,7 @@ std::string usage_text(const char* program)
            "  -k restart         : tell it to restart (SIGHUP)\n"
            "  -k graceful        : tell it to restart gracefully (SIGUSR1)\n"
            "  -k graceful-stop   : tell it to stop gracefully (SIGWINCH)\n"
+           "  -k upgrade         : tell it to run the new binary and hand over (SIGUSR2)\n"
            "  -v                 : show version number\n"
            "  -V                 : show compile settings\n"
            "  -h                 : list available command line options (this page)\n"

@@ -1,17 +1,21 @@
 // mpmd's entry point: the command line, then one of the one-shot commands (-t -v -V -l -L -k)
 // or the server: load and check the configuration, bind the listeners, create the
 // scoreboard, detach, write the pid file, and hand over to the supervisor (or, with -X,
-// serve in this one process).
+// serve in this one process). Started by an old master's USR2 (upgrade_handoff.h), it
+// adopts the inherited listeners and stays in the foreground as that master's child.
 // Runs in: master.
 #include "child/child_main.h"
 #include "child/child_signals.h"
 #include "master/command_line.h"
+#include "master/binary_upgrade.h"
 #include "master/daemon.h"
 #include "master/mpm_loader.h"
 #include "master/process_listeners.h"
+#include "master/self_exec.h"
 #include "master/server_setup.h"
 #include "master/signal_table.h"
 #include "master/supervisor.h"
+#include "master/upgrade_handoff.h"
 #include "mpm/mpm_config.h"
 #include "mpm/mpm_registry.h"
 #include "shared/error_log.h"
@@ -111,12 +115,14 @@ void print_modules()
         std::printf("  %s.c\n", mpm->name());
 }
 
-// -k stop|restart|graceful|graceful-stop: signal the master named in PidFile. A restart is
-// refused when the configuration on disk has errors, so a typo never reaches a live server.
+// -k stop|restart|graceful|graceful-stop|upgrade: signal the master named in PidFile. A
+// restart or upgrade is refused when the configuration on disk has errors, so a typo never
+// reaches a live server.
 int send_signal(const CommandLine& line, const LoadedConfig& config)
 {
     const MasterSignal* entry = signal_for_verb(line.verb);
-    const bool rereads = entry->action == MasterAction::Restart || entry->action == MasterAction::GracefulRestart;
+    const bool rereads = entry->action == MasterAction::Restart || entry->action == MasterAction::GracefulRestart ||
+                         entry->action == MasterAction::Upgrade;
     if (rereads && !config.ok()) {
         print_messages(config.errors, "");
         std::fprintf(stderr, "mpmd: -k %s refused: the configuration has errors; the running server is unchanged\n",
@@ -159,6 +165,7 @@ int serve_one_process(Mpm& mpm, const LoadedConfig& config, Scoreboard& board, L
                       std::shared_ptr<ServerRuntime> runtime)
 {
     board.process_started(0, getpid(), 0);
+    signal(SIGUSR2, SIG_IGN);   // no binary upgrade without a master
     ChildContext context;
     context.config = &config;
     context.runtime = runtime.get();
@@ -168,9 +175,11 @@ int serve_one_process(Mpm& mpm, const LoadedConfig& config, Scoreboard& board, L
     return run_child_process(mpm, context);
 }
 
-int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> config, const LoadOptions& options)
+int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> config, const LoadOptions& options,
+          SelfExec self, const std::optional<UpgradeHandoff>& handoff)
 {
-    if (line.verb == "start") {
+    block_master_signals();   // until the supervisor's loop or -X handles them
+    if (line.verb == "start" && !handoff) {
         std::string ignored;
         const pid_t running = read_pid_file(config->server.pid_file, &ignored);
         if (running != 0 && process_exists(running)) {
@@ -183,6 +192,9 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
     std::vector<std::string> errors;
     auto runtime = build_runtime(*config, mpm, logs, &errors);
     ListenerSet listeners;
+    std::vector<std::string> adopt_notes;
+    if (handoff)
+        listeners.adopt(handoff->listeners, &adopt_notes);
     if (errors.empty())
         listeners.update(listen_specs(config->server), config->server.listen_backlog, &errors);
     std::string error;
@@ -216,7 +228,20 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
     error_log().share_fault_state(&fault_words[kErrorLogFaultWord]);
     logs.share_fault_words(fault_words + kErrorLogFaultWord + 1, kLogFaultWords - 1);
 
-    if (!line.foreground()) {
+    for (const std::string& note : adopt_notes)
+        log_error(LogLevel::Warn, "core", "binary upgrade: %s", note.c_str());
+    if (handoff) {
+        // The old master's child until it exits: detaching again would lose that link.
+        // stderr is already the error log (the old master pointed it there); keep it so
+        // across reopen().
+        error_log().redirect_stderr(&error);
+        // Started in the first master's start-up directory; a daemon lives in / (daemonize).
+        if (!line.foreground() && chdir("/") != 0)
+            log_errno(LogLevel::Warn, "core", errno, "chdir /");
+        log_error(LogLevel::Notice, "core",
+                  "binary upgrade: started by master pid %d; %zu listening socket(s) inherited, %zu in use",
+                  int(handoff->old_master), handoff->listeners.size(), listeners.sockets().size());
+    } else if (!line.foreground()) {
         if (!daemonize(&error)) {
             std::fprintf(stderr, "mpmd: cannot become a daemon: %s\n", error.c_str());
             board->remove_name();
@@ -248,17 +273,27 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
     setup.load_options = options;
     setup.config = std::move(config);
     setup.runtime = std::move(runtime);
+    setup.self = std::move(self);
+    setup.upgraded_from = handoff ? handoff->old_master : 0;
     Supervisor supervisor(std::move(setup));
     const int status = supervisor.run();
     remove_pid_file(pid_file, getpid());
+    remove_pid_file(oldbin_name(pid_file), getpid());   // this master was upgraded away
     board->remove_name();
     return status;
 }
 
 int main_with_args(int argc, char** argv)
 {
-    CommandLine line;
+    // Before anything can change the directory (daemonize goes to /).
+    SelfExec self = record_self_exec(argc, argv);
     std::string error;
+    const std::optional<UpgradeHandoff> handoff = take_upgrade_handoff(&error);
+    if (!error.empty()) {
+        std::fprintf(stderr, "mpmd: binary upgrade: %s\n", error.c_str());
+        return kExitFailure;
+    }
+    CommandLine line;
     if (!parse_command_line(argc, argv, &line, &error)) {
         std::fprintf(stderr, "mpmd: %s\n%s", error.c_str(), usage_text(argv[0]).c_str());
         return kExitFailure;
@@ -293,7 +328,7 @@ int main_with_args(int argc, char** argv)
         std::printf("Syntax OK\n");
         return 0;
     }
-    return serve(line, *mpm, std::move(config), options);
+    return serve(line, *mpm, std::move(config), options, std::move(self), handoff);
 }
 
 } // namespace

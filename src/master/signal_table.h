@@ -8,7 +8,7 @@
 
 namespace mpmd {
 
-enum class MasterAction { Stop, Restart, GracefulRestart, GracefulStop };
+enum class MasterAction { Stop, Restart, GracefulRestart, GracefulStop, Upgrade };
 
 struct MasterSignal {
     int signal;
@@ -18,10 +18,16 @@ struct MasterSignal {
     std::string_view doc;
 };
 
-extern const MasterSignal kMasterSignals[4];
+extern const MasterSignal kMasterSignals[5];
 
 const MasterSignal* signal_for_verb(std::string_view verb);
 const MasterSignal* signal_for_number(int signal);
+
+// The table's signals and INT. The master blocks them from before it writes PidFile until
+// its loop handles them, so a signal sent as soon as the pid file appears waits instead of
+// killing the master with its default action.
+void block_master_signals();
+void unblock_master_signals();
 
 } // namespace mpmd
 

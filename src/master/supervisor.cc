@@ -56,7 +56,7 @@ std::string describe_exit(int status)
 int64_t Supervisor::now_ms() { return monotonic_ms(); }
 
 Supervisor::Supervisor(SupervisorSetup setup)
-    : s_(std::move(setup)), children_(s_.scoreboard->server_limit())
+    : s_(std::move(setup)), children_(s_.scoreboard->server_limit()), upgrade_(s_.self)
 {
     generation_ = s_.scoreboard->global().running_generation;
     int fds[2];
@@ -76,6 +76,8 @@ Supervisor::~Supervisor()
     if (drain_)
         event_free(drain_);
     free_fault_events();
+    if (takeover_)
+        event_free(takeover_);
     if (base_)
         event_base_free(base_);
     if (watch_read_ >= 0)
@@ -90,8 +92,11 @@ void Supervisor::on_tick_event(int, short, void* self)
 {
     auto* supervisor = static_cast<Supervisor*>(self);
     supervisor->watch_logs();
+    supervisor->takeover_state_.carry(*supervisor->s_.scoreboard);
     supervisor->maintain(true);
 }
+
+void Supervisor::on_takeover_event(int, short, void* self) { static_cast<Supervisor*>(self)->takeover_check(); }
 
 void Supervisor::on_drain_event(int, short, void* self) { static_cast<Supervisor*>(self)->drain_check(); }
 
@@ -102,11 +107,12 @@ int Supervisor::run()
         log_error(LogLevel::Emerg, "core", "cannot set up the master's event loop");
         return 1;
     }
-    for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGWINCH, SIGCHLD}) {
+    for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD}) {
         event* e = evsignal_new(base_, signal, on_signal_event, this);
         event_add(e, nullptr);
         events_.push_back(e);
     }
+    unblock_master_signals();   // blocked since before PidFile was written (main.cc)
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ignore, nullptr);
@@ -127,6 +133,17 @@ int Supervisor::run()
     log_error(LogLevel::Info, "core", "open files limit: %lu per process", files);
     start_generation(s_.mpm->start_servers(*s_.config));
     faults_tick();
+    if (s_.upgraded_from != 0) {
+        std::string note;
+        takeover_state_.begin(s_.upgraded_from,
+                              s_.scoreboard->name().empty() ? std::string() : oldbin_name(s_.scoreboard->name()),
+                              *s_.scoreboard, monotonic_ms(), &note);
+        if (!note.empty())
+            log_error(LogLevel::Warn, "core", "binary upgrade: %s", note.c_str());
+        takeover_ = event_new(base_, -1, EV_PERSIST, on_takeover_event, this);
+        const struct timeval step = {0, kDrainCheckMs * 1000};
+        event_add(takeover_, &step);
+    }
     event_base_dispatch(base_);
     return exit_status_;
 }
@@ -155,6 +172,9 @@ void Supervisor::spawn(uint32_t slot)
     const pid_t pid = fork();
     if (pid == 0) {
         close(watch_write_);
+        // USR2 is the master's alone (binary upgrade): the libevent handler inherited through
+        // fork would pass a child's USR2 on to the master's loop.
+        signal(SIGUSR2, SIG_IGN);
         ChildContext context;
         context.slot = slot;
         context.generation = generation_;
@@ -255,6 +275,10 @@ void Supervisor::reap_children()
     int status = 0;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (pid == upgrade_.new_master()) {
+            new_master_exited(status);
+            continue;
+        }
         const std::optional<ChildRecord> child = children_.remove(pid);
         if (!child)
             continue;   // not one of ours (a helper a library forked)
@@ -296,7 +320,16 @@ void Supervisor::handle_signal(int signal)
               std::string(entry->doc.substr(0, entry->doc.find(':'))).c_str());
     switch (entry->action) {
     case MasterAction::Stop: begin_stop(false); break;
-    case MasterAction::GracefulStop: begin_stop(true); break;
+    case MasterAction::GracefulStop:
+        if (upgrade_.state() == BinaryUpgrade::State::Starting) {
+            upgrade_.took_over();
+            log_error(LogLevel::Notice, "core",
+                      "binary upgrade: new master pid %d took over; generation %u of pid %d stops gracefully",
+                      int(upgrade_.new_master()), generation_, int(getpid()));
+        }
+        begin_stop(true);
+        break;
+    case MasterAction::Upgrade: begin_upgrade(); break;
     case MasterAction::Restart: begin_restart(false); break;
     case MasterAction::GracefulRestart: begin_restart(true); break;
     }
@@ -503,6 +536,93 @@ void Supervisor::drain_check()
     }
     log_error(LogLevel::Notice, "core", "all children gone; shutting down");
     event_base_loopbreak(base_);
+}
+
+// USR2: start the new binary beside this master (see binary_upgrade.h).
+void Supervisor::begin_upgrade()
+{
+    std::string why;
+    if (mode_ != Mode::Running)
+        why = mode_ == Mode::Restarting ? "the server is restarting" : "the server is stopping";
+    else if (upgrade_.state() != BinaryUpgrade::State::Idle)
+        why = "an upgrade is already running (new master pid " + std::to_string(upgrade_.new_master()) + ")";
+    else if (takeover_state_.old_master_running())
+        why = "the previous master (pid " + std::to_string(takeover_state_.old_master()) + ") has not finished yet";
+    if (!why.empty()) {
+        log_error(LogLevel::Warn, "core", "binary upgrade refused: %s", why.c_str());
+        return;
+    }
+    const std::string& pid_file = s_.config->server.pid_file;
+    if (!upgrade_.start(pid_file, *s_.scoreboard, s_.listeners->sockets(), &why)) {
+        log_error(LogLevel::Error, "core", "binary upgrade failed: %s; still serving", why.c_str());
+        return;
+    }
+    log_error(LogLevel::Notice, "core",
+              "binary upgrade: started new master pid %d (%s); this master (generation %u) serves until it takes "
+              "over; PidFile moved to %s", int(upgrade_.new_master()), upgrade_.path().c_str(), generation_,
+              oldbin_name(pid_file).c_str());
+}
+
+void Supervisor::new_master_exited(int status)
+{
+    const pid_t pid = upgrade_.new_master();
+    if (upgrade_.state() == BinaryUpgrade::State::TookOver) {
+        log_error(WIFEXITED(status) && WEXITSTATUS(status) == 0 ? LogLevel::Info : LogLevel::Error, "core",
+                  "new master pid %d %s", int(pid), describe_exit(status).c_str());
+        return;
+    }
+    log_error(LogLevel::Error, "core", "binary upgrade failed: new master pid %d %s (see above); still serving",
+              int(pid), describe_exit(status).c_str());
+    for (const std::string& e : upgrade_.undo(*s_.scoreboard))
+        log_error(LogLevel::Error, "core", "%s", e.c_str());
+}
+
+// New master: every child of the first generation has a worker past Starting.
+bool Supervisor::first_children_up()
+{
+    const std::vector<ChildRecord*> all = children_.all();
+    if (all.empty())
+        return false;
+    const uint32_t threads = std::min(s_.mpm->limits(*s_.config).threads_per_child, s_.scoreboard->thread_limit());
+    for (const ChildRecord* child : all) {
+        bool up = false;
+        for (uint32_t t = 0; t < threads && !up; ++t) {
+            const WorkerScore worker = s_.scoreboard->snapshot(child->slot, t);
+            up = worker.pid == child->pid && WorkerStatus(worker.status) != WorkerStatus::Starting &&
+                 WorkerStatus(worker.status) != WorkerStatus::Dead;
+        }
+        if (!up)
+            return false;
+    }
+    return true;
+}
+
+void Supervisor::takeover_check()
+{
+    if (!takeover_state_.pending() || mode_ != Mode::Running) {
+        event_del(takeover_);
+        return;
+    }
+    if (first_children_up()) {
+        event_del(takeover_);
+        const pid_t old = takeover_state_.old_master();
+        std::string error;
+        if (takeover_state_.take_over(&error))
+            log_error(LogLevel::Notice, "core", "binary upgrade: took over from pid %d (generation %u serving)",
+                      int(old), generation_);
+        else
+            log_error(LogLevel::Warn, "core", "binary upgrade: %s (pid %d); serving alone", error.c_str(), int(old));
+        return;
+    }
+    if (takeover_state_.timed_out(monotonic_ms())) {
+        event_del(takeover_);
+        log_error(LogLevel::Error, "core",
+                  "binary upgrade abandoned: the children did not come up within %lld s; this new master stops "
+                  "and pid %d keeps serving", static_cast<long long>(UpgradeTakeover::kReadyTimeoutMs / 1000),
+                  int(takeover_state_.old_master()));
+        exit_status_ = 1;
+        begin_stop(true);
+    }
 }
 
 } // namespace mpmd

@@ -4,14 +4,16 @@
 // MPM what to start or stop and looks for log files removed under the server (LogWatch: a
 // new file is opened and a graceful restart of the master's own hands it to the children). It also carries out restarts (building the new generation
 // beside the old and switching only when the new configuration is valid) and stops (with
-// escalation: graceful, then TERM, then KILL). Faults (supervisor_faults.cc): an unexpected
-// death is replaced at once, failed starts back off, and the RequestTimeout watchdog ends a
-// child stuck in a request.
+// escalation: graceful, then TERM, then KILL) and both sides of a binary upgrade
+// (binary_upgrade.h). Faults (supervisor_faults.cc): an unexpected death is replaced at
+// once, failed starts back off, and the RequestTimeout watchdog ends a child stuck in a
+// request.
 // Runs in: master. Never parses a request.
 // Leans on: libevent evsignal/evtimer, fork(2), waitpid(2), kill(2).
 #ifndef MPMD_MASTER_SUPERVISOR_H
 #define MPMD_MASTER_SUPERVISOR_H
 
+#include "master/binary_upgrade.h"
 #include "master/child_registry.h"
 #include "master/log_watch.h"
 #include "master/request_watchdog.h"
@@ -38,6 +40,8 @@ struct SupervisorSetup {
     LoadOptions load_options;                 // to read the configuration again at a restart
     std::unique_ptr<LoadedConfig> config;
     std::shared_ptr<ServerRuntime> runtime;
+    SelfExec self;                            // what USR2 executes
+    pid_t upgraded_from = 0;                  // the old master when started by its USR2
 };
 
 class Supervisor {
@@ -57,6 +61,7 @@ private:
     static void on_signal_event(int fd, short what, void* self);
     static void on_tick_event(int fd, short what, void* self);
     static void on_drain_event(int fd, short what, void* self);
+    static void on_takeover_event(int fd, short what, void* self);
 
     void handle_signal(int signal);
     void reap_children();
@@ -74,6 +79,11 @@ private:
     std::vector<SlotView> slot_views();
     uint32_t worker_records_in_use();   // per child: ThreadsPerChild within ThreadLimit
     void reopen_logs();
+    void begin_upgrade();
+    void new_master_exited(int status);
+    bool first_children_up();
+    void takeover_check();
+
     void watch_logs();
 
     // Faults (supervisor_faults.cc).
@@ -111,6 +121,7 @@ private:
     std::vector<event*> events_;
     event* tick_ = nullptr;
     event* drain_ = nullptr;
+    event* takeover_ = nullptr;   // new master: polls its first children until they are up
     Mode mode_ = Mode::Running;
     uint32_t generation_ = 0;
     int64_t drain_started_ms_ = 0;
@@ -118,6 +129,8 @@ private:
     int exit_status_ = 0;
     int watch_read_ = -1;   // children inherit it; EOF there means the master is gone
     int watch_write_ = -1;  // only the master holds it
+    BinaryUpgrade upgrade_;      // as the old master
+    UpgradeTakeover takeover_state_;   // as the new master
 };
 
 } // namespace mpmd

@@ -32,6 +32,34 @@ std::string address_key(const sockaddr* sa)
     return std::string(host) + ":" + std::to_string(port);
 }
 
+int address_port(const sockaddr* sa)
+{
+    return sa->sa_family == AF_INET6 ? ntohs(reinterpret_cast<const sockaddr_in6*>(sa)->sin6_port)
+                                     : ntohs(reinterpret_cast<const sockaddr_in*>(sa)->sin_port);
+}
+
+int socket_option(int fd, int option)
+{
+    int value = 0;
+    socklen_t size = sizeof value;
+    return getsockopt(fd, SOL_SOCKET, option, &value, &size) == 0 ? value : -1;
+}
+
+// Why an inherited socket bound to `addr` cannot serve as `offered`, or "".
+std::string inherited_problem(const ListenSocket& offered, const sockaddr_storage& addr)
+{
+    const auto* sa = reinterpret_cast<const sockaddr*>(&addr);
+    if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
+        return "not an IP socket";
+    if (socket_option(offered.fd, SO_TYPE) != SOCK_STREAM)
+        return "not a stream socket";
+    if (socket_option(offered.fd, SO_ACCEPTCONN) != 1)
+        return "not listening";
+    if (address_key(sa) != offered.key)
+        return "bound to " + address_key(sa);
+    return {};
+}
+
 struct Resolved {
     sockaddr_storage addr{};
     socklen_t length = 0;
@@ -96,6 +124,29 @@ int bind_one(const Resolved& where, int backlog, std::string* error)
 } // namespace
 
 ListenerSet::~ListenerSet() { close_all(); }
+
+void ListenerSet::adopt(const std::vector<ListenSocket>& inherited, std::vector<std::string>* notes)
+{
+    for (const ListenSocket& offered : inherited) {
+        sockaddr_storage addr{};
+        socklen_t length = sizeof addr;
+        const bool is_socket = getsockname(offered.fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0;
+        const std::string problem = is_socket ? inherited_problem(offered, addr)
+                                              : std::string("not a socket: ") + std::strerror(errno);
+        const bool duplicate = std::any_of(sockets_.begin(), sockets_.end(),
+                                           [&](const ListenSocket& s) { return s.key == offered.key; });
+        if (!problem.empty() || duplicate) {
+            notes->push_back("inherited descriptor " + std::to_string(offered.fd) + " (" + offered.key +
+                             ") not adopted: " + (duplicate ? "a second socket for the same address" : problem));
+            if (is_socket)
+                close(offered.fd);
+            continue;
+        }
+        fcntl(offered.fd, F_SETFD, FD_CLOEXEC);
+        const int port = address_port(reinterpret_cast<const sockaddr*>(&addr));
+        sockets_.push_back(ListenSocket{offered.key, offered.fd, port});
+    }
+}
 
 bool ListenerSet::update(const std::vector<ListenSpec>& wanted, int backlog, std::vector<std::string>* errors)
 {

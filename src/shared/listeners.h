@@ -3,7 +3,8 @@
 // binds only the addresses that are new and closes only those that were dropped, so a client
 // connecting during a restart waits in the backlog instead of being refused.
 // Runs in: master (bind, update, close), children (poll and accept on the inherited fds).
-// Leans on: getaddrinfo(3), socket(2), bind(2), listen(2), IPV6_V6ONLY in ipv6(7).
+// Leans on: getaddrinfo(3), socket(2), bind(2), listen(2), IPV6_V6ONLY in ipv6(7),
+// getsockname(2) and SO_ACCEPTCONN in socket(7) for inherited sockets.
 #ifndef MPMD_SHARED_LISTENERS_H
 #define MPMD_SHARED_LISTENERS_H
 
@@ -37,8 +38,17 @@ public:
     // one "origin: [server] Listen: cannot bind ADDRESS: reason" line per failure.
     bool update(const std::vector<ListenSpec>& wanted, int backlog, std::vector<std::string>* errors);
 
+    // Binary upgrade, new master, before the first update(): takes the inherited sockets
+    // that really are listening TCP sockets bound where their key says (getsockname), as if
+    // this set had bound them; update() then keeps those still wanted and closes the rest.
+    // Every descriptor named is taken: one that does not check out is closed unless it is
+    // not a socket at all (fd reused for something else), and *notes gets one line for each.
+    // FD_CLOEXEC is set again on the adopted ones.
+    void adopt(const std::vector<ListenSocket>& inherited, std::vector<std::string>* notes);
+
     const std::vector<ListenSocket>& sockets() const { return sockets_; }
-    // Closes every socket in this process (children keep their inherited copies).
+    // Closes every socket in this process (children keep their inherited copies). Only
+    // close(2), never shutdown(2): after a binary upgrade another master shares the sockets.
     void close_all();
 
 private:

@@ -13,6 +13,7 @@
 #include <cerrno>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <new>
@@ -120,7 +121,7 @@ namespace {
 
 // A new named segment of `size` bytes, mode 0600 whatever the umask. A leftover whose master
 // is gone is removed first; one whose master runs is refused.
-bip::mapped_region create_named(const std::string& name, size_t size)
+bip::mapped_region create_named(const std::string& name, size_t size, struct stat* identity)
 {
     for (int attempt = 0;; ++attempt) {
         try {
@@ -130,6 +131,7 @@ bip::mapped_region create_named(const std::string& name, size_t size)
             if (fchmod(shm.get_mapping_handle().handle, 0600) != 0)
                 throw std::runtime_error("cannot set mode 0600 on " + name + ": " + std::strerror(errno));
             shm.truncate(bip::offset_t(size));
+            fstat(shm.get_mapping_handle().handle, identity);
             return bip::mapped_region(shm, bip::read_write);
         } catch (const bip::interprocess_exception& e) {
             if (e.get_error_code() != bip::already_exists_error || attempt > 0)
@@ -161,8 +163,11 @@ std::unique_ptr<Scoreboard> Scoreboard::create(uint32_t server_limit, uint32_t t
                                      " bytes: " + e.what());
         }
     } else {
-        board->mapping_.reset(new Mapping{create_named(name, size)});
+        struct stat identity {};
+        board->mapping_.reset(new Mapping{create_named(name, size, &identity)});
         board->name_ = name;
+        board->device_ = identity.st_dev;
+        board->inode_ = identity.st_ino;
     }
     char* base = static_cast<char*>(board->mapping_->region.get_address());
     std::memset(base, 0, size);
@@ -193,6 +198,11 @@ std::unique_ptr<const Scoreboard> Scoreboard::attach(const std::string& name, st
             return nullptr;
         }
         board->mapping_.reset(new Mapping{bip::mapped_region(shm, bip::read_only)});
+        struct stat identity {};
+        if (fstat(shm.get_mapping_handle().handle, &identity) == 0) {
+            board->device_ = identity.st_dev;
+            board->inode_ = identity.st_ino;
+        }
     } catch (const bip::interprocess_exception& e) {
         if (e.get_error_code() == bip::not_found_error)
             *error = "no scoreboard " + name + " (/dev/shm" + name + "): mpmd is not running, or not with "
@@ -227,10 +237,60 @@ void Scoreboard::describe(std::string_view mpm_name, std::string_view server_ver
     g.master_pid = getpid();
 }
 
+bool Scoreboard::name_is_ours() const
+{
+    if (name_.empty())
+        return false;
+    try {
+        bip::shared_memory_object shm(bip::open_only, name_.c_str(), bip::read_only);
+        struct stat now {};
+        return fstat(shm.get_mapping_handle().handle, &now) == 0 && uint64_t(now.st_dev) == device_ &&
+               uint64_t(now.st_ino) == inode_;
+    } catch (const bip::interprocess_exception&) {
+        return false;
+    }
+}
+
 void Scoreboard::remove_name()
 {
-    if (!name_.empty() && global_->master_pid == getpid())
+    if (!name_.empty() && global_->master_pid == getpid() && name_is_ours())
         bip::shared_memory_object::remove(name_.c_str());
+}
+
+bool Scoreboard::rename_name(const std::string& to, std::string* error)
+{
+    if (!name_is_ours()) {
+        *error = "scoreboard " + name_ + " is no longer this server's segment";
+        return false;
+    }
+    const std::string from_path = "/dev/shm" + name_, to_path = "/dev/shm" + to;
+    if (std::rename(from_path.c_str(), to_path.c_str()) != 0) {
+        *error = "cannot rename " + from_path + " to " + to_path + ": " + std::strerror(errno);
+        return false;
+    }
+    name_ = to;
+    return true;
+}
+
+ServedTotals Scoreboard::served_totals() const
+{
+    ServedTotals totals;
+    totals.accesses = __atomic_load_n(&global_->carried_accesses, __ATOMIC_RELAXED);
+    totals.bytes = __atomic_load_n(&global_->carried_bytes, __ATOMIC_RELAXED);
+    for (uint32_t slot = 0; slot < server_limit(); ++slot) {
+        for (uint32_t thread = 0; thread < thread_limit(); ++thread) {
+            const WorkerScore w = snapshot(slot, thread);
+            totals.accesses += w.access_count;
+            totals.bytes += w.bytes_served;
+        }
+    }
+    return totals;
+}
+
+void Scoreboard::set_carried(const ServedTotals& totals)
+{
+    __atomic_store_n(&global_->carried_accesses, totals.accesses, __ATOMIC_RELAXED);
+    __atomic_store_n(&global_->carried_bytes, totals.bytes, __ATOMIC_RELAXED);
 }
 
 Scoreboard::~Scoreboard() = default;

@@ -16,7 +16,8 @@
 // Runs in: master (creates, maintains, removes the name), children (report), status readers
 // (snapshot), mpmctl (attach).
 // Leans on: boost::interprocess::anonymous_shared_memory (mmap MAP_SHARED|MAP_ANONYMOUS),
-// boost::interprocess::shared_memory_object (shm_open(3), shm_unlink(3), shm_overview(7)).
+// boost::interprocess::shared_memory_object (shm_open(3), shm_unlink(3), shm_overview(7)),
+// fstat(2) for a named segment's identity, rename(2) in /dev/shm (binary upgrade).
 #ifndef MPMD_SHARED_SCOREBOARD_H
 #define MPMD_SHARED_SCOREBOARD_H
 
@@ -76,6 +77,12 @@ struct GlobalScore {
     // One LogFile fault word per log file (failing bit, torn bit, lines lost), assigned by
     // the master, updated by any process writing that file with __atomic builtins only.
     uint64_t log_faults[kLogFaultWords];
+    // Binary upgrade: what the previous master's segment had counted (its workers' totals
+    // plus its own carried figures), copied by this master while the old one runs, then
+    // frozen. Readers add them to the workers' totals. Written by the master with atomic
+    // stores.
+    uint64_t carried_accesses;
+    uint64_t carried_bytes;
 };
 
 // Written by the master only.
@@ -120,6 +127,12 @@ int64_t now_microseconds();
 // A NUL-terminated text field of a record (client, request, ...) as a string, cut at `size`
 // when its writer died before terminating it.
 std::string field_text(const char* field, size_t size);
+
+// Requests and body bytes counted by a scoreboard since its server started.
+struct ServedTotals {
+    uint64_t accesses = 0;
+    uint64_t bytes = 0;
+};
 
 class Scoreboard {
 public:
@@ -166,9 +179,20 @@ public:
     // Master: what readers that attach by name need (MPM, version, limits, owner pid).
     void describe(std::string_view mpm_name, std::string_view server_version, uint32_t max_processes,
                   uint32_t threads_per_child);
-    // Master, at exit: removes the segment's name if it has one and this process owns it
-    // (master_pid); the mapping stays valid until it is dropped.
+    // Master, at exit: removes the segment's name if it has one, this process owns it
+    // (master_pid) and the name still is this segment (same inode: after a binary upgrade
+    // the name may be the new master's); the mapping stays valid until it is dropped.
     void remove_name();
+    // Binary upgrade: gives this segment another name ("/x" -> "/x.oldbin", and back when
+    // the new master fails), so the new master can create its own under the configured
+    // one. Linux keeps POSIX shared memory as files in /dev/shm and shm has no rename, so
+    // this is rename(2) there. False with *error set (name unchanged) on failure or when
+    // the name is no longer this segment.
+    bool rename_name(const std::string& to, std::string* error);
+    // The workers' totals plus the carried ones (consistent per record, not across records).
+    ServedTotals served_totals() const;
+    // Master: the previous master's totals (binary upgrade).
+    void set_carried(const ServedTotals& totals);
     const std::string& name() const { return name_; }
 
 private:
@@ -179,6 +203,9 @@ private:
     ProcessScore* processes_ = nullptr;
     WorkerScore* workers_ = nullptr;
     std::string name_;            // "" = anonymous
+    uint64_t device_ = 0;         // st_dev and st_ino of the named object, its identity
+    uint64_t inode_ = 0;
+    bool name_is_ours() const;
     void lay_out(char* base, uint32_t server_limit);
 };
 

@@ -187,6 +187,9 @@ StatusSnapshot take_status_snapshot(const Scoreboard& board, const StatusServerI
         }
         s.processes.push_back(p);
     }
+    // What masters before a binary upgrade counted (see GlobalScore::carried_accesses).
+    s.total_accesses += __atomic_load_n(&g.carried_accesses, __ATOMIC_RELAXED);
+    s.total_bytes += __atomic_load_n(&g.carried_bytes, __ATOMIC_RELAXED);
     s.total_kbytes = s.total_bytes / 1024;
 
     if (info.read_system) {

@@ -63,9 +63,9 @@ AcceptSet::Outcome AcceptSet::next(ClientConnection* out)
         if (which == listeners.size() + 1)
             leave = true;
     }
-    if (leave)
-        return Outcome::Leave;
     for (int i = 0; i < n; ++i) {
+        if (events[i].data.u64 >= listeners.size())
+            continue;
         const ListenSocket& listener = listeners[events[i].data.u64];
         socklen_t length = sizeof out->peer;
         out->fd = accept4(listener.fd, reinterpret_cast<sockaddr*>(&out->peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -76,7 +76,7 @@ AcceptSet::Outcome AcceptSet::next(ClientConnection* out)
         if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
             log_errno(LogLevel::Error, module_, errno, "accept4 failed");
     }
-    return Outcome::Nothing;
+    return leave ? Outcome::Leave : Outcome::Nothing;
 }
 
 bool AcceptSet::master_gone() const

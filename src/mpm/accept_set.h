@@ -29,7 +29,11 @@ public:
     AcceptSet& operator=(const AcceptSet&) = delete;
 
     bool ok() const { return epoll_fd_ >= 0; }
-    // Waits for the next event and accepts at most one connection.
+    // Waits for the next event and accepts at most one connection. A connection that woke
+    // this child is accepted even when the child was told to leave in the same instant (the
+    // caller serves it as its last): the kernel woke this child alone for it (EPOLLEXCLUSIVE),
+    // so left in the backlog it would wait for the next arrival to wake another child, for
+    // seconds on a quiet server, and a graceful restart would stall a client.
     Outcome next(ClientConnection* out);
     // Without waiting: has the master gone? (for a listener that is not accepting just now)
     bool master_gone() const;

@@ -3,7 +3,12 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -66,6 +71,63 @@ std::set<unsigned long> socket_inodes(pid_t pid, bool* readable)
     return inodes;
 }
 
+// The listening TCP sockets of this network namespace, asked of the kernel by state
+// (sock_diag(7)), so the cost does not grow with the connections a busy server holds, as
+// reading /proc/net/tcp does. False when netlink is not available here.
+bool listening_sockets_by_netlink(std::vector<ProcSocketLine>* out)
+{
+    const int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0)
+        return false;
+    bool ok = true;
+    for (const int family : {AF_INET, AF_INET6}) {
+        struct {
+            nlmsghdr header;
+            inet_diag_req_v2 request;
+        } message{};
+        message.header.nlmsg_len = sizeof message;
+        message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        message.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        message.request.sdiag_family = uint8_t(family);
+        message.request.sdiag_protocol = IPPROTO_TCP;
+        message.request.idiag_states = 1u << TCP_LISTEN;
+        if (send(fd, &message, sizeof message, 0) != ssize_t(sizeof message)) {
+            ok = false;
+            break;
+        }
+        bool done = false;
+        while (ok && !done) {
+            alignas(nlmsghdr) char buffer[16384];
+            ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+            if (n <= 0) {
+                ok = false;
+                break;
+            }
+            for (auto* h = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(h, size_t(n)); h = NLMSG_NEXT(h, n)) {
+                if (h->nlmsg_type == NLMSG_DONE) {
+                    done = true;
+                    break;
+                }
+                if (h->nlmsg_type == NLMSG_ERROR) {
+                    ok = false;
+                    break;
+                }
+                const auto* socket_info = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+                char host[INET6_ADDRSTRLEN] = "";
+                inet_ntop(family, socket_info->id.idiag_src, host, sizeof host);
+                const std::string port = std::to_string(ntohs(socket_info->id.idiag_sport));
+                out->push_back(ProcSocketLine{family == AF_INET6 ? "[" + std::string(host) + "]:" + port
+                                                                 : std::string(host) + ":" + port,
+                                              socket_info->idiag_inode});
+            }
+        }
+        if (!ok)
+            break;
+    }
+    close(fd);
+    return ok;
+}
+
 } // namespace
 
 std::optional<ProcSocketLine> parse_listening_line(std::string_view line, bool ipv6)
@@ -115,6 +177,13 @@ std::optional<std::vector<std::string>> listening_keys_of(pid_t pid)
     if (!readable)
         return std::nullopt;
     std::vector<std::string> keys;
+    std::vector<ProcSocketLine> listening;
+    if (listening_sockets_by_netlink(&listening)) {
+        for (const ProcSocketLine& socket_line : listening)
+            if (inodes.count(socket_line.inode))
+                keys.push_back(socket_line.key);
+        return keys;
+    }
     for (const bool ipv6 : {false, true}) {
         std::ifstream table("/proc/" + std::to_string(pid) + "/net/" + (ipv6 ? "tcp6" : "tcp"));
         std::string line;

@@ -2,8 +2,9 @@
 // tell "this port is in use by the server being restarted" (fine: it keeps the socket) from
 // "in use by someone else" (the restart would be refused).
 // Runs in: the mpmd command that sends -k (never in the master or a child).
-// Leans on: proc(5): /proc/PID/fd (socket:[inode] links), /proc/PID/net/tcp and tcp6
-// (state 0A is LISTEN; addresses are the kernel's words in host byte order).
+// Leans on: proc(5): /proc/PID/fd (socket:[inode] links); sock_diag(7) for the listening
+// sockets and their inodes, else /proc/PID/net/tcp and tcp6 (state 0A is LISTEN; addresses
+// are the kernel's words in host byte order).
 #ifndef MPMD_MASTER_PROCESS_LISTENERS_H
 #define MPMD_MASTER_PROCESS_LISTENERS_H
 

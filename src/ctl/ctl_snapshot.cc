@@ -7,25 +7,15 @@
 
 namespace mpmd {
 
-namespace {
-
-// A NUL-terminated field that a writer may have left without its NUL.
-std::string bounded(const char* field, size_t size)
-{
-    return std::string(field, strnlen(field, size));
-}
-
-} // namespace
-
 StatusServerInfo attached_server_info(const Scoreboard& board, bool read_system)
 {
     const GlobalScore& g = board.global();
     StatusServerInfo info;
     info.server_name = "localhost";
-    const std::string version = bounded(g.server_version, sizeof g.server_version);
+    const std::string version = field_text(g.server_version, sizeof g.server_version);
     if (!version.empty())
         info.server_version = version;
-    info.mpm_name = bounded(g.mpm_name, sizeof g.mpm_name);
+    info.mpm_name = field_text(g.mpm_name, sizeof g.mpm_name);
     info.threaded = g.mpm_threaded != 0;
     info.async = info.mpm_name == "event";
     info.max_processes = g.max_processes;

@@ -14,11 +14,6 @@ bool is(char status, WorkerStatus key)
     return status == static_cast<char>(key);
 }
 
-std::string field(const char* text, size_t size)
-{
-    return std::string(text, strnlen(text, size));
-}
-
 WorkerSnapshot copy_worker(const WorkerScore& w, uint32_t slot, uint32_t thread)
 {
     WorkerSnapshot out;
@@ -36,9 +31,9 @@ WorkerSnapshot copy_worker(const WorkerScore& w, uint32_t slot, uint32_t thread)
     out.start_time = w.start_time;
     out.stop_time = w.stop_time;
     out.last_used = w.last_used;
-    out.client = field(w.client, sizeof w.client);
-    out.request = field(w.request, sizeof w.request);
-    out.vhost = field(w.vhost, sizeof w.vhost);
+    out.client = field_text(w.client, sizeof w.client);
+    out.request = field_text(w.request, sizeof w.request);
+    out.vhost = field_text(w.vhost, sizeof w.vhost);
     return out;
 }
 

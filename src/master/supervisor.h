@@ -79,12 +79,13 @@ private:
     std::vector<SlotView> slot_views();
     uint32_t worker_records_in_use();   // per child: ThreadsPerChild within ThreadLimit
     void reopen_logs();
+    void watch_logs();
+
+    // Binary upgrade (supervisor_upgrade.cc).
     void begin_upgrade();
     void new_master_exited(int status);
     bool first_children_up();
     void takeover_check();
-
-    void watch_logs();
 
     // Faults (supervisor_faults.cc).
     struct WatchdogCase {
@@ -96,6 +97,7 @@ private:
     static void on_respawn_event(int fd, short what, void* self);
     static void on_watchdog_event(int fd, short what, void* self);
     static int64_t now_ms();   // CLOCK_MONOTONIC
+    static std::string describe_exit(int status);   // "exited with status N", "killed by signal N (...)"
     void setup_fault_events();
     void free_fault_events();
     void forget_faults();

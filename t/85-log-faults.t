@@ -104,7 +104,12 @@ def full_disk_checks(t, s, mnt):
             pass
     block = s.mark()
     n = 40
+    counted = s.total_accesses()
     t.is_(get_all(t, port, "full", n), n, "a full disk: all %d requests answered" % n)
+    # A request's line is written just after its last byte is sent, and the scoreboard counts
+    # it after that: space may be freed only once every one of those writes was tried.
+    t.ok(wait_for(lambda: (s.total_accesses() or 0) - counted >= n, 10),
+         "a full disk: the server has tried to log all %d" % n)
     reports = lambda: block.grep(r"\[log_config:error\].*No space left on device: cannot write to access log "
                                  + re.escape(log.path))
     t.ok(wait_for(reports, 5), "a full disk: the error log reports it")

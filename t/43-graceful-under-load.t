@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# Graceful restarts lose nothing (the fault suite): while ab (with and without keep-alive) and
-# wrk send requests at concurrency 20, the master is told to restart gracefully every 0.5 s,
+# Graceful restarts lose nothing (the fault suite): while ab and wrk (each with and without
+# keep-alive) send requests at concurrency 20, the master is told to restart gracefully every 0.5 s,
 # by USR1 and by `mpmd -k graceful` in turn. No request fails, none gets a non-2xx answer, no
 # connection is reset, and the access log has exactly one line per request answered. A child
 # that leaves while it holds a kept-alive connection answers the next request on it, with
@@ -151,9 +151,13 @@ def main(t):
               "%s: exactly one access-log line per request answered" % label)
         counted(t, s, label, before_accesses, REQUESTS, REQUESTS)
 
-    if wrk:
-        label = "wrk -c %d -d 4s" % CONCURRENCY
-        args = [wrk, "-t", "2", "-c", str(CONCURRENCY), "-d", "4s", url]
+    for keep_alive in (True, False):
+        if not wrk:
+            t.skip("wrk", "wrk not installed (Debian package wrk)")
+            break
+        label = "wrk -c %d -d 4s%s" % (CONCURRENCY, "" if keep_alive else " (Connection: close)")
+        args = [wrk, "-t", "2", "-c", str(CONCURRENCY), "-d", "4s"] + \
+            ([] if keep_alive else ["-H", "Connection: close"]) + [url]
         status, out, before_lines, before_accesses = under_restarts(t, s, label, args, bound)
         m = re.search(r"(\d+) requests in", out)
         done = int(m.group(1)) if m else 0
@@ -167,8 +171,6 @@ def main(t):
         t.ok(done <= logged <= done + CONCURRENCY,
              "%s: one access-log line per request (%d answered, %d lines)" % (label, done, logged))
         counted(t, s, label, before_accesses, logged, logged)
-    else:
-        t.skip("wrk", "wrk not installed (Debian package wrk)")
     t.ok(not s.error_log.grep(r"\[(core|mpm):(error|crit|alert|emerg)\]"), "no errors logged during the restarts")
 
     # The new generation is as large as the busy part of the old one.

@@ -442,12 +442,24 @@ class Server:
         wait_for(lambda: not self.our_pids(), 3)
 
     # -- the scoreboard, read from shared memory by mpmctl (which adds no access of its own)
-    def total_accesses(self):
-        """Total Accesses as `mpmctl status` reads it, or None when it cannot."""
+    def mpmctl_status(self):
+        """The text of `mpmctl status` ("" when it fails)."""
         status, out, _ = run([os.path.join(BUILDDIR, "src", "mpmctl"), "status", "-f", self.conf_path],
                              env=dict(os.environ, MPMD=self.daemon))
-        m = re.search(r"(?m)^Total accesses: (\d+)", out) if status == 0 else None
+        return out if status == 0 else ""
+
+    def total_accesses(self):
+        """Total Accesses as `mpmctl status` reads it, or None when it cannot."""
+        m = re.search(r"(?m)^Total accesses: (\d+)", self.mpmctl_status())
         return int(m.group(1)) if m else None
+
+    def wait_quiet(self, timeout=30.0):
+        """Wait until no worker is busy with a request (after a load tool stopped, its last
+        requests are still being answered and logged). True when quiet in time."""
+        def quiet():
+            m = re.search(r"(?m)^(\d+) requests currently being processed", self.mpmctl_status())
+            return m is not None and int(m.group(1)) == 0
+        return wait_for(quiet, timeout)
 
     # -- logs and diagnostics
     def mark(self):

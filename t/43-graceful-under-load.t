@@ -166,12 +166,13 @@ def main(t):
         t.diag("%s: %d requests" % (label, done))
         t.ok(status == 0 and done > 0, "%s: ran (%d requests)" % (label, done))
         t.unlike(out, r"Socket errors|Non-2xx", "%s: no socket error (connect, read, write, timeout), no non-2xx" % label)
-        # wrk stops counting with up to one request per connection still on the way: those
-        # are answered and logged too.
+        # wrk's count is not exact: it stops with requests on the way (answered and logged
+        # too), and without keep-alive a slow server (ThreadSanitizer) sees it miss a few
+        # dozen more. So every request wrk saw answered must be logged, and the scoreboard
+        # must count exactly the lines (ab above gives the exact client-side counts).
         t.ok(s.wait_quiet(), "%s: the server is quiet after the run" % label)
         logged = len(s.access_log.lines()) - before_lines
-        t.ok(done <= logged <= done + CONCURRENCY,
-             "%s: one access-log line per request (%d answered, %d lines)" % (label, done, logged))
+        t.ok(done <= logged, "%s: every request answered is logged (%d answered, %d lines)" % (label, done, logged))
         counted(t, s, label, before_accesses, logged, logged)
     t.ok(not s.error_log.grep(r"\[(core|mpm):(error|crit|alert|emerg)\]"), "no errors logged during the restarts")
 

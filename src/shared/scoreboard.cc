@@ -44,18 +44,24 @@ namespace {
 
 constexpr size_t align_up(size_t n) { return (n + 63) & ~size_t(63); }
 
+// A writer killed in the middle of an update leaves the sequence odd for ever, so a reader
+// gives up after a bounded number of tries and takes the record as it lies (the master reads
+// the records of children it has just reaped; it must never spin on a dead writer).
+constexpr int kConsistentReadTries = 10000;
+
 template <typename Record>
 Record read_consistent(const Record& live)
 {
-    for (;;) {
+    Record copy;
+    for (int tries = 0; tries < kConsistentReadTries; ++tries) {
         const uint32_t before = __atomic_load_n(&live.seq, __ATOMIC_ACQUIRE);
-        Record copy;
         std::memcpy(static_cast<void*>(&copy), &live, sizeof copy);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         const uint32_t after = __atomic_load_n(&live.seq, __ATOMIC_RELAXED);
         if (before == after && (before & 1) == 0)
             return copy;
     }
+    return copy;
 }
 
 void copy_field(char* dest, size_t size, std::string_view text)

@@ -194,11 +194,14 @@ def main(t):
     refused_start(t, s, "broken config", r"Timeout")
     s.write_config(good)
 
-    # A second USR2 while one runs is refused (the new binary here takes a second to start:
-    # a wrapper that sleeps, then runs a copy of $MPMD); then the upgrade goes through.
+    # A second USR2 while one runs is refused (the new binary here is held at its start: a
+    # wrapper that waits, at most 10 s, for the test to open a gate file, then runs a copy
+    # of $MPMD); then the upgrade goes through.
     install(s, MPMD, binary + ".real")
+    gate = s.path("gate")
     with open(s.path("slow"), "w") as f:
-        f.write("#!/bin/sh\nsleep 1\nexec '%s.real' \"$@\"\n" % binary)
+        f.write("#!/bin/sh\nn=0\nwhile [ ! -e '%s' ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n+1)); done\n"
+                "exec '%s.real' \"$@\"\n" % (gate, binary))
     install(s, s.path("slow"), binary)
     master = s.master
     block = s.mark()
@@ -207,6 +210,7 @@ def main(t):
     s.signal(signal.SIGUSR2)
     t.ok(block.wait_for(r"binary upgrade refused: an upgrade is already running \(new master pid \d+\)", 5),
          "a second USR2 during an upgrade is refused")
+    open(gate, "w").close()
     t.ok(wait_for(lambda: not alive(master), 15), "the upgrade completes")
     s.master = s.pid_from_file()
     s.seen_pids.add(s.master)

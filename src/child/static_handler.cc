@@ -57,8 +57,8 @@ std::string redirect_host(const HttpRequest& request, const UrlPath& url, const 
 }
 
 // What a request's Range asks of a file of `size` bytes (RFC 9110 13.2.2 step 5): a GET's
-// only, and only if an If-Range it carries matches. Two Range fields make no one valid
-// ranges-specifier (the field is not a list), so the whole file is sent.
+// only, and only if an If-Range it carries matches. Range is not a list field, so two of
+// them make no valid ranges-specifier together: the whole file is sent.
 RangeSelection requested_ranges(const HttpRequest& request, std::string_view etag, time_t mtime,
                                 uint64_t size, int max_ranges)
 {

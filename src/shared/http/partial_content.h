@@ -22,9 +22,9 @@ namespace mpmd {
 std::string content_range(const ByteRange& range, uint64_t length);
 
 // Turns `r`, which has the file's validators and its open r->file_fd but no Content-Type and
-// no body yet, into the 206 answer for `ranges` (ascending and disjoint, as select_byte_ranges
-// gives them) of a file of `length` bytes and media type `type`. Several ranges are separated
-// by a fresh multipart_boundary().
+// no body yet, into the 206 answer for `ranges` (at least one, ascending and disjoint, as
+// select_byte_ranges gives them) of a file of `length` bytes and media type `type`. Several
+// ranges are separated by a fresh multipart_boundary().
 void make_partial_content(Response* r, const std::vector<ByteRange>& ranges, uint64_t length,
                           std::string_view type);
 

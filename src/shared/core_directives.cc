@@ -4,6 +4,7 @@
 // Runs in: master.
 #include "shared/core_directives.h"
 
+#include "shared/file_access.h"
 #include "shared/log_level.h"
 #include "shared/request_read_timeout.h"
 
@@ -38,6 +39,21 @@ constexpr Directive kCoreDirectives[] = {
               "Full adds the version and the operating system."),
     make_word_list(S, "DirectoryIndex", "index.html", "file ...",
                    "The files to look for, first found wins, when a request names a directory."),
+    make_word_list(S, "Options", "SymLinksIfOwnerMatch", "FollowSymLinks|SymLinksIfOwnerMatch|None",
+                   "Which symbolic links below DocumentRoot are followed: FollowSymLinks any, "
+                   "SymLinksIfOwnerMatch those whose target has the link's owner, None none; a "
+                   "refused link answers 403. Links are checked while the file is opened, with no "
+                   "window for a swap."),
+    make_flag(S, "AllowSymLinksOutsideRoot", "Off",
+              "Whether a symbolic link that Options follows may lead out of DocumentRoot; Off "
+              "refuses such a file with 403 whatever Options says."),
+    make_enum(S, "DotFiles", "Deny", kDotFilesChoices,
+              "Files and directories whose name begins with a dot: Deny refuses every one with 403 "
+              "(but /.well-known/, RFC 8615), DenyHt only .ht* (.htaccess, .htpasswd) as Debian's "
+              "apache2 does, Allow serves them."),
+    make_flag(S, "TraceEnable", "Off",
+              "Whether TRACE requests are answered (echoing the request head as message/http) "
+              "or refused with 405; a TRACE with a body is refused with 413 either way."),
     make_path(S, "TypesConfig", MPMD_SYSCONFDIR "/mime.types",
               "The mime.types file that maps file name extensions to a Content-Type."),
     make_integer(S, "Timeout", "60", 1, 86400, "seconds",

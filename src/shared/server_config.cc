@@ -93,6 +93,7 @@ public:
     void logs(ServerConfig& out) const;
     void modules(ServerConfig& out) const;
     void read_timeouts(ServerConfig& out) const;
+    void file_access(ServerConfig& out) const;
 
 private:
     // Compiles an access log format as the log code will; false after reporting an error.
@@ -266,6 +267,19 @@ void Builder::read_timeouts(ServerConfig& out) const
               problem + " (allowed: " + std::string(kRequestReadTimeoutSyntax) + ")");
 }
 
+void Builder::file_access(ServerConfig& out) const
+{
+    const ConfigValue& value = config_.value(kServer, "Options");
+    std::string problem;
+    if (std::optional<SymlinkRule> rule = parse_options(value.words, &problem))
+        out.file_access.symlinks = *rule;
+    else
+        error(value, kServer, "Options", problem);
+    out.file_access.symlinks_outside_root = config_.flag(kServer, "AllowSymLinksOutsideRoot");
+    // The directive's choices are listed in the enum's order (file_access.h).
+    out.file_access.dot_files = static_cast<DotFiles>(config_.choice(kServer, "DotFiles"));
+}
+
 } // namespace
 
 ServerConfig ServerConfig::from(const Config& config, bool check_system,
@@ -279,6 +293,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     builder.logs(out);
     builder.modules(out);
     builder.read_timeouts(out);
+    builder.file_access(out);
 
     out.server_name = config.string(kServer, "ServerName");
     if (out.server_name.empty())
@@ -286,6 +301,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     // The directive's choices are listed in the enum's order (version.h).
     out.server_tokens = static_cast<ServerTokens>(config.choice(kServer, "ServerTokens"));
     out.directory_index = config.words(kServer, "DirectoryIndex");
+    out.trace_enable = config.flag(kServer, "TraceEnable");
     out.timeout = as_int(config, kServer, "Timeout");
     out.keep_alive = config.flag(kServer, "KeepAlive");
     out.keep_alive_timeout = as_int(config, kServer, "KeepAliveTimeout");

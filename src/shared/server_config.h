@@ -7,6 +7,7 @@
 #define MPMD_SHARED_SERVER_CONFIG_H
 
 #include "shared/config.h"
+#include "shared/file_access.h"
 #include "shared/listen_address.h"
 #include "shared/log_level.h"
 #include "shared/request_read_timeout.h"
@@ -58,6 +59,8 @@ struct ServerConfig {
     std::string server_name;
     ServerTokens server_tokens = ServerTokens::Full;
     std::vector<std::string> directory_index;
+    FileAccess file_access;              // Options, AllowSymLinksOutsideRoot, DotFiles
+    bool trace_enable = false;
     std::string types_config;
     int timeout = 0;                     // seconds
     RequestReadTimeout request_read_timeout;

@@ -13,7 +13,7 @@ class ResponseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ResponseTest);
     CPPUNIT_TEST(reasons);
     CPPUNIT_TEST(error_page_shape);
-    CPPUNIT_TEST(error_405_has_allow);
+    CPPUNIT_TEST(error_405_leaves_allow_to_the_caller);
     CPPUNIT_TEST(redirect_page);
     CPPUNIT_TEST(head_http11_keep_alive);
     CPPUNIT_TEST(head_connection_rules);
@@ -47,11 +47,12 @@ public:
         CPPUNIT_ASSERT(mpmd::error_response(414).body.find("<title>414 URI Too Long</title>") != std::string::npos);
     }
 
-    void error_405_has_allow()
+    void error_405_leaves_allow_to_the_caller()
     {
+        // What is allowed depends on the handler and TraceEnable (core_methods.h).
         const Response r = mpmd::error_response(405);
-        CPPUNIT_ASSERT(r.header("Allow") != nullptr);
-        CPPUNIT_ASSERT_EQUAL(std::string("GET, HEAD"), *r.header("Allow"));
+        CPPUNIT_ASSERT(r.header("Allow") == nullptr);
+        CPPUNIT_ASSERT(r.body.find("<title>405 Method Not Allowed</title>") != std::string::npos);
     }
 
     void redirect_page()

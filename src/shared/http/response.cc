@@ -24,7 +24,8 @@ std::string_view error_sentence(int status)
     case 412: return "A precondition of the request was not met for the requested URL.";
     case 413: return "The request body is larger than this server accepts.";
     case 414: return "The requested URL is longer than this server accepts.";
-    case 416: return "None of the ranges asked for in the Range header field lie within the resource.";
+    case 416: return "None of the requested ranges lies within the resource.";
+    case 417: return "The expectation given in the Expect request header cannot be met by this server.";
     case 431: return "A request header line, or the number of them, is over this server's limit.";
     case 500: return "The server met an internal error and could not complete the request.";
     case 501: return "The request method is not implemented by this server.";
@@ -197,8 +198,6 @@ Response error_response(int status)
     Response r;
     r.status = status;
     r.body = page(status, error_sentence(status));
-    if (status == 405)
-        r.add_header("Allow", "GET, HEAD");
     r.add_header("Content-Type", kErrorType);
     return r;
 }

@@ -56,7 +56,8 @@ struct Response {
 std::string_view status_reason(int status);
 
 // A small HTML page in Apache's shape ("<title>404 Not Found</title>"), Content-Type
-// text/html; charset=iso-8859-1, and "Allow: GET, HEAD" for 405.
+// text/html; charset=iso-8859-1. A 405 needs an Allow field, which the caller adds (what
+// is allowed depends on the handler and the config).
 Response error_response(int status);
 
 // 301/302 with Location and the HTML page pointing at it (`location` is HTML-escaped there).

@@ -19,6 +19,11 @@ namespace mpmd {
 namespace {
 
 constexpr int kMaxLinks = 40;   // the kernel's MAXSYMLINKS
+// Walker::follow's answer for a name that stopped being a link between two looks at it;
+// never an errno value.
+constexpr int kChanged = -1;
+// How often one name may change under the walk before it gives up (EAGAIN).
+constexpr int kMaxChanges = 8;
 constexpr int kDirectoryFlags = O_PATH | O_DIRECTORY | O_CLOEXEC;
 
 class Fd {
@@ -118,6 +123,7 @@ public:
 
 private:
     int reopen(const Fd& dir, bool open_last, Fd* out) const;
+    int step(const Fd& dir, Location& where, const std::string& name, bool open_last, Fd* out);
     int follow(const Fd& dir, Location& where, const std::string& name, bool open_last, Fd* out);
 
     const FileAccess& access_;
@@ -156,50 +162,55 @@ int Walker::resolve(Fd dir, Location& where, std::string_view path, bool open_la
                 return reopen(dir, open_last, out);
             continue;
         }
-        const int flags = (last && open_last ? flags_ : O_PATH) | O_NOFOLLOW | O_CLOEXEC;
-        Fd next(::openat(dir.get(), name.c_str(), flags));
-        bool is_link = false;
-        if (!next) {
-            // O_NOFOLLOW on a link as the last name of an open fails with ELOOP.
-            if (errno != ELOOP)
-                return errno;
-            is_link = true;
-        } else {
-            struct stat st;
-            if (::fstat(next.get(), &st) != 0)
-                return errno;
-            is_link = S_ISLNK(st.st_mode);   // O_PATH | O_NOFOLLOW opens a link itself
-            if (!is_link && !last && !S_ISDIR(st.st_mode))
-                return ENOTDIR;
-        }
-        if (!is_link) {
-            where.push_back(name);
-            if (last) {
-                *out = std::move(next);
-                return 0;
-            }
-            dir = std::move(next);
-            continue;
-        }
-        Fd resolved;
-        if (const int err = follow(dir, where, name, last && open_last, &resolved))
+        Fd next;
+        if (const int err = step(dir, where, name, last && open_last, &next))
             return err;
         if (last) {
-            *out = std::move(resolved);
+            *out = std::move(next);
             return 0;
         }
         struct stat st;
-        if (::fstat(resolved.get(), &st) != 0)
+        if (::fstat(next.get(), &st) != 0)
             return errno;
         if (!S_ISDIR(st.st_mode))
             return ENOTDIR;
-        dir = std::move(resolved);
+        dir = std::move(next);
     }
     return 0;
 }
 
+// One name of a walk, opened into *out (with the caller's flags when `open_last`, else
+// O_PATH), a link resolved; `where` moves to it. A name swapped between a link and a file
+// while we look is looked at again, a few times.
+int Walker::step(const Fd& dir, Location& where, const std::string& name, bool open_last, Fd* out)
+{
+    const int flags = (open_last ? flags_ : O_PATH) | O_NOFOLLOW | O_CLOEXEC;
+    for (int changes = 0; changes <= kMaxChanges; ++changes) {
+        Fd next(::openat(dir.get(), name.c_str(), flags));
+        if (next) {
+            struct stat st;
+            if (::fstat(next.get(), &st) != 0)
+                return errno;
+            if (!S_ISLNK(st.st_mode)) {   // O_PATH | O_NOFOLLOW opens a link itself
+                where.push_back(name);
+                *out = std::move(next);
+                return 0;
+            }
+        } else if (errno != ELOOP) {   // O_NOFOLLOW on a link opened for reading: ELOOP
+            return errno;
+        }
+        const int err = follow(dir, where, name, open_last, out);
+        if (err != kChanged)
+            return err;
+    }
+    return EAGAIN;
+}
+
 // The link `name` in `dir` (at `where`): allowed by the rule, its target resolved from
 // `dir` (or from '/' when absolute), and for SymLinksIfOwnerMatch owned by the link's owner.
+// The link's owner and text are read from one descriptor of the link itself, so a link
+// swapped under the name between the two reads cannot pair one link's owner with
+// another's target. kChanged when the name is no longer a link (the caller opens it again).
 // On success `where` is the place the link led to.
 int Walker::follow(const Fd& dir, Location& where, const std::string& name, bool open_last, Fd* out)
 {
@@ -209,11 +220,16 @@ int Walker::follow(const Fd& dir, Location& where, const std::string& name, bool
     }
     if (++links_ > kMaxLinks)
         return ELOOP;
-    struct stat link;
-    if (::fstatat(dir.get(), name.c_str(), &link, AT_SYMLINK_NOFOLLOW) != 0)
+    const Fd link(::openat(dir.get(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+    if (!link)
         return errno;
+    struct stat link_st;
+    if (::fstat(link.get(), &link_st) != 0)
+        return errno;
+    if (!S_ISLNK(link_st.st_mode))
+        return kChanged;
     char target[PATH_MAX];
-    const ssize_t n = ::readlinkat(dir.get(), name.c_str(), target, sizeof target);
+    const ssize_t n = ::readlinkat(link.get(), "", target, sizeof target);
     if (n < 0)
         return errno;
     if (size_t(n) >= sizeof target)
@@ -236,7 +252,7 @@ int Walker::follow(const Fd& dir, Location& where, const std::string& name, bool
         struct stat st;
         if (::fstat(resolved.get(), &st) != 0)
             return errno;
-        if (st.st_uid != link.st_uid) {
+        if (st.st_uid != link_st.st_uid) {
             refused_ = true;
             return EACCES;
         }

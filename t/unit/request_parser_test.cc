@@ -417,6 +417,12 @@ public:
             r = p.feed("\r\n", 2);
         CPPUNIT_ASSERT(r.status == RequestParser::Status::Error);
         CPPUNIT_ASSERT_EQUAL(400, r.http_status);
+        // Lone CRs count too.
+        RequestParser q;
+        const std::string crs(21, '\r');
+        r = feed_in_steps(q, crs, 1);
+        CPPUNIT_ASSERT(r.status == RequestParser::Status::Error);
+        CPPUNIT_ASSERT_EQUAL(400, r.http_status);
     }
 
     void obs_fold_is_400()

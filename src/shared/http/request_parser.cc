@@ -216,7 +216,8 @@ class RequestParser::Impl {
 public:
     static constexpr size_t kMaxSpareBytes = 1024;
     // Empty lines tolerated before a request line (RFC 9112 2.2 says "at least one"; Apache
-    // allows DEFAULT_LIMIT_BLANK_LINES = 10): a stream of them is not a request.
+    // allows DEFAULT_LIMIT_BLANK_LINES = 10), counted as CRLF pairs: a stream of them is
+    // not a request.
     static constexpr size_t kMaxLeadingBlankLines = 10;
 
     explicit Impl(const RequestLimits& limits) : limits_(limits) { reset(); }
@@ -235,7 +236,7 @@ public:
         lines_ = 0;
         prescan_done_ = false;
         started_ = false;
-        blank_lines_ = 0;
+        blank_bytes_ = 0;
         error_ = 0;
     }
 
@@ -258,7 +259,7 @@ private:
     size_t line_length_;    // bytes of the current head line so far, CR included
     size_t lines_;          // head lines completed, the request line included
     bool prescan_done_;     // the empty line ending the head was seen
-    size_t blank_lines_;    // empty lines skipped before the request line
+    size_t blank_bytes_;    // CR and LF bytes of empty lines skipped before the request line
 };
 
 // Bounds each head line as it arrives: 414 for the request line, 431 for a field line or for
@@ -346,9 +347,10 @@ RequestParser::Result RequestParser::Impl::feed(const char* data, size_t size)
 
     size_t skipped = 0;
     if (!started_) {
-        // RFC 9112 2.2: blank lines before a request line are ignored, a few of them.
+        // RFC 9112 2.2: blank lines before a request line are ignored, a few of them. Every
+        // CR and LF counts, so a stream of lone CRs is bounded as well.
         while (skipped < size && (data[skipped] == '\r' || data[skipped] == '\n')) {
-            if (data[skipped] == '\n' && ++blank_lines_ > kMaxLeadingBlankLines)
+            if (++blank_bytes_ > 2 * kMaxLeadingBlankLines)
                 return failed(data, 0, skipped, 400);
             ++skipped;
         }

@@ -210,7 +210,7 @@ private:
     // Sends the reply, logs it and counts it in the scoreboard; false when it could not be sent.
     bool answer(const HttpRequest& request, Response& response, bool keep_alive);
     ConnectionEnd closed_now();   // the descriptor closed at once, no lingering
-    bool send_bytes(const char* data, size_t size, int flags);
+    bool send_bytes(std::string_view data, size_t head_bytes, int flags);
     bool send_file(int file_fd, off_t offset, off_t length);
     void log_request(const HttpRequest& request, const Response& response, const struct timespec& start);
     void linger_and_close();
@@ -340,14 +340,19 @@ ConnectionServer::Read ConnectionServer::read_request()
     }
 }
 
-bool ConnectionServer::send_bytes(const char* data, size_t size, int flags)
+// Sends all of `data` within Timeout. Bytes past its first `head_bytes` are body and are
+// counted in body_sent_ as they leave.
+bool ConnectionServer::send_bytes(std::string_view data, size_t head_bytes, int flags)
 {
     const int64_t deadline = monotonic_ms() + 1000LL * config_.timeout;
-    while (size > 0) {
-        const ssize_t n = send(fd_, data, size, flags | MSG_NOSIGNAL);
+    size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = send(fd_, data.data() + done, data.size() - done, flags | MSG_NOSIGNAL);
         if (n > 0) {
-            data += n;
-            size -= size_t(n);
+            const size_t before = done;
+            done += size_t(n);
+            if (done > head_bytes)
+                body_sent_ += done - std::max(before, head_bytes);
             continue;
         }
         if (n < 0 && errno == EINTR)
@@ -385,7 +390,10 @@ bool ConnectionServer::send_file(int file_fd, off_t offset, off_t length)
 
 // The one place a body is decided: whatever a handler or an error path produced, a reply to
 // HEAD, and a 1xx, 204 or 304, carry none (RFC 9110 9.3.2, 15.3.5, 15.4.5), so a pipelined
-// request behind it is read from the right byte.
+// request behind it is read from the right byte. Then the head and the body's pieces in
+// order: bytes in memory are gathered behind the head and sent, with MSG_MORE, just before
+// each file range, so a part's header leaves in the same segment as its first file bytes;
+// file ranges go with sendfile.
 bool ConnectionServer::send_reply(const HttpRequest& request, Response& response, bool keep_alive)
 {
     const int status = response.status;
@@ -393,20 +401,24 @@ bool ConnectionServer::send_reply(const HttpRequest& request, Response& response
         response.send_body = false;
         response.close_file();
     }
-    const std::string head = serialize_head(response, request.version >= 11 ? 11 : 10, keep_alive,
-                                            env_.runtime->banner, current_http_date());
+    std::string out = serialize_head(response, request.version >= 11 ? 11 : 10, keep_alive,
+                                     env_.runtime->banner, current_http_date());
+    size_t head = out.size();   // the bytes of `out` that are not body
     body_sent_ = 0;
     if (!response.send_body)
-        return send_bytes(head.data(), head.size(), 0);
-    if (response.file_fd < 0) {
-        std::string whole = head + response.body;
-        const bool ok = send_bytes(whole.data(), whole.size(), 0);
-        if (ok)
-            body_sent_ = response.body.size();
-        return ok;
+        return send_bytes(out, head, 0);
+    out += response.body;
+    for (const BodyPiece& piece : response.pieces) {
+        if (!piece.from_file) {
+            out += piece.text;
+            continue;
+        }
+        if (!send_bytes(out, head, MSG_MORE) || !send_file(response.file_fd, piece.offset, piece.length))
+            return false;
+        out.clear();
+        head = 0;
     }
-    return send_bytes(head.data(), head.size(), MSG_MORE) &&
-           send_file(response.file_fd, response.file_offset, response.file_length);
+    return send_bytes(out, head, 0);
 }
 
 bool ConnectionServer::answer(const HttpRequest& request, Response& response, bool keep_alive)
@@ -494,7 +506,7 @@ ConnectionEnd ConnectionServer::run(bool park_when_idle)
     const std::string client_port = client_with_port(connection_.peer);
     const StaticContext static_context{config_.document_root, config_.directory_index, env_.runtime->mime,
                                        config_.server_name, local_port_, config_.file_access,
-                                       allowed_methods(config_), client_port};
+                                       allowed_methods(config_), client_port, config_.max_ranges};
     for (;; ++connection_.requests_served) {
         const long served = connection_.requests_served;
         const bool carried = std::exchange(carried_, false);
@@ -521,7 +533,7 @@ ConnectionEnd ConnectionServer::run(bool park_when_idle)
                 break;
             }
             static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-            outcome = send_bytes(kContinue.data(), kContinue.size(), 0) ? read_request() : Read::Failed;
+            outcome = send_bytes(kContinue, kContinue.size(), 0) ? read_request() : Read::Failed;
         }
         if (outcome == Read::TimedOut) {
             // Part of a request arrived but not all of it in time: say so, log it, then close.

@@ -1,8 +1,9 @@
 // Connection: one accepted client connection served from its first byte to its close:
 // read and parse requests (pipelined ones in order), dispatch each to the static handler,
-// send the reply (head with one send, file bodies with sendfile(2)), log it, then keep the
-// connection alive or close it. Every step is reported in the worker's scoreboard record
-// (R reading, W writing, K keep-alive, L logging, C closing).
+// send the reply (head and in-memory body pieces with send(2), file ranges with sendfile(2)),
+// log it (%b counts the body bytes that left), then keep the connection alive or close it.
+// Every step is reported in the worker's scoreboard record (R reading, W writing,
+// K keep-alive, L logging, C closing).
 // Timeouts (all from ServerConfig): a request must arrive whole within Timeout of its first
 // wait, and its head and body within RequestReadTimeout's stages (a miss: 408, logged, close);
 // an idle kept-alive connection waits KeepAliveTimeout for the next request; each send waits

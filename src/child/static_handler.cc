@@ -1,19 +1,23 @@
 // The static file handler. Files are opened once (document_open.h applies the link rule on
 // the way) and checked with fstat on the open descriptor, so what is checked is what is
 // sent; O_NONBLOCK keeps a FIFO placed in the tree from blocking the open, and fstat then
-// refuses it as not a regular file.
-// Runs in: children. Leans on fstat(2), RFC 9110 9.3, 13.2.2, 15.4.2.
+// refuses it as not a regular file. Range is applied last, to a file that passed its
+// preconditions, by byte_ranges and partial_content.
+// Runs in: children. Leans on fstat(2), RFC 9110 9.3, 13.1.5, 13.2.2, 14.2, 15.4.2.
 #include "child/static_handler.h"
 
 #include <cerrno>
+#include <ctime>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "child/document_open.h"
 #include "shared/error_log.h"
+#include "shared/http/byte_ranges.h"
 #include "shared/http/conditional.h"
 #include "shared/http/mime_types.h"
+#include "shared/http/partial_content.h"
 #include "shared/http/url_path.h"
 
 namespace mpmd {
@@ -54,7 +58,32 @@ std::string redirect_host(const HttpRequest& request, const UrlPath& url, const 
     return h;
 }
 
-// 200, 304 or 412 for an open regular file; takes ownership of fd.
+// What a request's Range asks of a file of `size` bytes (RFC 9110 13.2.2 step 5): a GET's
+// only, and only if an If-Range it carries matches. Range is not a list field, so two of
+// them make no valid ranges-specifier together: the whole file is sent.
+RangeSelection requested_ranges(const HttpRequest& request, std::string_view etag, time_t mtime,
+                                uint64_t size, int max_ranges)
+{
+    const RangeSelection whole;
+    if (request.method_kind != HttpMethod::Get)
+        return whole;
+    const std::string* range = nullptr;
+    for (const HttpHeader& h : request.headers) {
+        if (!ascii_iequals(h.name, "Range"))
+            continue;
+        if (range != nullptr)
+            return whole;
+        range = &h.value;
+    }
+    if (range == nullptr)
+        return whole;
+    const std::string* if_range = request.header("If-Range");
+    if (if_range != nullptr && !if_range_matches(*if_range, etag, mtime, time(nullptr)))
+        return whole;
+    return select_byte_ranges(*range, size, max_ranges > 0 ? static_cast<size_t>(max_ranges) : 0);
+}
+
+// 200, 206, 304, 412 or 416 for an open regular file; takes ownership of fd.
 Response serve_file(int fd, const struct stat& st, std::string_view name, const HttpRequest& request,
                     const StaticContext& context)
 {
@@ -77,8 +106,21 @@ Response serve_file(int fd, const struct stat& st, std::string_view name, const 
     format_http_date(st.st_mtim.tv_sec, date);
     r.add_header("Last-Modified", std::string_view(date, sizeof date));
     r.add_header("ETag", etag);
-    r.add_header("Content-Type", context.mime.lookup(name));
-    r.file_length = st.st_size;
+    r.add_header("Accept-Ranges", context.max_ranges > 0 ? "bytes" : "none");   // RFC 9110 14.3
+    const std::string& type = context.mime.lookup(name);
+    const auto size = static_cast<uint64_t>(st.st_size);
+    const RangeSelection ranges = requested_ranges(request, etag, st.st_mtim.tv_sec, size, context.max_ranges);
+    switch (ranges.verdict) {
+    case RangeVerdict::Unsatisfiable:
+        return range_not_satisfiable(size);   // r closes fd
+    case RangeVerdict::Partial:
+        make_partial_content(&r, ranges.ranges, size, type);
+        break;
+    case RangeVerdict::Whole:
+        r.add_header("Content-Type", type);
+        r.add_file_range(0, st.st_size);
+        break;
+    }
     if (request.method_kind == HttpMethod::Head) {
         r.close_file();
         r.send_body = false;

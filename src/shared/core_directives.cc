@@ -1,5 +1,6 @@
 // The core directive table. Defaults and ranges follow Apache httpd 2.4 (core, mod_log_config,
-// mod_dir, mod_mime, mod_so) where mpmd has the same directive.
+// mod_dir, mod_mime, mod_so, and the byterange filter's MaxRanges) where mpmd has the same
+// directive.
 // Runs in: master.
 #include "shared/core_directives.h"
 
@@ -76,6 +77,15 @@ constexpr Directive kCoreDirectives[] = {
     make_integer(S, "GracefulRestartTimeout", "0", 0, 86400, "seconds",
                  "How long a child told to leave gracefully while the server runs on (after a graceful "
                  "restart, or trimmed as a spare) may finish its work before it is stopped; 0 means no limit."),
+    // Apache's "default|unlimited|none|number" is a count with three names, not an Enum: each
+    // name stands for the count it means (unlimited is INT_MAX, more ranges than any request
+    // head can hold), so ServerConfig reads one number and 0 means Range is ignored.
+    make_named_integer(S, "MaxRanges", "default", 1, INT_MAX, "ranges",
+                       "none=0|default=200|unlimited=2147483647", "default|unlimited|none|number",
+                       "The most ranges one Range request may ask for, counted as written (before "
+                       "overlapping and adjacent ones are merged); a request that asks for more gets "
+                       "the whole file with 200. none ignores Range, default is 200, unlimited sets "
+                       "no bound."),
     make_integer(S, "RequestTimeout", "0", 0, 86400, "seconds",
                  "How long one request may run once its head is read; past it the master logs the "
                  "request line and client and ends the child serving it. 0 means no limit."),

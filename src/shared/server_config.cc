@@ -310,6 +310,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     out.graceful_shutdown_timeout = as_int(config, kServer, "GracefulShutdownTimeout");
     out.graceful_restart_timeout = as_int(config, kServer, "GracefulRestartTimeout");
     out.request_timeout = as_int(config, kServer, "RequestTimeout");
+    out.max_ranges = as_int(config, kServer, "MaxRanges");
     return out;
 }
 

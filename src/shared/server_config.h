@@ -71,6 +71,7 @@ struct ServerConfig {
     int graceful_shutdown_timeout = 0;   // seconds; 0 = no limit
     int graceful_restart_timeout = 0;    // seconds; 0 = no limit
     int request_timeout = 0;             // seconds a handler may run; 0 = no watchdog
+    int max_ranges = 0;                  // range-specs one Range field may hold; 0 = ignore Range
 
     std::string error_log;
     LogLevel log_level = LogLevel::Warn;

@@ -1,6 +1,7 @@
 // Unit tests for handle_static against a temporary DocumentRoot: 200 with validators, HEAD,
 // redirects to the slash, DirectoryIndex, 403/404/405/501, traversal, preconditions (304, 412)
-// and Content-Type from a temporary mime.types.
+// Content-Type from a temporary mime.types, and Range after the preconditions (206, 416,
+// If-Range, GET only, MaxRanges).
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "fd_test_support.h"
@@ -62,6 +63,13 @@ class StaticHandlerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(special_file_is_403);
     CPPUNIT_TEST(dot_files);
     CPPUNIT_TEST(symlinked_index_meets_the_rule);
+    CPPUNIT_TEST(range_gives_206);
+    CPPUNIT_TEST(ranges_give_multipart);
+    CPPUNIT_TEST(unsatisfiable_range_gives_416);
+    CPPUNIT_TEST(range_only_for_get);
+    CPPUNIT_TEST(range_after_preconditions);
+    CPPUNIT_TEST(if_range_decides);
+    CPPUNIT_TEST(range_ignored_when_invalid_or_repeated);
     CPPUNIT_TEST_SUITE_END();
 
     std::string root_;
@@ -81,10 +89,10 @@ class StaticHandlerTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(0, ::utimensat(AT_FDCWD, path.c_str(), times, 0));
     }
 
-    Response handle(const HttpRequest& request, int port = 80)
+    Response handle(const HttpRequest& request, int port = 80, int max_ranges = 200)
     {
         const mpmd::StaticContext context{root_, index_, mime_, server_name_, port, access_,
-                                          "GET, HEAD, OPTIONS", "192.0.2.1:4242"};
+                                          "GET, HEAD, OPTIONS", "192.0.2.1:4242", max_ranges};
         return mpmd::handle_static(request, context);
     }
 
@@ -319,6 +327,107 @@ public:
         access_.symlinks_outside_root = true;
         CPPUNIT_ASSERT_EQUAL(200, handle(get("/linked/")).status);
         ::unlink(outside.c_str());
+    }
+
+    void range_gives_206()
+    {
+        const Response whole = handle(get("/a.txt"));
+        CPPUNIT_ASSERT_EQUAL(std::string("bytes"), *whole.header("Accept-Ranges"));
+        const Response r = handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=6-"}}));
+        CPPUNIT_ASSERT_EQUAL(206, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("bytes 6-11/12"), *r.header("Content-Range"));
+        CPPUNIT_ASSERT_EQUAL(std::string("text/plain"), *r.header("Content-Type"));
+        CPPUNIT_ASSERT_EQUAL(std::string("bytes"), *r.header("Accept-Ranges"));
+        CPPUNIT_ASSERT(r.header("ETag") != nullptr && r.header("Last-Modified") != nullptr);
+        CPPUNIT_ASSERT_EQUAL(static_cast<off_t>(6), r.content_length());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), r.pieces.size());
+        CPPUNIT_ASSERT_EQUAL(static_cast<off_t>(6), r.pieces[0].offset);
+        CPPUNIT_ASSERT(r.file_fd >= 0);
+    }
+
+    void ranges_give_multipart()
+    {
+        const Response r = handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-1, 6-7"}}));
+        CPPUNIT_ASSERT_EQUAL(206, r.status);
+        CPPUNIT_ASSERT_EQUAL(size_t(0), r.header("Content-Type")->find("multipart/byteranges; boundary="));
+        CPPUNIT_ASSERT(r.header("Content-Range") == nullptr);
+        CPPUNIT_ASSERT_EQUAL(size_t(5), r.pieces.size());
+        CPPUNIT_ASSERT(r.pieces[0].text.find("Content-Type: text/plain\r\nContent-Range: bytes 0-1/12\r\n") !=
+                       std::string::npos);
+        // Overlapping ranges coalesce into one part: a single 206.
+        const Response one = handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-3,2-5"}}));
+        CPPUNIT_ASSERT_EQUAL(std::string("bytes 0-5/12"), *one.header("Content-Range"));
+    }
+
+    void unsatisfiable_range_gives_416()
+    {
+        const Response r = handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=12-"}}));
+        CPPUNIT_ASSERT_EQUAL(416, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("bytes */12"), *r.header("Content-Range"));
+        CPPUNIT_ASSERT_EQUAL(-1, r.file_fd);
+        CPPUNIT_ASSERT_EQUAL(416, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=-0"}})).status);
+    }
+
+    void range_only_for_get()
+    {
+        const Response head = handle(make_request("HEAD", HttpMethod::Head, "/a.txt",
+                                                  {{"Host", "h"}, {"Range", "bytes=0-1"}}));
+        CPPUNIT_ASSERT_EQUAL(200, head.status);
+        CPPUNIT_ASSERT_EQUAL(static_cast<off_t>(12), head.content_length());
+        CPPUNIT_ASSERT(!head.send_body);
+        const Response unsatisfiable = handle(make_request("HEAD", HttpMethod::Head, "/a.txt",
+                                                           {{"Host", "h"}, {"Range", "bytes=99-"}}));
+        CPPUNIT_ASSERT_EQUAL(200, unsatisfiable.status);
+        CPPUNIT_ASSERT_EQUAL(405, handle(make_request("POST", HttpMethod::Post, "/a.txt",
+                                                      {{"Host", "h"}, {"Range", "bytes=0-1"}})).status);
+    }
+
+    void range_after_preconditions()
+    {
+        const std::string etag = *handle(get("/a.txt")).header("ETag");
+        CPPUNIT_ASSERT_EQUAL(304, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-1"},
+                                                        {"If-None-Match", etag}})).status);
+        CPPUNIT_ASSERT_EQUAL(304, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=99-"},
+                                                        {"If-None-Match", etag}})).status);
+        CPPUNIT_ASSERT_EQUAL(412, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-1"},
+                                                        {"If-Match", "\"stale\""}})).status);
+        CPPUNIT_ASSERT_EQUAL(206, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-1"},
+                                                        {"If-Match", etag}})).status);
+    }
+
+    void if_range_decides()
+    {
+        const Response whole = handle(get("/a.txt"));
+        const std::string etag = *whole.header("ETag");
+        const std::string date = *whole.header("Last-Modified");   // kMtime: years old
+        const auto status = [&](const std::string& if_range) {
+            return handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-1"}, {"If-Range", if_range}})).status;
+        };
+        CPPUNIT_ASSERT_EQUAL(206, status(etag));
+        CPPUNIT_ASSERT_EQUAL(200, status("\"other\""));
+        CPPUNIT_ASSERT_EQUAL(200, status("W/" + etag));
+        CPPUNIT_ASSERT_EQUAL(206, status(date));
+        CPPUNIT_ASSERT_EQUAL(200, status(mpmd::http_date(kMtime - 1)));
+        CPPUNIT_ASSERT_EQUAL(200, status("garbage"));
+        // A failed If-Range sends the whole file, even for a range that could not be met.
+        CPPUNIT_ASSERT_EQUAL(200, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=99-"},
+                                                        {"If-Range", "\"other\""}})).status);
+    }
+
+    void range_ignored_when_invalid_or_repeated()
+    {
+        const auto status = [&](std::vector<mpmd::HttpHeader> headers, int max_ranges = 200) {
+            headers.insert(headers.begin(), {"Host", "h"});
+            return handle(get("/a.txt", headers), 80, max_ranges).status;
+        };
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=1-0"}}));
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "lines=1-2"}}));
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-1"}, {"Range", "bytes=3-4"}}));
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-1"}}, 0));            // MaxRanges none
+        CPPUNIT_ASSERT_EQUAL(std::string("none"), *handle(get("/a.txt"), 80, 0).header("Accept-Ranges"));
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-0,2-2,4-4"}}, 2));    // over MaxRanges
+        CPPUNIT_ASSERT_EQUAL(206, status({{"Range", "bytes=0-0,2-2"}}, 2));
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-,0-"}}));             // more than the file
     }
 };
 

@@ -87,8 +87,8 @@ Response::~Response()
 
 Response::Response(Response&& other) noexcept
     : status(other.status), headers(std::move(other.headers)), body(std::move(other.body)),
-      file_fd(std::exchange(other.file_fd, -1)), file_offset(other.file_offset),
-      file_length(other.file_length), send_body(other.send_body)
+      file_fd(std::exchange(other.file_fd, -1)), pieces(std::move(other.pieces)),
+      send_body(other.send_body)
 {
 }
 
@@ -100,8 +100,7 @@ Response& Response::operator=(Response&& other) noexcept
         headers = std::move(other.headers);
         body = std::move(other.body);
         file_fd = std::exchange(other.file_fd, -1);
-        file_offset = other.file_offset;
-        file_length = other.file_length;
+        pieces = std::move(other.pieces);
         send_body = other.send_body;
     }
     return *this;
@@ -117,9 +116,26 @@ void Response::close_file()
 
 off_t Response::content_length() const
 {
-    if (file_fd >= 0 || file_length > 0)
-        return file_length;
-    return static_cast<off_t>(body.size());
+    off_t length = static_cast<off_t>(body.size());
+    for (const BodyPiece& piece : pieces)
+        length += piece.size();
+    return length;
+}
+
+void Response::add_text(std::string text)
+{
+    BodyPiece piece;
+    piece.text = std::move(text);
+    pieces.push_back(std::move(piece));
+}
+
+void Response::add_file_range(off_t offset, off_t length)
+{
+    BodyPiece piece;
+    piece.from_file = true;
+    piece.offset = offset;
+    piece.length = length;
+    pieces.push_back(std::move(piece));
 }
 
 void Response::add_header(std::string_view name, std::string_view value)

@@ -39,8 +39,9 @@ def judge(s, child, fd, link, master_fds):
         return "log file"
     if link.startswith("pipe:") and access_mode(child, fd) == os.O_RDONLY:
         # The master-watch pipe: the master holds its write end, the child only the read end.
-        writers = [m for m, l in fd_table(s.master).items() if l == link and access_mode(s.master, m) == os.O_WRONLY]
-        if writers:
+        def writers(pid):
+            return [n for n, l in fd_table(pid).items() if l == link and access_mode(pid, n) == os.O_WRONLY]
+        if writers(s.master) and not writers(child):
             return "master-watch pipe (read end)"
     return None
 
@@ -63,6 +64,8 @@ def check_descriptors(t, s, when):
         t.is_(sorted(needed), ["listener", "log file", "master-watch pipe (read end)", "standard stream"],
               "%s: child %d keeps what it needs: listener, logs, standard streams, master-watch pipe" % (when, child))
         t.is_(len(needed.get("log file", [])), 2, "%s: child %d holds the error log and the access log" % (when, child))
+        t.is_(len(needed.get("master-watch pipe (read end)", [])), 1, "%s: child %d holds one pipe of the master's"
+              % (when, child))
         epolls = [fd for fd, link in fd_table(child).items() if link == "anon_inode:[eventpoll]"]
         master_epolls = [fd for fd, link in fd_table(s.master).items() if link == "anon_inode:[eventpoll]"]
         t.ok(not any(same_open_file(child, c, s.master, m) for c in epolls for m in master_epolls),

@@ -119,8 +119,8 @@ def not_dumpable(t):
     kids = wait_for(lambda: len(s.children()) >= 2 and s.children(), 5) or []
     nobody = pwd.getpwnam("nobody").pw_uid
     for child in kids:
-        t.is_(os.stat("/proc/%d" % child).st_uid, 0,
-              "child %d runs as nobody but /proc/%d belongs to root (not dumpable)" % (child, child))
+        t.is_(os.stat("/proc/%d/fd" % child).st_uid, 0,
+              "child %d runs as nobody but /proc/%d/fd belongs to root (not dumpable)" % (child, child))
         how, got = as_nobody_towards(child, s.master)
         t.is_(how, "ok", "a process as nobody ran its probes")
         got = got if how == "ok" else {}

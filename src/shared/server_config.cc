@@ -56,6 +56,39 @@ std::string readable_file_problem(const std::string& path)
     return err ? with_errno(path, err) : std::string();
 }
 
+// Whether uid/gid (a child after setgroups to gid alone) may use `st` for `bits` (4 read, 2
+// write, 1 search): the owner's, the group's or the others' bits, the first that applies.
+bool permits(const struct stat& st, uid_t uid, gid_t gid, mode_t bits)
+{
+    const mode_t mode = st.st_uid == uid ? st.st_mode >> 6 : st.st_gid == gid ? st.st_mode >> 3 : st.st_mode;
+    return (mode & bits) == bits;
+}
+
+// "" when the children (uid/gid when the master is root, else this very user) can change to
+// directory `path` and create files in it, else the problem.
+std::string child_writable_directory_problem(const std::string& path, uid_t uid, gid_t gid, const std::string& user)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return with_errno(path, errno);
+    if (!S_ISDIR(st.st_mode))
+        return with_errno(path, ENOTDIR);
+    if (geteuid() != 0)
+        return access(path.c_str(), W_OK | X_OK) == 0 ? std::string() : with_errno(path, errno);
+    // Every directory above must let the child through (search), the directory itself
+    // must let it in and create files.
+    for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+        const std::string above = path.substr(0, slash);
+        struct stat up;
+        if (stat(above.c_str(), &up) == 0 && !permits(up, uid, gid, 1))
+            return path + " is not reachable by User " + user + ": " + above + " does not let it search";
+    }
+    if (!permits(st, uid, gid, 3))
+        return path + " is not writable by User " + user + " (chown " + user + " " + path +
+               ", or give its group write and search permission)";
+    return {};
+}
+
 // "#N" is a numeric id, as in Apache's User and Group.
 std::optional<long long> numeric_id(const std::string& name)
 {
@@ -90,6 +123,7 @@ public:
     void listen(ServerConfig& out) const;
     void paths(ServerConfig& out) const;
     void accounts(ServerConfig& out) const;
+    void core_dumps(ServerConfig& out) const;
     void logs(ServerConfig& out) const;
     void modules(ServerConfig& out) const;
     void read_timeouts(ServerConfig& out) const;
@@ -177,6 +211,17 @@ void Builder::accounts(ServerConfig& out) const
     });
     out.uid = static_cast<uid_t>(uid.value_or(0));
     out.gid = static_cast<gid_t>(gid.value_or(0));
+}
+
+void Builder::core_dumps(ServerConfig& out) const
+{
+    out.core_dump_directory = config_.string(kServer, "CoreDumpDirectory");
+    // Without a known User (an error already) there is nothing to check against.
+    if (out.core_dump_directory.empty() || !check_system_ || (geteuid() == 0 && out.uid == 0))
+        return;
+    const std::string problem = child_writable_directory_problem(out.core_dump_directory, out.uid, out.gid, out.user);
+    if (!problem.empty())
+        error(config_.value(kServer, "CoreDumpDirectory"), kServer, "CoreDumpDirectory", problem);
 }
 
 std::optional<long long> Builder::account_id(std::string_view directive, std::string_view kind,
@@ -276,6 +321,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     builder.listen(out);
     builder.paths(out);
     builder.accounts(out);
+    builder.core_dumps(out);
     builder.logs(out);
     builder.modules(out);
     builder.read_timeouts(out);

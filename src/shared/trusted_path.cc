@@ -154,6 +154,8 @@ public:
                 return fail(errno_text(errno));
             absolute = join(cwd.data(), path);
         }
+        if (absolute.back() == '/')
+            return fail(absolute + " names a directory, not a file");
         std::deque<std::string> todo = components(absolute);
         if (!enter_root())
             return std::nullopt;

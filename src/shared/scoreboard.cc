@@ -72,8 +72,10 @@ size_t Scoreboard::segment_size(uint32_t server_limit, uint32_t thread_limit)
            sizeof(WorkerScore) * size_t(server_limit) * thread_limit;
 }
 
-void Scoreboard::lay_out(char* base, uint32_t server_limit)
+void Scoreboard::lay_out(char* base, uint32_t server_limit, uint32_t thread_limit)
 {
+    server_limit_ = server_limit;
+    thread_limit_ = thread_limit;
     global_ = reinterpret_cast<GlobalScore*>(base);
     processes_ = reinterpret_cast<ProcessScore*>(base + align_up(sizeof(GlobalScore)));
     workers_ = reinterpret_cast<WorkerScore*>(base + align_up(sizeof(GlobalScore)) +

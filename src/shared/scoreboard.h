@@ -162,8 +162,10 @@ public:
 
     GlobalScore& global() { return *global_; }
     const GlobalScore& global() const { return *global_; }
-    uint32_t server_limit() const { return global_->server_limit; }
-    uint32_t thread_limit() const { return global_->thread_limit; }
+    // The slot counts this process laid the segment out with (not the header's, which every
+    // child can write: a bad write there must not move the master's reads out of the mapping).
+    uint32_t server_limit() const { return server_limit_; }
+    uint32_t thread_limit() const { return thread_limit_; }
 
     ProcessScore& process(uint32_t slot) { return processes_[slot]; }
     const ProcessScore& process(uint32_t slot) const { return processes_[slot]; }
@@ -209,11 +211,13 @@ private:
     GlobalScore* global_ = nullptr;
     ProcessScore* processes_ = nullptr;
     WorkerScore* workers_ = nullptr;
+    uint32_t server_limit_ = 0;   // see server_limit()
+    uint32_t thread_limit_ = 0;
     std::string name_;            // "" = anonymous
     uint64_t device_ = 0;         // st_dev and st_ino of the named object, its identity
     uint64_t inode_ = 0;
     bool name_is_ours() const;
-    void lay_out(char* base, uint32_t server_limit);
+    void lay_out(char* base, uint32_t server_limit, uint32_t thread_limit);
 };
 
 // A worker's handle on its own record: every update goes through the seqlock.

@@ -206,7 +206,7 @@ std::unique_ptr<Scoreboard> Scoreboard::create(uint32_t server_limit, uint32_t t
     }
     char* base = static_cast<char*>(board->mapping_->region.get_address());
     std::memset(base, 0, size);
-    board->lay_out(base, server_limit);
+    board->lay_out(base, server_limit, thread_limit);
     GlobalScore& g = *board->global_;
     g.magic = kScoreboardMagic;
     g.layout_version = kScoreboardLayoutVersion;
@@ -258,13 +258,16 @@ std::unique_ptr<const Scoreboard> Scoreboard::attach(const std::string& name, st
         return nullptr;
     }
     char* base = static_cast<char*>(board->mapping_->region.get_address());
-    const GlobalScore& g = *reinterpret_cast<const GlobalScore*>(base);
+    // A copy: the children of the server can write the live header, and the sizes checked
+    // must be the sizes used.
+    GlobalScore g;
+    std::memcpy(static_cast<void*>(&g), base, sizeof g);
     const std::string problem = header_problem(g, board->mapping_->region.get_size());
     if (!problem.empty()) {
         *error = name + ": " + problem;
         return nullptr;
     }
-    board->lay_out(base, g.server_limit);
+    board->lay_out(base, g.server_limit, g.thread_limit);
     board->name_ = name;
     return board;
 }

@@ -20,7 +20,7 @@ import struct
 import subprocess
 
 from mpmdpriv import as_user
-from mpmdtest import BUILDDIR, Died, LogFile, MPMD, Test, http_get, run, wait_for
+from mpmdtest import BUILDDIR, Died, LogFile, MPMD, Test, http_get, line_of, run, wait_for
 
 PRECIOUS = "root's own file: mpmd must never write here\n"
 MPMCTL = os.path.join(BUILDDIR, "src", "mpmctl")
@@ -65,10 +65,18 @@ def started(t, s):
         return False
 
 
-def refused_start(t, s, what, pattern):
+def refused_start(t, s, what, pattern, directive=None):
+    """mpmd refuses to start, saying `pattern`; with a `directive` ("[log] ErrorLog"), mpmd -t
+    already reports it at the directive's file:line."""
     status, out, err = run(s.command("-D", "FOREGROUND"), timeout=10)
     t.is_(status, 1, "%s: mpmd refuses to start" % what)
     t.like(err, pattern, "and says why")
+    if directive:
+        with open(s.conf_path) as f:
+            line = line_of(f.read(), directive.split()[-1] + " =")
+        status, out, err = run(s.command("-t"))
+        t.like(err, r"%s:%d: %s: %s" % (re.escape(s.conf_path), line, re.escape(directive), pattern),
+               "%s: mpmd -t says so at file:line" % what)
 
 
 def mpmctl_status(s):
@@ -133,8 +141,8 @@ def pid_file(t):
     s.pid_path = os.path.join(public, "mpmd.pid")
     planted(t, "a link at the PidFile path to a root file", lambda: os.symlink(target, s.pid_path))
     refused_start(t, s, "PidFile is a link nobody made",
-                  r"pid file %s: %s is a symbolic link owned by %s; mpmd follows a link on the way to a file it "
-                  r"writes as root only when root owns it" % (re.escape(s.pid_path), re.escape(s.pid_path), NOBODY))
+                  r"%s is a symbolic link owned by %s; mpmd follows a link on the way to a file it writes as root "
+                  r"only when root owns it" % (re.escape(s.pid_path), NOBODY), "[server] PidFile")
     t.ok(unchanged(target), "the link's target is unchanged")
     os.unlink(s.pid_path)
 
@@ -170,14 +178,13 @@ def logs(t):
         s.set("log", {key: value})
         s.write_config()
         refused_start(t, s, "%s is a link nobody made" % key,
-                      r"cannot open log file %s: %s is a symbolic link owned by %s" % (
-                          re.escape(link), re.escape(link), NOBODY))
+                      r"%s is a symbolic link owned by %s" % (re.escape(link), NOBODY), "[log] " + key)
         t.ok(unchanged(target), "%s: the link's target is unchanged" % key)
         os.unlink(link)
         planted(t, "a file of its own at the %s path" % key, lambda link=link: open(link, "w").close())
         refused_start(t, s, "%s is a file nobody made, in a sticky directory" % key,
-                      r"%s is owned by %s, in %s, a directory other users can write to" % (
-                          re.escape(link), NOBODY, re.escape(public)))
+                      r"cannot open log file %s: %s is owned by %s, in %s, a directory other users can write to" % (
+                          re.escape(link), re.escape(link), NOBODY, re.escape(public)))
         os.unlink(link)
         s.set("log", defaults)
         s.write_config()
@@ -192,7 +199,7 @@ def logs(t):
                            (nobodys, r"directory %s is owned by " + NOBODY)):
         s.set("log", {"ErrorLog": os.path.join(where, "error_log")})
         s.write_config()
-        refused_start(t, s, "ErrorLog in %s" % os.path.basename(where), problem % re.escape(where))
+        refused_start(t, s, "ErrorLog in %s" % os.path.basename(where), problem % re.escape(where), "[log] ErrorLog")
     s.set("log", defaults)
 
     # An administrator's link (made by root) is followed; so is /dev/stderr.

@@ -6,6 +6,7 @@
 #include "shared/server_config.h"
 
 #include "shared/log_format.h"
+#include "shared/trusted_path.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -124,6 +125,7 @@ public:
     void paths(ServerConfig& out) const;
     void accounts(ServerConfig& out) const;
     void core_dumps(ServerConfig& out) const;
+    void written_as_root(const ServerConfig& out) const;
     void logs(ServerConfig& out) const;
     void modules(ServerConfig& out) const;
     void read_timeouts(ServerConfig& out) const;
@@ -224,6 +226,26 @@ void Builder::core_dumps(ServerConfig& out) const
         error(config_.value(kServer, "CoreDumpDirectory"), kServer, "CoreDumpDirectory", problem);
 }
 
+// The files the master writes as root, walked by the rule of trusted_path.h, so that `mpmd -t`
+// reports a path another user could steer at its line (a missing directory is left to the
+// open at start, as before).
+void Builder::written_as_root(const ServerConfig& out) const
+{
+    if (!check_system_)
+        return;
+    const auto check = [&](const ConfigValue& value, std::string_view section, std::string_view name,
+                           const std::string& path, FinalLink final_link) {
+        std::string problem;
+        bool broken_rule = false;
+        if (!reach_trusted_directory(path, final_link, &problem, &broken_rule) && broken_rule)
+            error(value, section, name, problem);
+    };
+    check(config_.value(kServer, "PidFile"), kServer, "PidFile", out.pid_file, FinalLink::Keep);
+    check(config_.value(kLog, "ErrorLog"), kLog, "ErrorLog", out.error_log, FinalLink::Follow);
+    for (const ConfigValue& value : config_.values(kLog, "CustomLog"))
+        check(value, kLog, "CustomLog", resolve_path(config_.server_root(), value.words[0]), FinalLink::Follow);
+}
+
 std::optional<long long> Builder::account_id(std::string_view directive, std::string_view kind,
                                              std::string_view function,
                                              std::optional<long long> (*lookup)(const char*)) const
@@ -322,6 +344,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     builder.paths(out);
     builder.accounts(out);
     builder.core_dumps(out);
+    builder.written_as_root(out);
     builder.logs(out);
     builder.modules(out);
     builder.read_timeouts(out);

@@ -145,6 +145,8 @@ class Walk {
 public:
     Walk(FinalLink final_link, std::string* error) : final_link_(final_link), error_(error) {}
 
+    bool broke_rule() const { return broke_rule_; }
+
     std::optional<TrustedDirectory> run(const std::string& path)
     {
         std::string absolute = path;
@@ -178,7 +180,7 @@ public:
             }
             if (S_ISLNK(st.st_mode)) {
                 if (!trusted_owner(st.st_uid))
-                    return fail(entry + " is a symbolic link owned by " + describe_user(st.st_uid) +
+                    return broken(entry + " is a symbolic link owned by " + describe_user(st.st_uid) +
                                 "; mpmd follows a link on the way to a file it writes as root only when " +
                                 trusted_users() + " owns it (remove the link, or name the real file)");
                 if (last && final_link_ == FinalLink::Keep)
@@ -219,6 +221,7 @@ private:
         const std::string problem = directory_problem(fd, path, &shared_);
         if (!problem.empty()) {
             *error_ = problem;
+            broke_rule_ = true;
             return false;
         }
         dir_ = std::move(next);
@@ -237,11 +240,18 @@ private:
         return std::nullopt;
     }
 
+    std::optional<TrustedDirectory> broken(const std::string& why)
+    {
+        broke_rule_ = true;
+        return fail(why);
+    }
+
     FinalLink final_link_;
     std::string* error_;
     Descriptor dir_;
     std::string here_;
     bool shared_ = false;
+    bool broke_rule_ = false;   // the failure is the rule's, not a system error
 };
 
 } // namespace
@@ -277,9 +287,13 @@ std::string describe_user(uid_t uid)
 }
 
 std::optional<TrustedDirectory> reach_trusted_directory(const std::string& path, FinalLink final_link,
-                                                        std::string* error)
+                                                        std::string* error, bool* broken_rule)
 {
-    return Walk(final_link, error).run(path);
+    Walk walk(final_link, error);
+    std::optional<TrustedDirectory> reached = walk.run(path);
+    if (broken_rule != nullptr)
+        *broken_rule = walk.broke_rule();
+    return reached;
 }
 
 std::string shared_directory_file_problem(const TrustedDirectory& directory, int fd)

@@ -64,9 +64,9 @@ private:
 // Walks to the directory of `path` (made absolute against the working directory if it is
 // not). nullopt with *error set: a plain system error as strerror(3) alone ("No such file or
 // directory", as open(2) would say), a broken rule as a sentence naming the component, who
-// owns it and the fix.
+// owns it and the fix; *broken_rule (if given) tells which.
 std::optional<TrustedDirectory> reach_trusted_directory(const std::string& path, FinalLink final_link,
-                                                        std::string* error);
+                                                        std::string* error, bool* broken_rule = nullptr);
 
 // Opens `path` with `flags` (O_CREAT allowed, with `mode`) by the rule; the descriptor is
 // O_CLOEXEC. -1 with *error set as above.

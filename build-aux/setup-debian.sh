@@ -10,10 +10,11 @@ set -eu
 # Tests: python3 (integration harness), mandoc (man page lint),
 # prometheus-apache-exporter (t/71 reads the status page with it),
 # slowhttptest (t/84 and bench/slowloris.sh attack the server with it),
-# apache2-utils and wrk (ab and wrk load the server in the fault suite, t/42-t/44).
+# apache2-utils and wrk (ab and wrk load the server in the fault suite, t/42-t/44),
+# tmux (t/73 drives mpmctl top in a terminal).
 packages="build-essential autoconf automake libtool pkg-config libevent-dev
 libboost-dev libinih-dev libcppunit-dev python3 mandoc prometheus-apache-exporter
-slowhttptest apache2-utils wrk"
+slowhttptest apache2-utils wrk tmux"
 
 cd "$(dirname "$0")/.."
 

@@ -159,8 +159,7 @@ def install(s, source, path):
 
 
 def main(t):
-    if shutil.which("ab") is None:
-        t.skip_all("ab (apache2-utils) is not installed")
+    t.tool("ab", "apache2-utils")
     mpm = t.mpm()
     # Start from a copy of $MPMD that the test can replace.
     s = t.server(name="upgrade", site={"ab.txt": "x" * 512, "hello.txt": "hello\n"},

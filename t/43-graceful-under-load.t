@@ -11,7 +11,6 @@
 # MPMD_LOAD_REQUESTS sets the number of requests per ab run (default 30000, the issue's figure).
 import os
 import re
-import shutil
 import signal
 import subprocess
 import threading
@@ -109,7 +108,6 @@ def counted(t, s, label, before_accesses, low, high):
 
 
 def main(t):
-    ab, wrk = shutil.which("ab"), shutil.which("wrk")
     conf = {"server": {"KeepAlive": "On", "MaxKeepAliveRequests": "0", "KeepAliveTimeout": "5",
                        "Timeout": "30"}}
     conf.update(SIZES)
@@ -135,11 +133,9 @@ def main(t):
     t.ok(c.closed_by_peer(5), "... and the connection is then closed")
     c.close()
 
-    for keep_alive in (False, True):
+    ab = t.tool("ab", "apache2-utils", "ab under graceful restarts")
+    for keep_alive in (False, True) if ab else ():
         label = "ab -n %d -c %d%s" % (REQUESTS, CONCURRENCY, " -k" if keep_alive else "")
-        if not ab:
-            t.skip(label, "ab not installed (Debian package apache2-utils)")
-            continue
         args = [ab, "-q", "-r", "-n", str(REQUESTS), "-c", str(CONCURRENCY)] + (["-k"] if keep_alive else []) + [url]
         status, out, before_lines, before_accesses = under_restarts(t, s, label, args, bound)
         f = ab_figures(out)
@@ -153,10 +149,8 @@ def main(t):
               "%s: exactly one access-log line per request answered" % label)
         counted(t, s, label, before_accesses, REQUESTS, REQUESTS)
 
-    for keep_alive in (True, False):
-        if not wrk:
-            t.skip("wrk", "wrk not installed (Debian package wrk)")
-            break
+    wrk = t.tool("wrk", "wrk", "wrk under graceful restarts")
+    for keep_alive in (True, False) if wrk else ():
         label = "wrk -c %d -d 4s%s" % (CONCURRENCY, "" if keep_alive else " (Connection: close)")
         args = [wrk, "-t", "2", "-c", str(CONCURRENCY), "-d", "4s"] + \
             ([] if keep_alive else ["-H", "Connection: close"]) + [url]

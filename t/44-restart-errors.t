@@ -8,7 +8,6 @@
 # served (ab without keep-alive, HUP every 0.5 s: no refused, failed or non-2xx request).
 import os
 import re
-import shutil
 import signal
 import socket
 import threading
@@ -74,9 +73,8 @@ def main(t):
     t.ok(s.alive(), "the master is alive after every refused restart")
 
     # HUP under load: connections made while the children are replaced wait in the backlog.
-    ab = shutil.which("ab")
+    ab = t.tool("ab", "apache2-utils", "HUP under load")
     if not ab:
-        t.skip("HUP under load", "ab not installed (Debian package apache2-utils)")
         return
     stop = threading.Event()
     sent = []

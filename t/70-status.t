@@ -39,6 +39,9 @@ def main(t):
 
     # Known traffic: 10 requests of hello.txt (6 bytes each) add 10 accesses and 60 bytes
     # (the ?auto and ?json requests themselves are counted too, once they are done).
+    # The ?auto requests above are counted only after their last byte went out: wait until
+    # no worker is busy, or one may land after `before` and count twice.
+    t.ok(s.wait_quiet(10), "no worker busy before the counted requests")
     before = json.loads(http_get(port, "/server-status?json").body)
     for _ in range(10):
         http_get(port, "/hello.txt")

@@ -33,8 +33,7 @@ def auto(port):
 
 
 def main(t):
-    if not EXPORTER:
-        t.skip_all("prometheus-apache-exporter is not installed (Debian package prometheus-apache-exporter)")
+    t.tool("prometheus-apache-exporter", "prometheus-apache-exporter")
     s = t.server(name="exporter")
     s.start()
     port = s.port

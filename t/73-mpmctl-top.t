@@ -4,7 +4,6 @@
 # line; q quits and the terminal comes back from raw mode and the alternate screen.
 import os
 import re
-import shutil
 import signal
 
 from mpmdtest import BUILDDIR, MPMD, SlowDownload, Test, descendants, proc_cmdline, run, wait_for
@@ -14,8 +13,7 @@ BIG = 8 * 1024 * 1024
 
 
 def main(t):
-    if not shutil.which("tmux"):
-        t.skip_all("tmux is not installed")
+    t.tool("tmux", "tmux")
     segment = "/mpmd-t73-%d" % os.getpid()
     s = t.server(name="mpmctltop", site={"big.bin": b"x" * BIG},
                  conf={"status": {"ScoreBoardFile": segment}})

@@ -54,8 +54,7 @@ def availability(prefix):
 
 
 def main(t):
-    if not SLOWHTTPTEST:
-        t.skip_all("slowhttptest is not installed (Debian package slowhttptest)")
+    t.tool("slowhttptest", "slowhttptest")
     mpm = t.mpm()
     conf = {
         "server": {"Timeout": "30", "KeepAliveTimeout": "2",

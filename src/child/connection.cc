@@ -2,6 +2,7 @@
 #include "child/connection.h"
 
 #include "child/child_signals.h"
+#include "child/core_methods.h"
 #include "child/fault_hooks.h"
 #include "child/static_handler.h"
 #include "child/status_handler.h"
@@ -25,7 +26,9 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace mpmd {
 
@@ -188,19 +191,26 @@ public:
     ConnectionServer(const ConnectionEnv& env, ClientConnection& client, WorkerReport& report)
         : env_(env), config_(env.runtime->server), connection_(client), fd_(client.fd),
           local_port_(client.local_port), client_(client_address(client.peer)), report_(report),
-          buffer_(std::move(client.pending))
+          parser_(client.request_parser()), buffer_(std::move(client.pending)),
+          carried_(parser_.got_some())
     {
     }
 
     ConnectionEnd run(bool park_when_idle);
 
 private:
-    enum class Read { Request, Closed, TimedOut, Failed };
+    // How a read ended: a whole request (or a parse error, error_status_ set); a head that
+    // asks for 100-continue before its body; or no request.
+    enum class Read { Request, AwaitsContinue, Closed, TimedOut, Failed };
     // Until the head is in: the header stage of RequestReadTimeout; then the body stage.
     const char* stage_name() const { return parser_.head_complete() ? "body" : "header"; }
-    Read read_request(bool first);
+    void begin_request(bool first, bool carried);
+    Read read_request();
     bool send_reply(const HttpRequest& request, Response& response, bool keep_alive);
-    bool send_bytes(const char* data, size_t size, int flags);
+    // Sends the reply, logs it and counts it in the scoreboard; false when it could not be sent.
+    bool answer(const HttpRequest& request, Response& response, bool keep_alive);
+    ConnectionEnd closed_now();   // the descriptor closed at once, no lingering
+    bool send_bytes(std::string_view data, size_t head_bytes, int flags);
     bool send_file(int file_fd, off_t offset, off_t length);
     void log_request(const HttpRequest& request, const Response& response, const struct timespec& start);
     void linger_and_close();
@@ -214,44 +224,72 @@ private:
     int local_port_;
     std::string client_;
     WorkerReport& report_;
-    RequestParser parser_;
+    RequestParser& parser_;    // the connection's, possibly with a request the event loop began
     std::string buffer_;       // received bytes not yet consumed by the parser
     size_t consumed_ = 0;
     int error_status_ = 0;     // set when read_request ends in a parse error
     uint64_t body_sent_ = 0;
     struct timespec request_start_ {};
     std::string log_line_;
+    // A request the event loop began parsing (it resets the parser of every connection it
+    // takes, so one begun on arrival here is that request): served first, never parked.
+    bool carried_;
+    // The read in progress (begin_request sets them up).
+    bool first_ = false;       // the connection's first request: Timeout, not KeepAliveTimeout
+    bool started_ = false;     // a byte of this request is in
+    bool in_body_ = false;
+    bool continue_asked_ = false;
+    int64_t deadline_ = 0;     // Timeout (KeepAliveTimeout until the first byte of a later request)
+    ReadDeadline stage_;       // RequestReadTimeout's current stage
 };
 
-// Reads until one whole request (with its body, discarded) is parsed. The first wait on a
-// kept-alive connection is bounded by KeepAliveTimeout; once a byte of the request has
-// arrived, the whole request must be in within Timeout. RequestReadTimeout adds its stage
-// deadlines: the header clock runs from the accept of a new connection, or from the first
-// byte of the next request on a kept-alive one; the body clock from the end of the head.
-// Whichever deadline comes first ends the read.
-ConnectionServer::Read ConnectionServer::read_request(bool first)
+// The first wait on a kept-alive connection is bounded by KeepAliveTimeout; once a byte of
+// the request has arrived, the whole request must be in within Timeout. RequestReadTimeout
+// adds its stage deadlines: the header clock runs from the accept of a new connection (or
+// from its hand-over by the event loop), or from the first byte of the next request on a
+// kept-alive one; the body clock from the end of the head. Whichever comes first ends the read.
+void ConnectionServer::begin_request(bool first, bool carried)
 {
-    parser_.reset();
     error_status_ = 0;
-    const RequestReadTimeout& stages = config_.request_read_timeout;
-    int64_t deadline = monotonic_ms() + 1000LL * (first ? config_.timeout : config_.keep_alive_timeout);
-    ReadDeadline stage = first ? ReadDeadline(stages.header, monotonic_ms()) : ReadDeadline();
+    first_ = first;
+    in_body_ = false;
+    continue_asked_ = false;
+    const int64_t now = monotonic_ms();
+    if (carried) {
+        // The event loop held the head to its end (or to its error) within its own
+        // deadlines; what is left, the body, gets Timeout and the body stage from here.
+        started_ = true;
+        request_start_ = connection_.request_start;
+        report_.set_status(WorkerStatus::Reading);
+        deadline_ = now + 1000LL * config_.timeout;
+        stage_ = ReadDeadline(config_.request_read_timeout.header, now);
+        return;
+    }
+    parser_.reset();
+    started_ = false;
+    deadline_ = now + 1000LL * (first ? config_.timeout : config_.keep_alive_timeout);
+    stage_ = first ? ReadDeadline(config_.request_read_timeout.header, now) : ReadDeadline();
     if (first)
-        stage.add_bytes(buffer_.size() - consumed_);   // what the event loop already read
-    bool started = false;
-    bool in_body = false;
+        stage_.add_bytes(buffer_.size() - consumed_);   // what the event loop already read
+}
+
+// Reads until one whole request (with its body, discarded) is parsed, or a parse error, or,
+// once per request, until a head that expects 100-continue is whole.
+ConnectionServer::Read ConnectionServer::read_request()
+{
     for (;;) {
-        if (consumed_ < buffer_.size()) {
-            if (!started) {
-                clock_gettime(CLOCK_REALTIME, &request_start_);
-                report_.set_status(WorkerStatus::Reading);
-                if (!first) {
-                    deadline = monotonic_ms() + 1000LL * config_.timeout;
-                    stage = ReadDeadline(stages.header, monotonic_ms());
-                    stage.add_bytes(buffer_.size() - consumed_);
-                }
-                started = true;
+        if (!started_ && consumed_ < buffer_.size()) {
+            clock_gettime(CLOCK_REALTIME, &request_start_);
+            report_.set_status(WorkerStatus::Reading);
+            if (!first_) {
+                const int64_t now = monotonic_ms();
+                deadline_ = now + 1000LL * config_.timeout;
+                stage_ = ReadDeadline(config_.request_read_timeout.header, now);
+                stage_.add_bytes(buffer_.size() - consumed_);
             }
+            started_ = true;
+        }
+        if (started_) {
             const auto result = parser_.feed(buffer_.data() + consumed_, buffer_.size() - consumed_);
             consumed_ += result.consumed;
             if (result.status == RequestParser::Status::Complete)
@@ -260,9 +298,13 @@ ConnectionServer::Read ConnectionServer::read_request(bool first)
                 error_status_ = result.http_status;
                 return Read::Request;
             }
-            if (!in_body && parser_.head_complete()) {
-                in_body = true;
-                stage = ReadDeadline(stages.body, monotonic_ms());
+            if (!in_body_ && parser_.head_complete()) {
+                in_body_ = true;
+                stage_ = ReadDeadline(config_.request_read_timeout.body, monotonic_ms());
+                if (parser_.request().expects_continue && !continue_asked_) {
+                    continue_asked_ = true;
+                    return Read::AwaitsContinue;
+                }
             }
         }
         if (consumed_ == buffer_.size()) {
@@ -272,14 +314,14 @@ ConnectionServer::Read ConnectionServer::read_request(bool first)
             buffer_.erase(0, consumed_);
             consumed_ = 0;
         }
-        if (!started && !first && child_hurrying())
+        if (!started_ && !first_ && child_hurrying())
             return Read::Closed;
-        switch (wait_for(fd_, POLLIN, std::min(deadline, stage.at_ms()), env_.master_watch_fd, !started && !first)) {
+        switch (wait_for(fd_, POLLIN, std::min(deadline_, stage_.at_ms()), env_.master_watch_fd, !started_ && !first_)) {
         case Wait::Ready: break;
         case Wait::Timeout:
-            if (!(started && parser_.got_some()))
+            if (!(started_ && parser_.got_some()))
                 return Read::Closed;
-            if (stage.expired(monotonic_ms()))
+            if (stage_.expired(monotonic_ms()))
                 log_read_timeout(connection_.peer, stage_name());
             return Read::TimedOut;
         case Wait::MasterGone: return Read::Closed;
@@ -294,18 +336,23 @@ ConnectionServer::Read ConnectionServer::read_request(bool first)
         if (n < 0 && errno != EAGAIN && errno != EINTR)
             return Read::Failed;
         if (n > 0)
-            stage.add_bytes(size_t(n));
+            stage_.add_bytes(size_t(n));
     }
 }
 
-bool ConnectionServer::send_bytes(const char* data, size_t size, int flags)
+// Sends all of `data` within Timeout. Bytes past its first `head_bytes` are body and are
+// counted in body_sent_ as they leave.
+bool ConnectionServer::send_bytes(std::string_view data, size_t head_bytes, int flags)
 {
     const int64_t deadline = monotonic_ms() + 1000LL * config_.timeout;
-    while (size > 0) {
-        const ssize_t n = send(fd_, data, size, flags | MSG_NOSIGNAL);
+    size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = send(fd_, data.data() + done, data.size() - done, flags | MSG_NOSIGNAL);
         if (n > 0) {
-            data += n;
-            size -= size_t(n);
+            const size_t before = done;
+            done += size_t(n);
+            if (done > head_bytes)
+                body_sent_ += done - std::max(before, head_bytes);
             continue;
         }
         if (n < 0 && errno == EINTR)
@@ -341,22 +388,52 @@ bool ConnectionServer::send_file(int file_fd, off_t offset, off_t length)
     return true;
 }
 
+// The one place a body is decided: whatever a handler or an error path produced, a reply to
+// HEAD, and a 1xx, 204 or 304, carry none (RFC 9110 9.3.2, 15.3.5, 15.4.5), so a pipelined
+// request behind it is read from the right byte. Then the head and the body's pieces in
+// order: bytes in memory are gathered behind the head and sent, with MSG_MORE, just before
+// each file range, so a part's header leaves in the same segment as its first file bytes;
+// file ranges go with sendfile.
 bool ConnectionServer::send_reply(const HttpRequest& request, Response& response, bool keep_alive)
 {
-    const std::string head = serialize_head(response, request.version >= 11 ? 11 : 10, keep_alive,
-                                            env_.runtime->banner, current_http_date());
+    const int status = response.status;
+    if (request.method_kind == HttpMethod::Head || status / 100 == 1 || status == 204 || status == 304) {
+        response.send_body = false;
+        response.close_file();
+    }
+    std::string out = serialize_head(response, request.version >= 11 ? 11 : 10, keep_alive,
+                                     env_.runtime->banner, current_http_date());
+    size_t head = out.size();   // the bytes of `out` that are not body
     body_sent_ = 0;
     if (!response.send_body)
-        return send_bytes(head.data(), head.size(), 0);
-    if (response.file_fd < 0) {
-        std::string whole = head + response.body;
-        const bool ok = send_bytes(whole.data(), whole.size(), 0);
-        if (ok)
-            body_sent_ = response.body.size();
-        return ok;
+        return send_bytes(out, head, 0);
+    out += response.body;
+    for (const BodyPiece& piece : response.pieces) {
+        if (!piece.from_file) {
+            out += piece.text;
+            continue;
+        }
+        if (!send_bytes(out, head, MSG_MORE) || !send_file(response.file_fd, piece.offset, piece.length))
+            return false;
+        out.clear();
+        head = 0;
     }
-    return send_bytes(head.data(), head.size(), MSG_MORE) &&
-           send_file(response.file_fd, response.file_offset, response.file_length);
+    return send_bytes(out, head, 0);
+}
+
+bool ConnectionServer::answer(const HttpRequest& request, Response& response, bool keep_alive)
+{
+    const bool sent = send_reply(request, response, keep_alive);
+    log_request(request, response, request_start_);
+    report_.request_finished(body_sent_);
+    return sent;
+}
+
+ConnectionEnd ConnectionServer::closed_now()
+{
+    close(fd_);
+    connection_.fd = -1;
+    return ConnectionEnd::Closed;
 }
 
 void ConnectionServer::log_request(const HttpRequest& request, const Response& response,
@@ -369,7 +446,8 @@ void ConnectionServer::log_request(const HttpRequest& request, const Response& r
 }
 
 // The handler for a request: a test build's fault hook when it takes the request, the
-// status page when it is asked for, else a static file.
+// server's own methods (TRACE, OPTIONS *), the status page when it is asked for, else a
+// static file.
 Response ConnectionServer::dispatch(const HttpRequest& request, const StaticContext& static_context)
 {
     if (const FaultHooks* hooks = fault_hooks(); hooks != nullptr && hooks->request != nullptr) {
@@ -377,6 +455,8 @@ Response ConnectionServer::dispatch(const HttpRequest& request, const StaticCont
         if (hooks->request(request, &response))
             return response;
     }
+    if (auto core = handle_core_method(request, config_))
+        return std::move(*core);
     if (env_.scoreboard != nullptr) {
         if (auto status = handle_status_request(request, *env_.runtime, *env_.scoreboard, connection_.peer))
             return std::move(*status);
@@ -423,47 +503,60 @@ ConnectionEnd ConnectionServer::run(bool park_when_idle)
         setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     }
     report_.connection_started(client_);
+    const std::string client_port = client_with_port(connection_.peer);
     const StaticContext static_context{config_.document_root, config_.directory_index, env_.runtime->mime,
-                                       config_.server_name, local_port_};
+                                       config_.server_name, local_port_, config_.file_access,
+                                       allowed_methods(config_), client_port, config_.max_ranges};
     for (;; ++connection_.requests_served) {
         const long served = connection_.requests_served;
-        if (served > 0) {
+        const bool carried = std::exchange(carried_, false);
+        if (served > 0 && !carried) {
             if (park_when_idle && consumed_ == buffer_.size() && !next_request_arrived()) {
                 connection_.pending.clear();
                 return ConnectionEnd::Idle;
             }
             report_.set_status(WorkerStatus::KeepAlive);
         }
-        const Read outcome = read_request(served == 0);
+        begin_request(served == 0, carried);
+        Read outcome = read_request();
+        const HttpRequest& request = parser_.request();
+        std::optional<Response> early;   // decided on the head alone, before the body
+        if (outcome == Read::AwaitsContinue) {
+            // RFC 9110 10.1.1: decide before the body. A handler that will refuse the request
+            // answers now (and the connection closes, the body unread); otherwise the client
+            // hears 100 Continue and sends it. No handler reads a body yet, so this is safe.
+            report_.request_started(request.request_line, config_.server_name);
+            early = dispatch(request, static_context);
+            if (early->status >= 300) {
+                if (!answer(request, *early, false))
+                    return closed_now();
+                break;
+            }
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            outcome = send_bytes(kContinue, kContinue.size(), 0) ? read_request() : Read::Failed;
+        }
         if (outcome == Read::TimedOut) {
             // Part of a request arrived but not all of it in time: say so, log it, then close.
             const HttpRequest none;
-            const HttpRequest& request = parser_.head_complete() ? parser_.request() : none;
+            const HttpRequest& timed_out = parser_.head_complete() ? request : none;
             Response response = error_response(408);
-            send_reply(request, response, false);
-            log_request(request, response, request_start_);
+            send_reply(timed_out, response, false);
+            log_request(timed_out, response, request_start_);
             break;
         }
-        if (outcome != Read::Request) {
-            close(fd_);
-            connection_.fd = -1;
-            return ConnectionEnd::Closed;
-        }
-        const HttpRequest& request = parser_.request();
-        report_.request_started(request.request_line.empty() ? std::string_view("-") : std::string_view(request.request_line),
-                                config_.server_name);
-        Response response = error_status_ != 0 ? error_response(error_status_) : dispatch(request, static_context);
+        if (outcome != Read::Request)
+            return closed_now();
+        if (!early)
+            report_.request_started(request.request_line.empty() ? std::string_view("-") : std::string_view(request.request_line),
+                                    config_.server_name);
+        Response response = error_status_ != 0 ? error_response(error_status_)
+                            : early            ? std::move(*early)
+                                               : dispatch(request, static_context);
         const long limit = config_.max_keep_alive_requests;
         const bool keep_alive = error_status_ == 0 && config_.keep_alive && request.keep_alive_requested() &&
                                 !child_leaving() && (limit == 0 || served + 1 < limit);
-        const bool sent = send_reply(request, response, keep_alive);
-        log_request(request, response, request_start_);
-        report_.request_finished(body_sent_);
-        if (!sent) {
-            close(fd_);
-            connection_.fd = -1;
-            return ConnectionEnd::Closed;
-        }
+        if (!answer(request, response, keep_alive))
+            return closed_now();
         if (!keep_alive)
             break;
         // Bytes of the next (pipelined) request stay in buffer_ for the next round.
@@ -505,6 +598,13 @@ void answer_read_timeout(const ServerRuntime& runtime, const ClientConnection& c
     std::string line;
     write_access_log(runtime, client_address(client.peer), client.local_port, none, response,
                      sent > 0 && size_t(sent) > head ? size_t(sent) - head : 0, start, line);
+}
+
+RequestParser& ClientConnection::request_parser()
+{
+    if (parser == nullptr)
+        parser = std::make_unique<RequestParser>();
+    return *parser;
 }
 
 ConnectionEnd serve_connection(const ConnectionEnv& env, ClientConnection& client, WorkerReport& report,

@@ -1,8 +1,9 @@
 // Connection: one accepted client connection served from its first byte to its close:
 // read and parse requests (pipelined ones in order), dispatch each to the static handler,
-// send the reply (head with one send, file bodies with sendfile(2)), log it, then keep the
-// connection alive or close it. Every step is reported in the worker's scoreboard record
-// (R reading, W writing, K keep-alive, L logging, C closing).
+// send the reply (head and in-memory body pieces with send(2), file ranges with sendfile(2)),
+// log it (%b counts the body bytes that left), then keep the connection alive or close it.
+// Every step is reported in the worker's scoreboard record (R reading, W writing,
+// K keep-alive, L logging, C closing).
 // Timeouts (all from ServerConfig): a request must arrive whole within Timeout of its first
 // wait, and its head and body within RequestReadTimeout's stages (a miss: 408, logged, close);
 // an idle kept-alive connection waits KeepAliveTimeout for the next request; each send waits
@@ -12,11 +13,14 @@
 #ifndef MPMD_CHILD_CONNECTION_H
 #define MPMD_CHILD_CONNECTION_H
 
+#include "shared/http/request_parser.h"
 #include "shared/scoreboard.h"
 #include "shared/server_runtime.h"
 
 #include <sys/socket.h>
 
+#include <ctime>
+#include <memory>
 #include <string>
 
 namespace mpmd {
@@ -29,12 +33,22 @@ struct ConnectionEnv {
 
 // What survives between requests on one client connection, so the event MPM can park an
 // idle kept-alive connection in its listener and hand it to any worker thread later.
+// The parser travels with it: the event loop feeds it the head as bytes arrive (the parser
+// alone decides when a head is whole or hopeless), and the worker thread that gets the
+// connection goes on from where the loop stopped.
 struct ClientConnection {
     int fd = -1;                  // non-blocking
     sockaddr_storage peer{};
     int local_port = 0;
-    std::string pending;          // bytes received and not yet consumed by a request
+    std::string pending;          // bytes received and not yet consumed by the parser
+    std::unique_ptr<RequestParser> parser;   // created on first use
+    struct timespec request_start {};        // CLOCK_REALTIME of the first byte of the request
+                                             // the parser has begun (set by whoever began it)
     long requests_served = 0;
+
+    RequestParser& request_parser();
+    // True once a byte of a request (not just blank lines before one) has been parsed.
+    bool request_begun() const { return parser != nullptr && parser->got_some(); }
 };
 
 enum class ConnectionEnd {

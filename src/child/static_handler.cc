@@ -1,16 +1,23 @@
-// The static file handler. Files are opened once and checked with fstat on the open
-// descriptor, so what is checked is what is sent; O_NONBLOCK keeps a FIFO placed in the tree
-// from blocking the open, and fstat then refuses it as not a regular file.
-// Runs in: children. Leans on open(2), openat(2), fstat(2), RFC 9110 9.3, 13.2.2, 15.4.2.
+// The static file handler. Files are opened once (document_open.h applies the link rule on
+// the way) and checked with fstat on the open descriptor, so what is checked is what is
+// sent; O_NONBLOCK keeps a FIFO placed in the tree from blocking the open, and fstat then
+// refuses it as not a regular file. Range is applied last, to a file that passed its
+// preconditions, by byte_ranges and partial_content.
+// Runs in: children. Leans on fstat(2), RFC 9110 9.3, 13.1.5, 13.2.2, 14.2, 15.4.2.
 #include "child/static_handler.h"
 
 #include <cerrno>
+#include <ctime>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "child/document_open.h"
+#include "shared/error_log.h"
+#include "shared/http/byte_ranges.h"
 #include "shared/http/conditional.h"
 #include "shared/http/mime_types.h"
+#include "shared/http/partial_content.h"
 #include "shared/http/url_path.h"
 
 namespace mpmd {
@@ -51,7 +58,32 @@ std::string redirect_host(const HttpRequest& request, const UrlPath& url, const 
     return h;
 }
 
-// 200, 304 or 412 for an open regular file; takes ownership of fd.
+// What a request's Range asks of a file of `size` bytes (RFC 9110 13.2.2 step 5): a GET's
+// only, and only if an If-Range it carries matches. Range is not a list field, so two of
+// them make no valid ranges-specifier together: the whole file is sent.
+RangeSelection requested_ranges(const HttpRequest& request, std::string_view etag, time_t mtime,
+                                uint64_t size, int max_ranges)
+{
+    const RangeSelection whole;
+    if (request.method_kind != HttpMethod::Get)
+        return whole;
+    const std::string* range = nullptr;
+    for (const HttpHeader& h : request.headers) {
+        if (!ascii_iequals(h.name, "Range"))
+            continue;
+        if (range != nullptr)
+            return whole;
+        range = &h.value;
+    }
+    if (range == nullptr)
+        return whole;
+    const std::string* if_range = request.header("If-Range");
+    if (if_range != nullptr && !if_range_matches(*if_range, etag, mtime, time(nullptr)))
+        return whole;
+    return select_byte_ranges(*range, size, max_ranges > 0 ? static_cast<size_t>(max_ranges) : 0);
+}
+
+// 200, 206, 304, 412 or 416 for an open regular file; takes ownership of fd.
 Response serve_file(int fd, const struct stat& st, std::string_view name, const HttpRequest& request,
                     const StaticContext& context)
 {
@@ -74,8 +106,21 @@ Response serve_file(int fd, const struct stat& st, std::string_view name, const 
     format_http_date(st.st_mtim.tv_sec, date);
     r.add_header("Last-Modified", std::string_view(date, sizeof date));
     r.add_header("ETag", etag);
-    r.add_header("Content-Type", context.mime.lookup(name));
-    r.file_length = st.st_size;
+    r.add_header("Accept-Ranges", context.max_ranges > 0 ? "bytes" : "none");   // RFC 9110 14.3
+    const std::string& type = context.mime.lookup(name);
+    const auto size = static_cast<uint64_t>(st.st_size);
+    const RangeSelection ranges = requested_ranges(request, etag, st.st_mtim.tv_sec, size, context.max_ranges);
+    switch (ranges.verdict) {
+    case RangeVerdict::Unsatisfiable:
+        return range_not_satisfiable(size);   // r closes fd
+    case RangeVerdict::Partial:
+        make_partial_content(&r, ranges.ranges, size, type);
+        break;
+    case RangeVerdict::Whole:
+        r.add_header("Content-Type", type);
+        r.add_file_range(0, st.st_size);
+        break;
+    }
     if (request.method_kind == HttpMethod::Head) {
         r.close_file();
         r.send_body = false;
@@ -83,25 +128,57 @@ Response serve_file(int fd, const struct stat& st, std::string_view name, const 
     return r;
 }
 
-// A directory requested with its trailing slash: the first DirectoryIndex name that is a
-// regular file, else 403 (no listing). Takes ownership of dir_fd.
-Response serve_directory(int dir_fd, const HttpRequest& request, const StaticContext& context)
+// The full file name of a URL path, for error log lines.
+std::string file_name(const StaticContext& context, std::string_view path)
 {
+    std::string file = context.document_root;
+    while (!file.empty() && file.back() == '/')
+        file.pop_back();
+    file += path;
+    return file;
+}
+
+// Opens a URL path under the link rule; a refused link is logged as Apache's AH00037.
+int open_path(const StaticContext& context, std::string_view path, int* err)
+{
+    const DocumentFile opened = open_document(context.document_root, path, context.access, kOpenFlags);
+    *err = opened.error;
+    if (opened.link_refused)
+        log_client_error(LogLevel::Error, "core", context.client,
+                         "Symbolic link not allowed or link target not accessible: %s",
+                         file_name(context, path).c_str());
+    return opened.fd;
+}
+
+// A directory requested with its trailing slash: the first DirectoryIndex name that is a
+// regular file, else 403 (no listing). The index is opened by its path, so a link there
+// meets the same rule as anywhere else.
+Response serve_directory(std::string_view path, const HttpRequest& request, const StaticContext& context)
+{
+    std::string index_path;
     for (const std::string& name : context.directory_index) {
         if (name.empty())
             continue;
-        const int fd = ::openat(dir_fd, name.c_str(), kOpenFlags);
+        index_path.assign(path);
+        index_path += name;
+        int err = 0;
+        const int fd = open_path(context, index_path, &err);
         if (fd < 0)
             continue;
         struct stat st;
-        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-            ::close(dir_fd);
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
             return serve_file(fd, st, name, request, context);
-        }
         ::close(fd);
     }
-    ::close(dir_fd);
     return error_response(403);
+}
+
+Response not_allowed(int status, const StaticContext& context)
+{
+    Response r = error_response(status);
+    if (status == 405)
+        r.add_header("Allow", context.allow);
+    return r;
 }
 
 Response dispatch(const HttpRequest& request, const StaticContext& context)
@@ -109,11 +186,12 @@ Response dispatch(const HttpRequest& request, const StaticContext& context)
     switch (request.method_kind) {
     case HttpMethod::Get:
     case HttpMethod::Head:
+    case HttpMethod::Options:
         break;
     case HttpMethod::Unknown:
-        return error_response(501);
+        return not_allowed(501, context);
     default:
-        return error_response(405);
+        return not_allowed(405, context);
     }
 
     const UrlPath url = parse_url_path(request.target);
@@ -121,20 +199,29 @@ Response dispatch(const HttpRequest& request, const StaticContext& context)
         return error_response(url.status);
     if (url.asterisk)
         return error_response(400);
+    if (dot_path_denied(url.path, context.access.dot_files)) {
+        // Apache's AH01630, which Debian's "<FilesMatch ^\.ht> Require all denied" gives.
+        log_client_error(LogLevel::Error, "core", context.client, "client denied by server configuration: %s",
+                         file_name(context, url.path).c_str());
+        return error_response(403);
+    }
 
-    std::string file = context.document_root;
-    while (!file.empty() && file.back() == '/')
-        file.pop_back();
-    file += url.path;
-
-    const int fd = ::open(file.c_str(), kOpenFlags);
+    int err = 0;
+    const int fd = open_path(context, url.path, &err);
     if (fd < 0)
-        return error_response(status_for_errno(errno));
+        return error_response(status_for_errno(err));
     struct stat st;
     if (::fstat(fd, &st) != 0) {
-        const int err = errno;
+        err = errno;
         ::close(fd);
         return error_response(status_for_errno(err));
+    }
+    if (request.method_kind == HttpMethod::Options && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+        // RFC 9110 9.3.7: what the resource allows, and no body.
+        ::close(fd);
+        Response r;
+        r.add_header("Allow", context.allow);
+        return r;
     }
     if (S_ISREG(st.st_mode))
         return serve_file(fd, st, url.path, request, context);
@@ -151,7 +238,8 @@ Response dispatch(const HttpRequest& request, const StaticContext& context)
         location += url.query;
         return redirect_response(301, location);
     }
-    return serve_directory(fd, request, context);
+    ::close(fd);
+    return serve_directory(url.path, request, context);
 }
 
 } // namespace

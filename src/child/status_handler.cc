@@ -1,6 +1,7 @@
 // See status_handler.h.
 #include "child/status_handler.h"
 
+#include "child/core_methods.h"
 #include "shared/http/url_path.h"
 #include "shared/status/status_page.h"
 
@@ -47,8 +48,17 @@ std::optional<Response> handle_status_request(const HttpRequest& request, const 
         return std::nullopt;
     if (!config.allows(peer))
         return error_response(403);
-    if (request.method_kind != HttpMethod::Get && request.method_kind != HttpMethod::Head)
-        return error_response(request.method_kind == HttpMethod::Unknown ? 501 : 405);
+    if (request.method_kind == HttpMethod::Options) {
+        Response allow;
+        allow.add_header("Allow", allowed_methods(runtime.server));
+        return allow;
+    }
+    if (request.method_kind != HttpMethod::Get && request.method_kind != HttpMethod::Head) {
+        Response refused = error_response(request.method_kind == HttpMethod::Unknown ? 501 : 405);
+        if (refused.status == 405)
+            refused.add_header("Allow", allowed_methods(runtime.server));
+        return refused;
+    }
 
     StatusRequest asked = parse_status_query(url.query.empty() ? std::string_view() : std::string_view(url.query).substr(1));
     if (metrics_path)

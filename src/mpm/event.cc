@@ -1,10 +1,11 @@
 // The event MPM: like worker, but the child's main thread runs a libevent loop that
 //   - accepts connections,
 //   - finishes the lingering close of connections after their last reply,
-//   - holds each one, without a thread, until a whole request head has arrived (a client
-//     that sends its headers slowly holds no worker: slowloris costs a descriptor, not a
-//     thread; apache2's event MPM gives a thread at the first byte), and answers 408 to one
-//     that misses Timeout or RequestReadTimeout's header deadline,
+//   - holds each one, without a thread, feeding the connection's request parser as bytes
+//     arrive, until the parser has a whole request head or has refused it (a client that
+//     sends its headers slowly holds no worker: slowloris costs a descriptor, not a thread;
+//     apache2's event MPM gives a thread at the first byte), and answers 408 to one that
+//     misses Timeout or RequestReadTimeout's header deadline,
 //   - takes back kept-alive connections between requests (workers park them) and waits
 //     for their next request, again without a thread,
 // and hands a connection to a worker thread only when there is a request to serve.
@@ -39,9 +40,6 @@ namespace mpmd {
 
 namespace {
 
-// A head larger than this without its blank line is handed to a worker anyway; the parser
-// there answers 431 or 400.
-constexpr size_t kMaxHeldHead = 64 * 1024;
 constexpr size_t kReadChunk = 16384;
 constexpr int kHousekeepingMs = 100;
 // A new connection is expected to bring its whole request within moments, so until its
@@ -67,17 +65,6 @@ struct timeval as_timeval(int64_t ms)
     return timeval{time_t(ms / 1000), suseconds_t((ms % 1000) * 1000)};
 }
 
-// True once `bytes` holds a whole request head (blank lines before it ignored).
-bool head_complete(const std::string& bytes)
-{
-    size_t start = 0;
-    while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n'))
-        ++start;
-    if (start == bytes.size())
-        return false;
-    return bytes.find("\r\n\r\n", start) != std::string::npos || bytes.find("\n\n", start) != std::string::npos;
-}
-
 class EventListener;
 
 // A connection the loop holds: new and waiting for its first head, or kept alive and
@@ -90,7 +77,6 @@ struct Held {
     int64_t timeout_ms = 0;    // Timeout (KeepAliveTimeout while idle between requests)
     ReadDeadline header;       // RequestReadTimeout's header stage; from accept, or from the
                                // first byte of the next request on a kept-alive connection
-    struct timespec first_byte {};   // CLOCK_REALTIME, for the access log of a 408
     int64_t accepted_ms = 0;
     bool kept_alive = false;   // between requests (KeepAliveTimeout) rather than new (Timeout)
     bool reserving = false;    // new, and still reserving an idle worker (kReserveMs)
@@ -290,6 +276,8 @@ void EventListener::hold(ClientConnection&& connection, bool kept_alive)
     auto* held = new Held;
     held->owner = this;
     held->connection = std::move(connection);
+    if (held->connection.parser != nullptr)
+        held->connection.parser->reset();   // the last request is done; the next starts afresh
     held->kept_alive = kept_alive;
     held->accepted_ms = monotonic_ms();
     held->reserving = !kept_alive;
@@ -354,8 +342,8 @@ void EventListener::client_event(Held* held, short what)
     ClientConnection& c = held->connection;
     if (what & EV_TIMEOUT) {
         // The earlier deadline is the one missed (libevent may wake a millisecond early).
-        if (!held->lingering && !c.pending.empty())
-            answer_read_timeout(*context_.runtime, c, held->first_byte, held->header.at_ms() < held->timeout_ms);
+        if (!held->lingering && c.request_begun())
+            answer_read_timeout(*context_.runtime, c, c.request_start, held->header.at_ms() < held->timeout_ms);
         drop(held);
         return;
     }
@@ -363,24 +351,32 @@ void EventListener::client_event(Held* held, short what)
         drain(held);
         return;
     }
-    const size_t before = c.pending.size();
+    size_t received = 0;
     for (;;) {
         const size_t old = c.pending.size();
         c.pending.resize(old + kReadChunk);
         const ssize_t n = recv(c.fd, &c.pending[old], kReadChunk, 0);
         c.pending.resize(old + (n > 0 ? size_t(n) : 0));
-        if (n > 0)
+        if (n > 0) {
+            received += size_t(n);
             continue;
+        }
         if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
             drop(held);
             return;
         }
         break;
     }
-    if (before == 0 && !c.pending.empty())
-        clock_gettime(CLOCK_REALTIME, &held->first_byte);
-    held->header.add_bytes(c.pending.size() - before);
-    if (head_complete(c.pending) || c.pending.size() > kMaxHeldHead) {
+    held->header.add_bytes(received);
+    // The parser alone says when the head is whole, or hopeless (a request line without a
+    // version, a line over its limit, too many blank lines...): either way a worker answers.
+    RequestParser& parser = c.request_parser();
+    const bool begun = parser.got_some();
+    const RequestParser::Result result = parser.feed(c.pending.data(), c.pending.size());
+    c.pending.erase(0, result.consumed);
+    if (!begun && parser.got_some())
+        clock_gettime(CLOCK_REALTIME, &c.request_start);
+    if (result.status != RequestParser::Status::NeedMore || parser.head_complete()) {
         dispatch(held);
         return;
     }
@@ -389,14 +385,14 @@ void EventListener::client_event(Held* held, short what)
         --reserving_;
         update_accepting();
     }
-    if (held->kept_alive && !c.pending.empty()) {
+    if (held->kept_alive && parser.got_some()) {
         // The next request has begun: its head gets Timeout and the header stage from now.
         held->kept_alive = false;
         const ServerConfig& server = context_.runtime->server;
         const int64_t now = monotonic_ms();
         held->timeout_ms = now + 1000LL * server.timeout;
         held->header = ReadDeadline(server.request_read_timeout.header, now);
-        held->header.add_bytes(c.pending.size());
+        held->header.add_bytes(received);
     }
     held->deadline_ms = std::min(held->timeout_ms, held->header.at_ms());
     const struct timeval left = as_timeval(held->deadline_ms - monotonic_ms());
@@ -508,7 +504,7 @@ void EventListener::on_housekeeping(evutil_socket_t, short, void* self)
     if (child_hurrying()) {
         std::vector<Held*> idle;
         for (Held* held : me->held_)
-            if (held->lingering || (held->kept_alive && held->connection.pending.empty()))
+            if (held->lingering || (held->kept_alive && !held->connection.request_begun()))
                 idle.push_back(held);
         for (Held* held : idle)
             me->drop(held);

@@ -1,8 +1,10 @@
 // The core directive table. Defaults and ranges follow Apache httpd 2.4 (core, mod_log_config,
-// mod_dir, mod_mime, mod_so) where mpmd has the same directive.
+// mod_dir, mod_mime, mod_so, and the byterange filter's MaxRanges) where mpmd has the same
+// directive.
 // Runs in: master.
 #include "shared/core_directives.h"
 
+#include "shared/file_access.h"
 #include "shared/log_level.h"
 #include "shared/request_read_timeout.h"
 
@@ -42,6 +44,21 @@ constexpr Directive kCoreDirectives[] = {
               "Full adds the version and the operating system."),
     make_word_list(S, "DirectoryIndex", "index.html", "file ...",
                    "The files to look for, first found wins, when a request names a directory."),
+    make_word_list(S, "Options", "SymLinksIfOwnerMatch", "FollowSymLinks|SymLinksIfOwnerMatch|None",
+                   "Which symbolic links below DocumentRoot are followed: FollowSymLinks any, "
+                   "SymLinksIfOwnerMatch those whose target has the link's owner, None none; a "
+                   "refused link answers 403. Links are checked while the file is opened, with no "
+                   "window for a swap."),
+    make_flag(S, "AllowSymLinksOutsideRoot", "Off",
+              "Whether a symbolic link that Options follows may lead out of DocumentRoot; Off "
+              "refuses such a file with 403 whatever Options says."),
+    make_enum(S, "DotFiles", "Deny", kDotFilesChoices,
+              "Files and directories whose name begins with a dot: Deny refuses every one with 403 "
+              "(but /.well-known/, RFC 8615), DenyHt only .ht* (.htaccess, .htpasswd) as Debian's "
+              "apache2 does, Allow serves them."),
+    make_flag(S, "TraceEnable", "Off",
+              "Whether TRACE requests are answered (echoing the request head as message/http) "
+              "or refused with 405; a TRACE with a body is refused with 413 either way."),
     make_path(S, "TypesConfig", MPMD_SYSCONFDIR "/mime.types",
               "The mime.types file that maps file name extensions to a Content-Type."),
     make_integer(S, "Timeout", "60", 1, 86400, "seconds",
@@ -65,6 +82,15 @@ constexpr Directive kCoreDirectives[] = {
     make_integer(S, "GracefulRestartTimeout", "0", 0, 86400, "seconds",
                  "How long a child told to leave gracefully while the server runs on (after a graceful "
                  "restart, or trimmed as a spare) may finish its work before it is stopped; 0 means no limit."),
+    // Apache's "default|unlimited|none|number" is a count with three names, not an Enum: each
+    // name stands for the count it means (unlimited is INT_MAX, more ranges than any request
+    // head can hold), so ServerConfig reads one number and 0 means Range is ignored.
+    make_named_integer(S, "MaxRanges", "default", 1, INT_MAX, "ranges",
+                       "none=0|default=200|unlimited=2147483647", "default|unlimited|none|number",
+                       "The most ranges one Range request may ask for, counted as written (before "
+                       "overlapping and adjacent ones are merged); a request that asks for more gets "
+                       "the whole file with 200. none ignores Range, default is 200, unlimited sets "
+                       "no bound."),
     make_integer(S, "RequestTimeout", "0", 0, 86400, "seconds",
                  "How long one request may run once its head is read; past it the master logs the "
                  "request line and client and ends the child serving it. 0 means no limit."),

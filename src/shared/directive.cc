@@ -61,6 +61,28 @@ void for_each_choice(std::string_view choices, Fn fn)
     }
 }
 
+// Calls fn(name, value) for each "name=value" of a NamedInteger's `choices`.
+template <typename Fn>
+void for_each_named_value(std::string_view choices, Fn fn)
+{
+    while (!choices.empty()) {
+        const size_t bar = choices.find('|');
+        const std::string_view entry = choices.substr(0, bar);
+        choices = bar == std::string_view::npos ? std::string_view() : choices.substr(bar + 1);
+        const size_t equals = entry.find('=');
+        fn(entry.substr(0, equals), parse_integer(entry.substr(equals + 1)).value_or(0));
+    }
+}
+
+// "1..86400 seconds", "0 or more connections".
+std::string integer_range(const Directive& d)
+{
+    std::string range = d.max == LLONG_MAX || d.max == INT_MAX
+                            ? std::to_string(d.min) + " or more"
+                            : std::to_string(d.min) + ".." + std::to_string(d.max);
+    return d.unit.empty() ? range : range + " " + std::string(d.unit);
+}
+
 bool is_single_word(DirectiveType type)
 {
     return type != DirectiveType::WordList && type != DirectiveType::Words;
@@ -68,7 +90,8 @@ bool is_single_word(DirectiveType type)
 
 bool has_range(const Directive& d)
 {
-    return d.type == DirectiveType::Integer || d.type == DirectiveType::Decimal;
+    return d.type == DirectiveType::Integer || d.type == DirectiveType::Decimal ||
+           d.type == DirectiveType::NamedInteger;
 }
 
 std::string plural(long long n, std::string_view word)
@@ -360,11 +383,14 @@ std::string resolve_path(std::string_view root, std::string_view path)
 std::string directive_allowed(const Directive& d)
 {
     switch (d.type) {
-    case DirectiveType::Integer: {
-        std::string range = d.max == LLONG_MAX || d.max == INT_MAX
-                                ? std::to_string(d.min) + " or more"
-                                : std::to_string(d.min) + ".." + std::to_string(d.max);
-        return d.unit.empty() ? range : range + " " + std::string(d.unit);
+    case DirectiveType::Integer:
+        return integer_range(d);
+    case DirectiveType::NamedInteger: {
+        std::string names;
+        for_each_named_value(d.choices, [&](std::string_view name, long long) {
+            names.append(name).append(", ");
+        });
+        return names + "or " + integer_range(d);
     }
     case DirectiveType::Decimal: {
         const std::string range = format_decimal(d.min) + ".." + format_decimal(d.max);
@@ -392,6 +418,18 @@ std::string parse_directive_value(const Directive& d, std::string_view text,
     const std::string& word = words->front();
     DirectiveValue value;
     switch (d.type) {
+    case DirectiveType::NamedInteger: {
+        bool named = false;
+        for_each_named_value(d.choices, [&](std::string_view name, long long number) {
+            if (!named && equals_ignoring_case(name, word)) {
+                value.number = number;
+                named = true;
+            }
+        });
+        if (named)
+            break;
+        [[fallthrough]];   // not a name: a number, read as an Integer
+    }
     case DirectiveType::Integer: {
         const std::optional<long long> number = parse_integer(word);
         if (!number)
@@ -451,6 +489,14 @@ std::string format_directive_value(const Directive& d, const DirectiveValue& val
     switch (d.type) {
     case DirectiveType::Integer:
         return std::to_string(value.number);
+    case DirectiveType::NamedInteger: {
+        std::string text;
+        for_each_named_value(d.choices, [&](std::string_view name, long long number) {
+            if (text.empty() && number == value.number)
+                text = name;
+        });
+        return text.empty() ? std::to_string(value.number) : text;
+    }
     case DirectiveType::Decimal:
         return format_decimal(value.number);
     case DirectiveType::Boolean:

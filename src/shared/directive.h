@@ -26,6 +26,9 @@ enum class DirectiveType : unsigned char {
     WordList,  // one or more words
     Listen,    // one listen address ([address:]port) per value
     Words,     // min_words..max_words words; the module gives them meaning (LogFormat, ...)
+    NamedInteger,   // an Integer, or one of the names in `choices`, written "name=value|...",
+                    // each standing for its value, which may lie outside [min, max] (Apache's
+                    // MaxRanges: none=0, default=200, unlimited); module code reads a number
 };
 
 // A plain, constexpr-constructible row. Build rows with the make_* helpers below so that each
@@ -40,7 +43,8 @@ struct Directive {
     long long min;                   // Integer, Decimal (in hundredths): inclusive bounds
     long long max;
     std::string_view unit;           // Integer, Decimal: "seconds", "connections", ... ("" = a count)
-    std::string_view choices;        // Enum only: "Major|Minor|Min[imal]": [] marks an optional tail
+    std::string_view choices;        // Enum: "Major|Minor|Min[imal]": [] marks an optional tail;
+                                     // NamedInteger: "none=0|default=200"
     int min_words;                   // Words only: how many words one value has
     int max_words;
     bool repeatable;                 // repeated keys accumulate; otherwise a second one is an error
@@ -55,6 +59,17 @@ constexpr Directive make_integer(std::string_view section, std::string_view name
     // Apache's syntax lines say "Timeout seconds" but "ServerLimit number".
     return {name, section, DirectiveType::Integer, default_value, min, max, unit, {}, 1, 1,
             false, unit == "seconds" ? unit : std::string_view("number"), doc};
+}
+
+// An Integer that also takes names for some values, `names` as "none=0|default=200|..."; the
+// syntax line lists the names and "number", as Apache's does ("default|unlimited|none|number").
+constexpr Directive make_named_integer(std::string_view section, std::string_view name,
+                                       std::string_view default_value, long long min, long long max,
+                                       std::string_view unit, std::string_view names,
+                                       std::string_view syntax, std::string_view doc)
+{
+    return {name, section, DirectiveType::NamedInteger, default_value, min, max, unit, names, 1, 1,
+            false, syntax, doc};
 }
 
 // `min_hundredths` and `max_hundredths` are the bounds x100: 1..10000 allows 0.01..100.
@@ -182,7 +197,7 @@ std::string join_words(const std::vector<std::string>& words);
 // The effective value of one directive, as parsed from config text (see split_words).
 struct DirectiveValue {
     std::vector<std::string> words;   // Path: words[0] is already resolved against ServerRoot
-    long long number = 0;             // Integer: the value; Decimal: the value x100;
+    long long number = 0;             // Integer, NamedInteger: the value; Decimal: the value x100;
                                       // Boolean: 0/1; Enum: the choice index
 };
 

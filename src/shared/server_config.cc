@@ -129,6 +129,7 @@ public:
     void logs(ServerConfig& out) const;
     void modules(ServerConfig& out) const;
     void read_timeouts(ServerConfig& out) const;
+    void file_access(ServerConfig& out) const;
 
 private:
     // Compiles an access log format as the log code will; false after reporting an error.
@@ -333,6 +334,19 @@ void Builder::read_timeouts(ServerConfig& out) const
               problem + " (allowed: " + std::string(kRequestReadTimeoutSyntax) + ")");
 }
 
+void Builder::file_access(ServerConfig& out) const
+{
+    const ConfigValue& value = config_.value(kServer, "Options");
+    std::string problem;
+    if (std::optional<SymlinkRule> rule = parse_options(value.words, &problem))
+        out.file_access.symlinks = *rule;
+    else
+        error(value, kServer, "Options", problem);
+    out.file_access.symlinks_outside_root = config_.flag(kServer, "AllowSymLinksOutsideRoot");
+    // The directive's choices are listed in the enum's order (file_access.h).
+    out.file_access.dot_files = static_cast<DotFiles>(config_.choice(kServer, "DotFiles"));
+}
+
 } // namespace
 
 ServerConfig ServerConfig::from(const Config& config, bool check_system,
@@ -348,6 +362,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     builder.logs(out);
     builder.modules(out);
     builder.read_timeouts(out);
+    builder.file_access(out);
 
     out.server_name = config.string(kServer, "ServerName");
     if (out.server_name.empty())
@@ -355,6 +370,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     // The directive's choices are listed in the enum's order (version.h).
     out.server_tokens = static_cast<ServerTokens>(config.choice(kServer, "ServerTokens"));
     out.directory_index = config.words(kServer, "DirectoryIndex");
+    out.trace_enable = config.flag(kServer, "TraceEnable");
     out.timeout = as_int(config, kServer, "Timeout");
     out.keep_alive = config.flag(kServer, "KeepAlive");
     out.keep_alive_timeout = as_int(config, kServer, "KeepAliveTimeout");
@@ -363,6 +379,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     out.graceful_shutdown_timeout = as_int(config, kServer, "GracefulShutdownTimeout");
     out.graceful_restart_timeout = as_int(config, kServer, "GracefulRestartTimeout");
     out.request_timeout = as_int(config, kServer, "RequestTimeout");
+    out.max_ranges = as_int(config, kServer, "MaxRanges");
     return out;
 }
 

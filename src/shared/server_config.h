@@ -9,6 +9,7 @@
 #define MPMD_SHARED_SERVER_CONFIG_H
 
 #include "shared/config.h"
+#include "shared/file_access.h"
 #include "shared/listen_address.h"
 #include "shared/log_level.h"
 #include "shared/request_read_timeout.h"
@@ -61,6 +62,8 @@ struct ServerConfig {
     std::string server_name;
     ServerTokens server_tokens = ServerTokens::Full;
     std::vector<std::string> directory_index;
+    FileAccess file_access;              // Options, AllowSymLinksOutsideRoot, DotFiles
+    bool trace_enable = false;
     std::string types_config;
     int timeout = 0;                     // seconds
     RequestReadTimeout request_read_timeout;
@@ -71,6 +74,7 @@ struct ServerConfig {
     int graceful_shutdown_timeout = 0;   // seconds; 0 = no limit
     int graceful_restart_timeout = 0;    // seconds; 0 = no limit
     int request_timeout = 0;             // seconds a handler may run; 0 = no watchdog
+    int max_ranges = 0;                  // range-specs one Range field may hold; 0 = ignore Range
 
     std::string error_log;
     LogLevel log_level = LogLevel::Warn;

@@ -41,6 +41,10 @@ ERROR_LOG_LINE = re.compile(
 
 DEFAULT_TIMEOUT = 120          # seconds for a whole test file (the watchdog)
 
+# .ci/run sets MPMD_TEST_REQUIRE_TOOLS=1: CI installs every tool the suite uses, so a missing
+# one there is a broken setup, and the tests that need it fail instead of skipping.
+REQUIRE_TOOLS = os.environ.get("MPMD_TEST_REQUIRE_TOOLS", "") == "1"
+
 
 
 THREADED_DEFAULTS = {"StartServers": "2", "ThreadsPerChild": "4", "ThreadLimit": "4",
@@ -622,6 +626,25 @@ class Test:
     def skip(self, desc, reason):
         self.count += 1
         print("ok %d - %s # SKIP %s" % (self.count, desc, reason))
+
+    def tool(self, command, package, desc=None):
+        """The path of an outside tool the test needs (ab, wrk, slowhttptest, tmux...). When
+        it is missing: the point `desc` is skipped (desc None: the whole file), unless
+        MPMD_TEST_REQUIRE_TOOLS=1, when the point fails instead (desc None: the file dies
+        with a failing point). Returns None when missing."""
+        path = shutil.which(command)
+        if path:
+            return path
+        reason = "%s is not installed (Debian package %s)" % (command, package)
+        if REQUIRE_TOOLS:
+            if desc is None:
+                raise Died(reason + ", and MPMD_TEST_REQUIRE_TOOLS=1 forbids skipping")
+            self.ok(False, "%s: %s (MPMD_TEST_REQUIRE_TOOLS=1)" % (desc, reason))
+            return None
+        if desc is None:
+            self.skip_all(reason)
+        self.skip(desc, reason)
+        return None
 
     # -- the daemon under test
     def mpm(self):

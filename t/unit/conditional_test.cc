@@ -37,6 +37,8 @@ class ConditionalTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(if_none_match_wins);
     CPPUNIT_TEST(if_match_and_unmodified_since);
     CPPUNIT_TEST(repeated_fields_combine);
+    CPPUNIT_TEST(if_range_by_etag);
+    CPPUNIT_TEST(if_range_by_date);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -184,6 +186,35 @@ public:
     {
         const HttpRequest r = request(HttpMethod::Get, {{"If-None-Match", "\"a\""}, {"If-None-Match", kEtag}});
         CPPUNIT_ASSERT(Precondition::NotModified == mpmd::evaluate_preconditions(r, kEtag, 0));
+    }
+
+    void if_range_by_etag()
+    {
+        const time_t old = kRfcExample + 3600;   // now, in these tests: long after the mtime
+        CPPUNIT_ASSERT(mpmd::if_range_matches(kEtag, kEtag, kRfcExample, old));
+        CPPUNIT_ASSERT(mpmd::if_range_matches(std::string(" ") + kEtag + " ", kEtag, kRfcExample, old));
+        CPPUNIT_ASSERT(!mpmd::if_range_matches("\"1f4-5c2f0a7e3b1c1\"", kEtag, kRfcExample, old));
+        CPPUNIT_ASSERT(!mpmd::if_range_matches(std::string("W/") + kEtag, kEtag, kRfcExample, old));
+        CPPUNIT_ASSERT(!mpmd::if_range_matches(kEtag, std::string("W/") + kEtag, kRfcExample, old));
+        CPPUNIT_ASSERT(!mpmd::if_range_matches("*", kEtag, kRfcExample, old));
+        CPPUNIT_ASSERT(!mpmd::if_range_matches(std::string("\"x\", ") + kEtag, kEtag, kRfcExample, old));
+        CPPUNIT_ASSERT(!mpmd::if_range_matches("", kEtag, kRfcExample, old));
+        // An ETag is strong whatever the age of the file (it holds the mtime in microseconds).
+        CPPUNIT_ASSERT(mpmd::if_range_matches(kEtag, kEtag, kRfcExample, kRfcExample));
+    }
+
+    void if_range_by_date()
+    {
+        const std::string date = "Sun, 06 Nov 1994 08:49:37 GMT";
+        const time_t later = kRfcExample + mpmd::kStrongDateSeconds;
+        CPPUNIT_ASSERT(mpmd::if_range_matches(date, kEtag, kRfcExample, later));
+        CPPUNIT_ASSERT(mpmd::if_range_matches("Sunday, 06-Nov-94 08:49:37 GMT", kEtag, kRfcExample, later));
+        CPPUNIT_ASSERT(!mpmd::if_range_matches(date, kEtag, kRfcExample + 1, later));   // exact only
+        CPPUNIT_ASSERT(!mpmd::if_range_matches(date, kEtag, kRfcExample - 1, later));
+        CPPUNIT_ASSERT(!mpmd::if_range_matches("not a date", kEtag, kRfcExample, later));
+        // Last-Modified within a minute of now is weak (RFC 9110 8.8.2.2): never a match.
+        CPPUNIT_ASSERT(!mpmd::if_range_matches(date, kEtag, kRfcExample, later - 1));
+        CPPUNIT_ASSERT(!mpmd::if_range_matches(date, kEtag, kRfcExample, kRfcExample));
     }
 };
 

@@ -21,6 +21,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(integers_are_decimal_without_garbage);
     CPPUNIT_TEST(on_off_only);
     CPPUNIT_TEST(choices_accept_short_and_full_spellings);
+    CPPUNIT_TEST(named_integers_take_a_name_or_a_number);
     CPPUNIT_TEST(words_follow_apache_quoting);
     CPPUNIT_TEST(quote_word_round_trips);
     CPPUNIT_TEST(relative_paths_resolve_against_a_root);
@@ -87,6 +88,34 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("ProductOnly"), choice_name(tokens, 3));
         CPPUNIT_ASSERT_EQUAL(std::string("Major, Minor, Min[imal], Prod[uctOnly], OS, Full"),
                              choice_list(tokens));
+    }
+
+    void named_integers_take_a_name_or_a_number()
+    {
+        constexpr Directive d = make_named_integer("server", "MaxThings", "default", 1, 500, "things",
+                                                   "none=0|default=20|unlimited=1000",
+                                                   "default|unlimited|none|number", "Things.");
+        const auto parsed = [&](std::string_view text) {
+            DirectiveValue value;
+            const std::string problem = parse_directive_value(d, text, "", &value);
+            return problem.empty() ? std::to_string(value.number) : problem;
+        };
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), parsed("none"));
+        CPPUNIT_ASSERT_EQUAL(std::string("20"), parsed("Default"));
+        CPPUNIT_ASSERT_EQUAL(std::string("1000"), parsed("UNLIMITED"));   // a name may lie outside min..max
+        CPPUNIT_ASSERT_EQUAL(std::string("7"), parsed("7"));
+        CPPUNIT_ASSERT_EQUAL(std::string("0 is out of range (allowed: none, default, unlimited, or 1..500 things)"),
+                             parsed("0"));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"some\" is not a decimal integer (allowed: none, default, "
+                                         "unlimited, or 1..500 things)"),
+                             parsed("some"));
+        CPPUNIT_ASSERT_EQUAL(std::string("takes one value, got 2 words (quote a value that contains spaces)"),
+                             parsed("1 2"));
+        DirectiveValue value;
+        value.number = 20;
+        CPPUNIT_ASSERT_EQUAL(std::string("default"), format_directive_value(d, value));
+        value.number = 7;
+        CPPUNIT_ASSERT_EQUAL(std::string("7"), format_directive_value(d, value));
     }
 
     void words_follow_apache_quoting()
@@ -192,6 +221,7 @@ public:
                                         "ServerName = www.example.org\n"       // string
                                         "PidFile = run/mpmd.pid\n"             // path
                                         "ServerTokens = Prod\n"                // enum
+                                        "MaxRanges = unlimited\n"              // named integer
                                         "DirectoryIndex = index.htm \"a b\"\n" // word list
                                         "Listen = [::1]:8080\n"                // listen
                                         "[modules]\n"
@@ -199,6 +229,7 @@ public:
         assert_messages({}, c.errors);
         const Config& raw = c.raw;
         CPPUNIT_ASSERT_EQUAL(30LL, raw.integer("server", "Timeout"));
+        CPPUNIT_ASSERT_EQUAL(static_cast<long long>(INT_MAX), raw.integer("server", "MaxRanges"));
         CPPUNIT_ASSERT_EQUAL(false, raw.flag("server", "KeepAlive"));
         CPPUNIT_ASSERT_EQUAL(std::string("www.example.org"), raw.string("server", "ServerName"));
         CPPUNIT_ASSERT_EQUAL(dir.file("run/mpmd.pid"), raw.string("server", "PidFile"));
@@ -210,7 +241,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("[::1]:8080"), raw.string("server", "Listen"));
         CPPUNIT_ASSERT((std::vector<std::string>{"foo_module", "mods/foo.so"}) ==
                        raw.words("modules", "LoadModule"));
-        CPPUNIT_ASSERT_EQUAL(ServerRootDir::kBaseLines + 7, raw.value("server", "Listen").line);
+        CPPUNIT_ASSERT_EQUAL(ServerRootDir::kBaseLines + 8, raw.value("server", "Listen").line);
         CPPUNIT_ASSERT_EQUAL(dir.conf(), raw.value("server", "Listen").file);
     }
 

@@ -2,6 +2,7 @@
 // every error status it maps, keep-alive rules.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <cstring>
 #include <string>
 
 #include "shared/http/request_parser.h"
@@ -68,6 +69,14 @@ class RequestParserTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(asterisk_only_with_options);
     CPPUNIT_TEST(keep_alive_rules);
     CPPUNIT_TEST(reset_after_error);
+    CPPUNIT_TEST(leading_blank_lines_bounded);
+    CPPUNIT_TEST(obs_fold_is_400);
+    CPPUNIT_TEST(chunk_lines_need_crlf);
+    CPPUNIT_TEST(http10_transfer_encoding_closes);
+    CPPUNIT_TEST(expectations);
+    CPPUNIT_TEST(absolute_form_authority);
+    CPPUNIT_TEST(line_without_version_fails_at_once);
+    CPPUNIT_TEST(trace_is_classified);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -242,7 +251,7 @@ public:
         } cases[] = {{"GET", HttpMethod::Get},         {"HEAD", HttpMethod::Head},
                      {"POST", HttpMethod::Post},       {"OPTIONS", HttpMethod::Options},
                      {"DELETE", HttpMethod::OtherKnown}, {"PATCH", HttpMethod::OtherKnown},
-                     {"TRACE", HttpMethod::OtherKnown}, {"PROPFIND", HttpMethod::OtherKnown},
+                     {"TRACE", HttpMethod::Trace}, {"PROPFIND", HttpMethod::OtherKnown},
                      {"BREW", HttpMethod::Unknown},    {"get", HttpMethod::Unknown}};
         for (const auto& c : cases) {
             RequestParser p;
@@ -278,6 +287,17 @@ public:
         CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: <a>\r\n\r\n"));
         CPPUNIT_ASSERT_EQUAL(0, error_of("GET / HTTP/1.0\r\n\r\n"));
         CPPUNIT_ASSERT_EQUAL(0, error_of("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(0, error_of("GET / HTTP/1.1\r\nHost: example.org:\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(0, error_of("GET / HTTP/1.1\r\nHost: \r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: x:y\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: x:123456\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: :80\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: user@x\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: x/y\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: [::1\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: [zz]\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n"));
     }
 
     void malformed_is_400()
@@ -381,6 +401,123 @@ public:
         r = p.feed(good.data(), good.size());
         CPPUNIT_ASSERT(r.status == RequestParser::Status::Complete);
         CPPUNIT_ASSERT_EQUAL(std::string("/ok"), p.request().target);
+    }
+
+    void leading_blank_lines_bounded()
+    {
+        std::string ten;
+        for (int i = 0; i < 10; ++i)
+            ten += "\r\n";
+        CPPUNIT_ASSERT_EQUAL(0, error_of(ten + "GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of(ten + "\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+        // Counted across reads, so a client cannot trickle them in forever.
+        RequestParser p;
+        RequestParser::Result r{RequestParser::Status::NeedMore, 0};
+        for (int i = 0; i < 11 && r.status == RequestParser::Status::NeedMore; ++i)
+            r = p.feed("\r\n", 2);
+        CPPUNIT_ASSERT(r.status == RequestParser::Status::Error);
+        CPPUNIT_ASSERT_EQUAL(400, r.http_status);
+        // Lone CRs count too.
+        RequestParser q;
+        const std::string crs(21, '\r');
+        r = feed_in_steps(q, crs, 1);
+        CPPUNIT_ASSERT(r.status == RequestParser::Status::Error);
+        CPPUNIT_ASSERT_EQUAL(400, r.http_status);
+    }
+
+    void obs_fold_is_400()
+    {
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\r\n b\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\r\n\tb\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET / HTTP/1.1\r\n Host: h\r\n\r\n"));
+        // Seen as soon as the folded line starts, byte by byte too.
+        RequestParser p;
+        const auto r = feed_in_steps(p, "GET / HTTP/1.1\r\nHost: h\r\nX-A: a\r\n b", 1);
+        CPPUNIT_ASSERT(r.status == RequestParser::Status::Error);
+        CPPUNIT_ASSERT_EQUAL(400, r.http_status);
+        // Whitespace inside a value is fine.
+        CPPUNIT_ASSERT_EQUAL(0, error_of("GET / HTTP/1.1\r\nHost: h\r\nX-A: a \t b\r\n\r\n"));
+    }
+
+    void chunk_lines_need_crlf()
+    {
+        const std::string head = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+        const char* bodies[] = {
+            "5\nhello\n0\n\n",          // every line with a bare LF
+            "5\nhello\r\n0\r\n\r\n",     // the size line
+            "5\r\nhello\n0\r\n\r\n",     // after the data
+            "5\r\nhello\r\n0\n\r\n",     // the last chunk
+            "5\r\nhello\r\n0\r\n\n",     // the end of the trailer section
+            "5\r\nhello\r\n0\r\nX: y\n\r\n",   // a trailer field
+            "5\rhello\r0\r\r",           // bare CRs
+        };
+        for (const char* body : bodies) {
+            for (size_t step : {size_t(0), size_t(1)}) {
+                RequestParser p;
+                const auto r = feed_in_steps(p, head + body, step);
+                CPPUNIT_ASSERT_MESSAGE(body, r.status == RequestParser::Status::Error);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(body, 400, r.http_status);
+            }
+        }
+    }
+
+    void http10_transfer_encoding_closes()
+    {
+        RequestParser p;
+        const std::string in = "POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               "3\r\nabc\r\n0\r\n\r\n";
+        CPPUNIT_ASSERT(feed_in_steps(p, in, 0).status == RequestParser::Status::Complete);
+        CPPUNIT_ASSERT(p.request().close_after);
+        CPPUNIT_ASSERT(!p.request().keep_alive_requested());
+        p.reset();
+        CPPUNIT_ASSERT(!p.request().close_after);
+    }
+
+    void expectations()
+    {
+        RequestParser p;
+        const std::string in = "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 3\r\n\r\n";
+        const auto r = p.feed(in.data(), in.size());
+        CPPUNIT_ASSERT(r.status == RequestParser::Status::NeedMore);
+        CPPUNIT_ASSERT(p.head_complete());
+        CPPUNIT_ASSERT(p.request().expects_continue);
+        CPPUNIT_ASSERT_EQUAL(417, error_of("GET / HTTP/1.1\r\nHost: h\r\nExpect: 200-ok\r\n\r\n"));
+        RequestParser old;
+        CPPUNIT_ASSERT(feed_in_steps(old, "GET / HTTP/1.0\r\nExpect: 200-ok\r\n\r\n", 0).status ==
+                       RequestParser::Status::Complete);
+        CPPUNIT_ASSERT(!old.request().expects_continue);
+    }
+
+    void absolute_form_authority()
+    {
+        CPPUNIT_ASSERT_EQUAL(0, error_of("GET http://example.org/x HTTP/1.1\r\nHost: h\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(0, error_of("GET http://example.org:8080?q HTTP/1.1\r\nHost: h\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(0, error_of("GET http://[::1]:80/ HTTP/1.1\r\nHost: h\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET http://a<b>/ HTTP/1.1\r\nHost: h\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET http://x:abc/ HTTP/1.1\r\nHost: h\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET http://user@x/ HTTP/1.1\r\nHost: h\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET http:///x HTTP/1.1\r\nHost: h\r\n\r\n"));
+        CPPUNIT_ASSERT_EQUAL(400, error_of("GET http://%zz/ HTTP/1.1\r\nHost: h\r\n\r\n"));
+    }
+
+    void line_without_version_fails_at_once()
+    {
+        // An HTTP/0.9-style line (method SP target CRLF) is refused as soon as it ends, never
+        // left waiting for a blank line that such a client will not send.
+        for (const char* line : {"GET /\r\n", "GET /\n", "GET\r\n"}) {
+            RequestParser p;
+            const auto r = p.feed(line, std::strlen(line));
+            CPPUNIT_ASSERT_MESSAGE(line, r.status == RequestParser::Status::Error);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(line, 400, r.http_status);
+        }
+    }
+
+    void trace_is_classified()
+    {
+        RequestParser p;
+        CPPUNIT_ASSERT(feed_in_steps(p, "TRACE / HTTP/1.1\r\nHost: h\r\n\r\n", 0).status ==
+                       RequestParser::Status::Complete);
+        CPPUNIT_ASSERT(p.request().method_kind == HttpMethod::Trace);
     }
 };
 

@@ -56,7 +56,7 @@ public:
         const LoadedConfig c = dir.load("Timeout = 30\nKeepAlive = Off\nKeepAliveTimeout = 2\n"
                                         "MaxKeepAliveRequests = 0\nListenBacklog = 64\n"
                                         "GracefulShutdownTimeout = 10\nRequestTimeout = 7\n"
-                                        "ServerName = example.org\n"
+                                        "MaxRanges = none\nServerName = example.org\n"
                                         "User = root\nGroup = root\n[log]\nErrorLog = logs/error\n");
         assert_messages({}, c.errors);
         const ServerConfig& s = c.server;
@@ -67,6 +67,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(64, s.listen_backlog);
         CPPUNIT_ASSERT_EQUAL(10, s.graceful_shutdown_timeout);
         CPPUNIT_ASSERT_EQUAL(7, s.request_timeout);
+        CPPUNIT_ASSERT_EQUAL(0, s.max_ranges);
         CPPUNIT_ASSERT_EQUAL(std::string("example.org"), s.server_name);
         CPPUNIT_ASSERT_EQUAL(uid_t(0), s.uid);
         CPPUNIT_ASSERT_EQUAL(gid_t(0), s.gid);
@@ -89,6 +90,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(511, s.listen_backlog);
         CPPUNIT_ASSERT_EQUAL(0, s.graceful_shutdown_timeout);
         CPPUNIT_ASSERT_EQUAL(0, s.request_timeout);
+        CPPUNIT_ASSERT_EQUAL(200, s.max_ranges);
         CPPUNIT_ASSERT(s.directory_index == std::vector<std::string>{"index.html"});
         CPPUNIT_ASSERT(s.server_tokens == ServerTokens::Full);
         CPPUNIT_ASSERT(s.log_level == LogLevel::Warn);

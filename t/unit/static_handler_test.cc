@@ -1,7 +1,10 @@
 // Unit tests for handle_static against a temporary DocumentRoot: 200 with validators, HEAD,
 // redirects to the slash, DirectoryIndex, 403/404/405/501, traversal, preconditions (304, 412)
-// and Content-Type from a temporary mime.types.
+// Content-Type from a temporary mime.types, and Range after the preconditions (206, 416,
+// If-Range, GET only, MaxRanges).
 #include <cppunit/extensions/HelperMacros.h>
+
+#include "fd_test_support.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -24,11 +27,6 @@ namespace {
 
 constexpr time_t kMtime = 1700000000;
 
-int remove_entry(const char* path, const struct stat*, int, struct FTW*)
-{
-    return ::remove(path);
-}
-
 HttpRequest make_request(const char* method, HttpMethod kind, const std::string& target,
                          std::vector<mpmd::HttpHeader> headers = {{"Host", "example.org"}})
 {
@@ -43,16 +41,6 @@ HttpRequest make_request(const char* method, HttpMethod kind, const std::string&
 HttpRequest get(const std::string& target, std::vector<mpmd::HttpHeader> headers = {{"Host", "example.org"}})
 {
     return make_request("GET", HttpMethod::Get, target, std::move(headers));
-}
-
-std::string read_all(int fd)
-{
-    std::string out;
-    char buf[256];
-    ssize_t n;
-    while ((n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(out.size()))) > 0)
-        out.append(buf, static_cast<size_t>(n));
-    return out;
 }
 
 } // namespace
@@ -73,12 +61,22 @@ class StaticHandlerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(not_modified_by_date);
     CPPUNIT_TEST(precondition_failed);
     CPPUNIT_TEST(special_file_is_403);
+    CPPUNIT_TEST(dot_files);
+    CPPUNIT_TEST(symlinked_index_meets_the_rule);
+    CPPUNIT_TEST(range_gives_206);
+    CPPUNIT_TEST(ranges_give_multipart);
+    CPPUNIT_TEST(unsatisfiable_range_gives_416);
+    CPPUNIT_TEST(range_only_for_get);
+    CPPUNIT_TEST(range_after_preconditions);
+    CPPUNIT_TEST(if_range_decides);
+    CPPUNIT_TEST(range_ignored_when_invalid_or_repeated);
     CPPUNIT_TEST_SUITE_END();
 
     std::string root_;
     std::vector<std::string> index_{"index.html", "index.htm"};
     std::string server_name_ = "www.example.com";
     mpmd::MimeTypes mime_;
+    mpmd::FileAccess access_;
 
     void write_file(const std::string& rel, const std::string& content)
     {
@@ -91,9 +89,10 @@ class StaticHandlerTest : public CppUnit::TestFixture {
         CPPUNIT_ASSERT_EQUAL(0, ::utimensat(AT_FDCWD, path.c_str(), times, 0));
     }
 
-    Response handle(const HttpRequest& request, int port = 80)
+    Response handle(const HttpRequest& request, int port = 80, int max_ranges = 200)
     {
-        const mpmd::StaticContext context{root_, index_, mime_, server_name_, port};
+        const mpmd::StaticContext context{root_, index_, mime_, server_name_, port, access_,
+                                          "GET, HEAD, OPTIONS", "192.0.2.1:4242", max_ranges};
         return mpmd::handle_static(request, context);
     }
 
@@ -119,7 +118,7 @@ public:
 
     void tearDown() override
     {
-        ::nftw(root_.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        test_support::remove_tree(root_);
     }
 
     void get_file_with_headers()
@@ -129,7 +128,7 @@ public:
         CPPUNIT_ASSERT(r.send_body);
         CPPUNIT_ASSERT(r.file_fd >= 0);
         CPPUNIT_ASSERT_EQUAL(static_cast<off_t>(12), r.content_length());
-        CPPUNIT_ASSERT_EQUAL(std::string("hello world\n"), read_all(r.file_fd));
+        CPPUNIT_ASSERT_EQUAL(std::string("hello world\n"), test_support::read_all(r.file_fd));
         CPPUNIT_ASSERT_EQUAL(std::string("text/plain"), *r.header("Content-Type"));
         CPPUNIT_ASSERT_EQUAL(std::string("Tue, 14 Nov 2023 22:13:20 GMT"), *r.header("Last-Modified"));
         // size 12 = 0xc; mtime 1700000000.25 s = 1700000000250000 us = 0x60a2418221090
@@ -184,10 +183,10 @@ public:
     {
         Response r = handle(get("/"));
         CPPUNIT_ASSERT_EQUAL(200, r.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("<p>home</p>\n"), read_all(r.file_fd));
+        CPPUNIT_ASSERT_EQUAL(std::string("<p>home</p>\n"), test_support::read_all(r.file_fd));
         r = handle(get("/docs/"));   // index.html there is a directory: the next name wins
         CPPUNIT_ASSERT_EQUAL(200, r.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("<p>docs</p>\n"), read_all(r.file_fd));
+        CPPUNIT_ASSERT_EQUAL(std::string("<p>docs</p>\n"), test_support::read_all(r.file_fd));
         CPPUNIT_ASSERT_EQUAL(std::string("text/html"), *r.header("Content-Type"));
     }
 
@@ -214,23 +213,32 @@ public:
         CPPUNIT_ASSERT_EQUAL(400, handle(get("a.txt")).status);
         const Response r = handle(get("/sub/%2e%2e/a.txt"));
         CPPUNIT_ASSERT_EQUAL(200, r.status);
-        CPPUNIT_ASSERT_EQUAL(std::string("hello world\n"), read_all(r.file_fd));
+        CPPUNIT_ASSERT_EQUAL(std::string("hello world\n"), test_support::read_all(r.file_fd));
         CPPUNIT_ASSERT_EQUAL(200, handle(get("//a.txt")).status);
     }
 
     void methods()
     {
-        for (const char* m : {"POST", "PUT", "DELETE", "OPTIONS", "TRACE"}) {
-            const HttpMethod kind = std::string(m) == "POST" ? HttpMethod::Post
-                                    : std::string(m) == "OPTIONS" ? HttpMethod::Options
-                                                                  : HttpMethod::OtherKnown;
+        for (const char* m : {"POST", "PUT", "DELETE", "TRACE"}) {
+            const HttpMethod kind = std::string(m) == "POST"    ? HttpMethod::Post
+                                    : std::string(m) == "TRACE" ? HttpMethod::Trace
+                                                                : HttpMethod::OtherKnown;
             const Response r = handle(make_request(m, kind, "/a.txt"));
             CPPUNIT_ASSERT_EQUAL_MESSAGE(m, 405, r.status);
-            CPPUNIT_ASSERT_EQUAL(std::string("GET, HEAD"), *r.header("Allow"));
+            CPPUNIT_ASSERT_EQUAL(std::string("GET, HEAD, OPTIONS"), *r.header("Allow"));
             CPPUNIT_ASSERT_EQUAL(-1, r.file_fd);
         }
-        CPPUNIT_ASSERT_EQUAL(405, handle(make_request("OPTIONS", HttpMethod::Options, "*")).status);
-        const Response r = handle(make_request("BREW", HttpMethod::Unknown, "/a.txt"));
+        // OPTIONS on a resource: what it allows, no body; on nothing there: 404.
+        Response r = handle(make_request("OPTIONS", HttpMethod::Options, "/a.txt"));
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("GET, HEAD, OPTIONS"), *r.header("Allow"));
+        CPPUNIT_ASSERT_EQUAL(static_cast<off_t>(0), r.content_length());
+        CPPUNIT_ASSERT_EQUAL(-1, r.file_fd);
+        CPPUNIT_ASSERT_EQUAL(200, handle(make_request("OPTIONS", HttpMethod::Options, "/sub/")).status);
+        CPPUNIT_ASSERT_EQUAL(404, handle(make_request("OPTIONS", HttpMethod::Options, "/none")).status);
+        // OPTIONS * is the server's (core_methods.h), never a file's.
+        CPPUNIT_ASSERT_EQUAL(400, handle(make_request("OPTIONS", HttpMethod::Options, "*")).status);
+        r = handle(make_request("BREW", HttpMethod::Unknown, "/a.txt"));
         CPPUNIT_ASSERT_EQUAL(501, r.status);
         CPPUNIT_ASSERT(r.header("Allow") == nullptr);
     }
@@ -277,6 +285,149 @@ public:
     {
         CPPUNIT_ASSERT_EQUAL(0, ::mkfifo((root_ + "/pipe").c_str(), 0644));
         CPPUNIT_ASSERT_EQUAL(403, handle(get("/pipe")).status);   // and the open did not block
+    }
+
+    void dot_files()
+    {
+        write_file(".htpasswd", "user:secret\n");
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir((root_ + "/.git").c_str(), 0755));
+        write_file(".git/config", "[core]\n");
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir((root_ + "/.well-known").c_str(), 0755));
+        write_file(".well-known/security.txt", "Contact: x\n");
+        // Deny (the default): every dot name but the first-level .well-known.
+        CPPUNIT_ASSERT_EQUAL(403, handle(get("/.htpasswd")).status);
+        CPPUNIT_ASSERT_EQUAL(403, handle(get("/.git/config")).status);
+        CPPUNIT_ASSERT_EQUAL(403, handle(get("/%2egit/config")).status);
+        CPPUNIT_ASSERT_EQUAL(403, handle(get("/.none")).status);   // before any file system lookup
+        CPPUNIT_ASSERT_EQUAL(200, handle(get("/.well-known/security.txt")).status);
+        CPPUNIT_ASSERT_EQUAL(403, handle(make_request("HEAD", HttpMethod::Head, "/.htpasswd")).status);
+        // DenyHt: only .ht*, as Debian's apache2.
+        access_.dot_files = mpmd::DotFiles::DenyHt;
+        CPPUNIT_ASSERT_EQUAL(403, handle(get("/.htpasswd")).status);
+        CPPUNIT_ASSERT_EQUAL(200, handle(get("/.git/config")).status);
+        // Allow.
+        access_.dot_files = mpmd::DotFiles::Allow;
+        Response r = handle(get("/.htpasswd"));
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("user:secret\n"), test_support::read_all(r.file_fd));
+    }
+
+    void symlinked_index_meets_the_rule()
+    {
+        // A DirectoryIndex that is a link is opened under the same rule as any other name.
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir((root_ + "/linked").c_str(), 0755));
+        const std::string outside = root_ + "-outside.html";
+        FILE* f = std::fopen(outside.c_str(), "w");
+        CPPUNIT_ASSERT(f != nullptr);
+        std::fputs("<p>outside</p>\n", f);
+        std::fclose(f);
+        CPPUNIT_ASSERT_EQUAL(0, ::symlink(outside.c_str(), (root_ + "/linked/index.html").c_str()));
+        CPPUNIT_ASSERT_EQUAL(403, handle(get("/linked/")).status);
+        access_.symlinks = mpmd::SymlinkRule::Follow;
+        access_.symlinks_outside_root = true;
+        CPPUNIT_ASSERT_EQUAL(200, handle(get("/linked/")).status);
+        ::unlink(outside.c_str());
+    }
+
+    void range_gives_206()
+    {
+        const Response whole = handle(get("/a.txt"));
+        CPPUNIT_ASSERT_EQUAL(std::string("bytes"), *whole.header("Accept-Ranges"));
+        const Response r = handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=6-"}}));
+        CPPUNIT_ASSERT_EQUAL(206, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("bytes 6-11/12"), *r.header("Content-Range"));
+        CPPUNIT_ASSERT_EQUAL(std::string("text/plain"), *r.header("Content-Type"));
+        CPPUNIT_ASSERT_EQUAL(std::string("bytes"), *r.header("Accept-Ranges"));
+        CPPUNIT_ASSERT(r.header("ETag") != nullptr && r.header("Last-Modified") != nullptr);
+        CPPUNIT_ASSERT_EQUAL(static_cast<off_t>(6), r.content_length());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), r.pieces.size());
+        CPPUNIT_ASSERT_EQUAL(static_cast<off_t>(6), r.pieces[0].offset);
+        CPPUNIT_ASSERT(r.file_fd >= 0);
+    }
+
+    void ranges_give_multipart()
+    {
+        const Response r = handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-1, 6-7"}}));
+        CPPUNIT_ASSERT_EQUAL(206, r.status);
+        CPPUNIT_ASSERT_EQUAL(size_t(0), r.header("Content-Type")->find("multipart/byteranges; boundary="));
+        CPPUNIT_ASSERT(r.header("Content-Range") == nullptr);
+        CPPUNIT_ASSERT_EQUAL(size_t(5), r.pieces.size());
+        CPPUNIT_ASSERT(r.pieces[0].text.find("Content-Type: text/plain\r\nContent-Range: bytes 0-1/12\r\n") !=
+                       std::string::npos);
+        // Overlapping ranges coalesce into one part: a single 206.
+        const Response one = handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-3,2-5"}}));
+        CPPUNIT_ASSERT_EQUAL(std::string("bytes 0-5/12"), *one.header("Content-Range"));
+    }
+
+    void unsatisfiable_range_gives_416()
+    {
+        const Response r = handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=12-"}}));
+        CPPUNIT_ASSERT_EQUAL(416, r.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("bytes */12"), *r.header("Content-Range"));
+        CPPUNIT_ASSERT_EQUAL(-1, r.file_fd);
+        CPPUNIT_ASSERT_EQUAL(416, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=-0"}})).status);
+    }
+
+    void range_only_for_get()
+    {
+        const Response head = handle(make_request("HEAD", HttpMethod::Head, "/a.txt",
+                                                  {{"Host", "h"}, {"Range", "bytes=0-1"}}));
+        CPPUNIT_ASSERT_EQUAL(200, head.status);
+        CPPUNIT_ASSERT_EQUAL(static_cast<off_t>(12), head.content_length());
+        CPPUNIT_ASSERT(!head.send_body);
+        const Response unsatisfiable = handle(make_request("HEAD", HttpMethod::Head, "/a.txt",
+                                                           {{"Host", "h"}, {"Range", "bytes=99-"}}));
+        CPPUNIT_ASSERT_EQUAL(200, unsatisfiable.status);
+        CPPUNIT_ASSERT_EQUAL(405, handle(make_request("POST", HttpMethod::Post, "/a.txt",
+                                                      {{"Host", "h"}, {"Range", "bytes=0-1"}})).status);
+    }
+
+    void range_after_preconditions()
+    {
+        const std::string etag = *handle(get("/a.txt")).header("ETag");
+        CPPUNIT_ASSERT_EQUAL(304, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-1"},
+                                                        {"If-None-Match", etag}})).status);
+        CPPUNIT_ASSERT_EQUAL(304, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=99-"},
+                                                        {"If-None-Match", etag}})).status);
+        CPPUNIT_ASSERT_EQUAL(412, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-1"},
+                                                        {"If-Match", "\"stale\""}})).status);
+        CPPUNIT_ASSERT_EQUAL(206, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-1"},
+                                                        {"If-Match", etag}})).status);
+    }
+
+    void if_range_decides()
+    {
+        const Response whole = handle(get("/a.txt"));
+        const std::string etag = *whole.header("ETag");
+        const std::string date = *whole.header("Last-Modified");   // kMtime: years old
+        const auto status = [&](const std::string& if_range) {
+            return handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=0-1"}, {"If-Range", if_range}})).status;
+        };
+        CPPUNIT_ASSERT_EQUAL(206, status(etag));
+        CPPUNIT_ASSERT_EQUAL(200, status("\"other\""));
+        CPPUNIT_ASSERT_EQUAL(200, status("W/" + etag));
+        CPPUNIT_ASSERT_EQUAL(206, status(date));
+        CPPUNIT_ASSERT_EQUAL(200, status(mpmd::http_date(kMtime - 1)));
+        CPPUNIT_ASSERT_EQUAL(200, status("garbage"));
+        // A failed If-Range sends the whole file, even for a range that could not be met.
+        CPPUNIT_ASSERT_EQUAL(200, handle(get("/a.txt", {{"Host", "h"}, {"Range", "bytes=99-"},
+                                                        {"If-Range", "\"other\""}})).status);
+    }
+
+    void range_ignored_when_invalid_or_repeated()
+    {
+        const auto status = [&](std::vector<mpmd::HttpHeader> headers, int max_ranges = 200) {
+            headers.insert(headers.begin(), {"Host", "h"});
+            return handle(get("/a.txt", headers), 80, max_ranges).status;
+        };
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=1-0"}}));
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "lines=1-2"}}));
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-1"}, {"Range", "bytes=3-4"}}));
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-1"}}, 0));            // MaxRanges none
+        CPPUNIT_ASSERT_EQUAL(std::string("none"), *handle(get("/a.txt"), 80, 0).header("Accept-Ranges"));
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-0,2-2,4-4"}}, 2));    // over MaxRanges
+        CPPUNIT_ASSERT_EQUAL(206, status({{"Range", "bytes=0-0,2-2"}}, 2));
+        CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-,0-"}}));             // more than the file
     }
 };
 

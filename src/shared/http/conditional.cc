@@ -1,7 +1,7 @@
 // Validators and conditional requests. Dates are converted with the proleptic Gregorian
 // day-count formulas (no gmtime_r, whose glibc version takes the time-zone lock, and no
 // strftime, which follows the locale).
-// Runs in: children. Leans on RFC 9110 5.6.7, 8.8.3, 13.1, 13.2.2.
+// Runs in: children. Leans on RFC 9110 5.6.7, 8.8.2.2, 8.8.3, 13.1, 13.1.5, 13.2.2.
 #include "shared/http/conditional.h"
 
 #include <cstring>
@@ -298,6 +298,16 @@ Precondition evaluate_preconditions(const HttpRequest& request, std::string_view
             return Precondition::NotModified;
     }
     return Precondition::Proceed;
+}
+
+bool if_range_matches(std::string_view value, std::string_view etag, time_t last_modified,
+                      time_t now)
+{
+    value = trim_ows(value);
+    if (!value.empty() && value.front() == '"')
+        return !is_weak(etag) && value == etag;
+    time_t date;   // a weak tag, W/"...", is no date either
+    return parse_http_date(value, &date) && date == last_modified && now - last_modified >= kStrongDateSeconds;
 }
 
 } // namespace mpmd

@@ -1,8 +1,9 @@
 // Validators and conditional requests: HTTP dates (format and parse), Apache-shaped ETags, and
-// the evaluation of If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since.
+// the evaluation of If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since and If-Range.
 // Runs in: children (Date header formatting may also run in the master for logs).
 // Leans on RFC 9110 5.6.7 (HTTP-date, three forms), 8.8.3 (entity-tags, weak and strong
-// comparison), 13.1 and 13.2.2 (precondition order); gmtime_r(3).
+// comparison), 8.8.2.2 (when a date is a strong validator), 13.1 and 13.2.2 (precondition
+// order); gmtime_r(3).
 #ifndef MPMD_SHARED_HTTP_CONDITIONAL_H
 #define MPMD_SHARED_HTTP_CONDITIONAL_H
 
@@ -42,6 +43,19 @@ enum class Precondition {
 // for other methods). Unparseable dates are ignored, as the RFC asks. Repeated fields combine.
 Precondition evaluate_preconditions(const HttpRequest& request, std::string_view etag,
                                     time_t last_modified);
+
+// How long after its Last-Modified a file's date becomes a strong validator (Apache's figure).
+inline constexpr time_t kStrongDateSeconds = 60;
+
+// RFC 9110 13.1.5, evaluated after evaluate_preconditions: whether If-Range's `value` lets a
+// Range field apply to the representation with `etag` and `last_modified` at time `now`
+// (false: send the whole representation). An entity-tag must match `etag` strongly, so a
+// weak one never does. An HTTP-date must equal Last-Modified, and Last-Modified must be a
+// strong validator (8.8.2.2): a file changed twice within one second keeps its date, so, as
+// Apache does, a date less than kStrongDateSeconds before `now` never matches. Anything else
+// (an unparseable date, a list) does not match.
+bool if_range_matches(std::string_view value, std::string_view etag, time_t last_modified,
+                      time_t now);
 
 } // namespace mpmd
 

@@ -39,9 +39,9 @@ constexpr std::string_view trim_ows(std::string_view s)
 }
 
 // The method as the parser classified it; `method` keeps the exact token for logs.
-// OtherKnown covers every registered method besides those named (PUT, DELETE, PATCH, TRACE,
+// OtherKnown covers every registered method besides those named (PUT, DELETE, PATCH,
 // CONNECT, WebDAV...): a static resource answers those with 405, Unknown with 501.
-enum class HttpMethod { Get, Head, Post, Options, OtherKnown, Unknown };
+enum class HttpMethod { Get, Head, Post, Options, Trace, OtherKnown, Unknown };
 
 struct HttpHeader {
     std::string name;   // as received
@@ -56,6 +56,11 @@ struct HttpRequest {
     std::vector<HttpHeader> headers;
     std::string request_line;    // "GET /x HTTP/1.1" as received, for %r and the scoreboard
     uint64_t body_bytes = 0;     // request body bytes read and discarded (after de-chunking)
+    // The connection must close after this exchange whatever Connection says: an HTTP/1.0
+    // request framed with Transfer-Encoding (RFC 9112 6.1: its framing is treated as faulty).
+    bool close_after = false;
+    // Expect: 100-continue in an HTTP/1.1 request (RFC 9110 10.1.1; ignored in HTTP/1.0).
+    bool expects_continue = false;
 
     // Case-insensitive, first match; nullptr when absent. Pointers stay valid until the
     // request is reset.
@@ -71,6 +76,8 @@ struct HttpRequest {
     // HTTP/1.0 persists only with "keep-alive". Tokens may share a field or be spread over several.
     bool keep_alive_requested() const
     {
+        if (close_after)
+            return false;
         bool close = false;
         bool keep_alive = false;
         for (const HttpHeader& h : headers) {
@@ -99,6 +106,8 @@ struct HttpRequest {
         headers.clear();
         request_line.clear();
         body_bytes = 0;
+        close_after = false;
+        expects_continue = false;
     }
 };
 

@@ -9,6 +9,8 @@
 #include <optional>
 #include <vector>
 
+#include "shared/http/authority.h"
+
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
@@ -29,25 +31,23 @@ HttpMethod classify(http::verb v)
     case http::verb::head: return HttpMethod::Head;
     case http::verb::post: return HttpMethod::Post;
     case http::verb::options: return HttpMethod::Options;
+    case http::verb::trace: return HttpMethod::Trace;
     case http::verb::unknown: return HttpMethod::Unknown;
     default: return HttpMethod::OtherKnown;
     }
 }
 
-// RFC 9110 7.2: Host = uri-host [ ":" port ]; uri-host is a reg-name, an IPv4 address or an
-// IP-literal in brackets. Anything else is refused with 400, as Apache's strict mode does,
-// because the value is echoed into Location headers.
-bool valid_host(std::string_view host)
+// The authority of an absolute-form target ("http://host:port/path" -> "host:port"), or
+// nullopt for any other form.
+std::optional<std::string_view> absolute_form_authority(std::string_view target)
 {
-    if (host.empty())
-        return true;   // RFC 9112 3.2: an empty Host is allowed when the URI has no authority
-    for (char c : host) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        std::strchr("-._~%!$&'()*+,;=:[]", c) != nullptr;
-        if (!ok || c == '\0')
-            return false;
-    }
-    return true;
+    if (target.empty() || target.front() == '/' || target == "*")
+        return std::nullopt;
+    const size_t scheme_end = target.find("://");
+    if (scheme_end == std::string_view::npos)
+        return std::nullopt;
+    const std::string_view rest = target.substr(scheme_end + 3);
+    return rest.substr(0, rest.find_first_of("/?#"));
 }
 
 // Status for a request line Beast refused as a bad version: 505 when the version is well
@@ -63,6 +63,20 @@ int version_status(std::string_view line, int* version)
         return 400;
     *version = 10 * (v[5] - '0') + (v[7] - '0');
     return 505;
+}
+
+// False when `text` has a line end other than CRLF: an LF not after a CR, or a CR followed
+// by anything but LF (a CR at the very end may still get its LF). `before` is the byte
+// that preceded `text` in the stream ('\0' when none).
+bool crlf_lines_only(std::string_view text, char before)
+{
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n' && (i == 0 ? before : text[i - 1]) != '\r')
+            return false;
+        if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] != '\n')
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -100,7 +114,11 @@ protected:
         r.request_line += version == 10 ? " HTTP/1.0" : " HTTP/1.1";
         // RFC 9112 3.2.4: asterisk-form is for OPTIONS only.
         if (r.target == "*" && r.method_kind != HttpMethod::Options)
-            fail(400, ec);
+            return fail(400, ec);
+        // RFC 9112 3.2.2: an absolute-form authority stands in for Host, so it is held to
+        // the same syntax (userinfo, a bad port or stray characters: 400).
+        if (const auto authority = absolute_form_authority(r.target); authority && !valid_authority(*authority, false))
+            return fail(400, ec);
     }
 
     void on_response_impl(int, beast_sv, int, boost::beast::error_code&) override {}
@@ -113,13 +131,24 @@ protected:
         const std::string_view v(value.data(), value.size());
         if (name == http::field::host) {
             ++host_fields_;
-            if (!valid_host(v))
+            if (!valid_authority(v, true))
                 return fail(400, ec);
         } else if (name == http::field::transfer_encoding) {
             // Only "chunked" alone is understood; anything else cannot be framed (RFC 9112 6.1).
             saw_transfer_encoding_ = true;
             if (!ascii_iequals(trim_ows(v), "chunked"))
                 return fail(501, ec);
+            // RFC 9112 6.1: HTTP/1.0 has no Transfer-Encoding; answer, then close.
+            if (request_->version < 11)
+                request_->close_after = true;
+        } else if (name == http::field::expect) {
+            // RFC 9110 10.1.1: 100-continue is the only expectation defined; an HTTP/1.0
+            // request's Expect is ignored.
+            if (request_->version >= 11) {
+                if (!ascii_iequals(trim_ows(v), "100-continue"))
+                    return fail(417, ec);
+                request_->expects_continue = true;
+            }
         } else if (name == http::field::content_length) {
             saw_content_length_ = true;
         }
@@ -186,6 +215,10 @@ private:
 class RequestParser::Impl {
 public:
     static constexpr size_t kMaxSpareBytes = 1024;
+    // Empty lines tolerated before a request line (RFC 9112 2.2 says "at least one"; Apache
+    // allows DEFAULT_LIMIT_BLANK_LINES = 10), counted as CRLF pairs: a stream of them is
+    // not a request.
+    static constexpr size_t kMaxLeadingBlankLines = 10;
 
     explicit Impl(const RequestLimits& limits) : limits_(limits) { reset(); }
 
@@ -203,6 +236,7 @@ public:
         lines_ = 0;
         prescan_done_ = false;
         started_ = false;
+        blank_bytes_ = 0;
         error_ = 0;
     }
 
@@ -225,14 +259,20 @@ private:
     size_t line_length_;    // bytes of the current head line so far, CR included
     size_t lines_;          // head lines completed, the request line included
     bool prescan_done_;     // the empty line ending the head was seen
+    size_t blank_bytes_;    // CR and LF bytes of empty lines skipped before the request line
 };
 
 // Bounds each head line as it arrives: 414 for the request line, 431 for a field line or for
-// too many fields. Returns 0 when nothing is over a limit.
+// too many fields, 400 for a folded field line. Returns 0 when all is well so far.
 int RequestParser::Impl::prescan(const char* data, size_t size)
 {
     size_t i = static_cast<size_t>(scanned_ - consumed_);
     while (!prescan_done_ && i < size) {
+        // RFC 9112 5.2: a field line that starts with whitespace is obs-fold (or junk after
+        // the request line); Apache's HttpProtocolOptions Strict refuses it with 400, and so
+        // does mpmd rather than guess where one field ends.
+        if (lines_ > 0 && line_length_ == 0 && (data[i] == ' ' || data[i] == '\t'))
+            return 400;
         const void* nl = std::memchr(data + i, '\n', size - i);
         const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) : size;
         line_length_ += end - i;
@@ -271,7 +311,8 @@ RequestParser::Result RequestParser::Impl::failed(const char* data, size_t size,
                                                   int status)
 {
     error_ = status;
-    // The request line is worth logging even when Beast never accepted it.
+    // The request line is worth logging even when Beast never accepted it, and its method
+    // decides whether the error page may have a body (not for HEAD).
     if (request_.request_line.empty() && consumed_ == 0) {
         std::string_view line(data, size);
         line = line.substr(0, line.find('\n'));
@@ -279,6 +320,11 @@ RequestParser::Result RequestParser::Impl::failed(const char* data, size_t size,
             line.remove_suffix(1);
         line = line.substr(0, limits_.max_request_line);
         request_.request_line.assign(line);
+        if (request_.method.empty()) {
+            const std::string_view method = line.substr(0, line.find(' '));
+            request_.method.assign(method);
+            request_.method_kind = classify(http::string_to_verb(beast_sv(method.data(), method.size())));
+        }
         if (status == 400 && line.size() < size && line.find(' ') != std::string_view::npos) {
             // Beast reports a version it does not speak (HTTP/2.0, HTTP/0.9) as a bad version;
             // a well-formed one deserves 505 (RFC 9110 15.6.6).
@@ -301,9 +347,13 @@ RequestParser::Result RequestParser::Impl::feed(const char* data, size_t size)
 
     size_t skipped = 0;
     if (!started_) {
-        // RFC 9112 2.2: blank lines before a request line are ignored.
-        while (skipped < size && (data[skipped] == '\r' || data[skipped] == '\n'))
+        // RFC 9112 2.2: blank lines before a request line are ignored, a few of them. Every
+        // CR and LF counts, so a stream of lone CRs is bounded as well.
+        while (skipped < size && (data[skipped] == '\r' || data[skipped] == '\n')) {
+            if (++blank_bytes_ > 2 * kMaxLeadingBlankLines)
+                return failed(data, 0, skipped, 400);
             ++skipped;
+        }
         if (skipped == size)
             return Result{Status::NeedMore, skipped};
         started_ = true;
@@ -329,10 +379,19 @@ RequestParser::Result RequestParser::Impl::feed(const char* data, size_t size)
     }
     if (beast_->is_done())
         return Result{Status::Complete, skipped + used};
-    // Inside a body Beast holds back only a chunk-size line or the trailer section; the head
-    // limits do not bound those, so a few field lines' worth is the most a client may send.
-    if (beast_->head_done() && size - used > 4 * (limits_.max_field_size + 2))
-        return failed(data, size, skipped + used, 400);
+    if (beast_->head_done()) {
+        // Inside a body Beast holds back only a chunk-size line or the trailer section; the
+        // head limits do not bound those, so a few field lines' worth is the most a client
+        // may send.
+        const std::string_view held(data + used, size - used);
+        if (held.size() > 4 * (limits_.max_field_size + 2))
+            return failed(data, size, skipped + used, 400);
+        // Beast waits for a CRLF that a chunk line ended with a bare LF (or CR) will never
+        // bring: such a body cannot be framed the way every other hop would frame it (RFC
+        // 9112 7.1 requires CRLF), so it is refused now instead of left to time out.
+        if (beast_->chunked() && !crlf_lines_only(held, used > 0 ? data[used - 1] : '\0'))
+            return failed(data, size, skipped + used, 400);
+    }
     return Result{Status::NeedMore, skipped + used};
 }
 
@@ -357,7 +416,7 @@ bool RequestParser::head_complete() const
 
 bool RequestParser::got_some() const
 {
-    return impl_->started_;
+    return impl_->started_ || impl_->error_ != 0;
 }
 
 void RequestParser::reset()

@@ -45,7 +45,9 @@ public:
 
     const HttpRequest& request() const;
     bool head_complete() const;   // head parsed and checked; the body may still be arriving
-    bool got_some() const;        // any byte of this request seen (blank lines before it excepted)
+    // Any byte of this request seen (blank lines before it excepted), or the input refused:
+    // either way there is something to answer.
+    bool got_some() const;
     void reset();                 // start the next request on the same connection
 
 private:

@@ -24,6 +24,8 @@ std::string_view error_sentence(int status)
     case 412: return "A precondition of the request was not met for the requested URL.";
     case 413: return "The request body is larger than this server accepts.";
     case 414: return "The requested URL is longer than this server accepts.";
+    case 416: return "None of the requested ranges lies within the resource.";
+    case 417: return "The expectation given in the Expect request header cannot be met by this server.";
     case 431: return "A request header line, or the number of them, is over this server's limit.";
     case 500: return "The server met an internal error and could not complete the request.";
     case 501: return "The request method is not implemented by this server.";
@@ -85,8 +87,8 @@ Response::~Response()
 
 Response::Response(Response&& other) noexcept
     : status(other.status), headers(std::move(other.headers)), body(std::move(other.body)),
-      file_fd(std::exchange(other.file_fd, -1)), file_offset(other.file_offset),
-      file_length(other.file_length), send_body(other.send_body)
+      file_fd(std::exchange(other.file_fd, -1)), pieces(std::move(other.pieces)),
+      send_body(other.send_body)
 {
 }
 
@@ -98,8 +100,7 @@ Response& Response::operator=(Response&& other) noexcept
         headers = std::move(other.headers);
         body = std::move(other.body);
         file_fd = std::exchange(other.file_fd, -1);
-        file_offset = other.file_offset;
-        file_length = other.file_length;
+        pieces = std::move(other.pieces);
         send_body = other.send_body;
     }
     return *this;
@@ -115,9 +116,26 @@ void Response::close_file()
 
 off_t Response::content_length() const
 {
-    if (file_fd >= 0 || file_length > 0)
-        return file_length;
-    return static_cast<off_t>(body.size());
+    off_t length = static_cast<off_t>(body.size());
+    for (const BodyPiece& piece : pieces)
+        length += piece.size();
+    return length;
+}
+
+void Response::add_text(std::string text)
+{
+    BodyPiece piece;
+    piece.text = std::move(text);
+    pieces.push_back(std::move(piece));
+}
+
+void Response::add_file_range(off_t offset, off_t length)
+{
+    BodyPiece piece;
+    piece.from_file = true;
+    piece.offset = offset;
+    piece.length = length;
+    pieces.push_back(std::move(piece));
 }
 
 void Response::add_header(std::string_view name, std::string_view value)
@@ -180,8 +198,6 @@ Response error_response(int status)
     Response r;
     r.status = status;
     r.body = page(status, error_sentence(status));
-    if (status == 405)
-        r.add_header("Allow", "GET, HEAD");
     r.add_header("Content-Type", kErrorType);
     return r;
 }

@@ -1,5 +1,6 @@
-// Response: what a handler answers (status, extra header fields, a body in memory or a file
-// range for sendfile), the serialisation of its head, and Apache-style HTML error pages.
+// Response: what a handler answers (status, extra header fields, a body made of bytes in memory
+// and ranges of an open file for sendfile), the serialisation of its head, and Apache-style
+// HTML error pages.
 // Runs in: children. Leans on RFC 9110 (15 status codes, 6.4.1 and 8.6 Content-Length) and
 // RFC 9112 (4 status line, 9.3 Connection); close(2) for the owned file descriptor.
 #ifndef MPMD_SHARED_HTTP_RESPONSE_H
@@ -14,15 +15,26 @@
 
 namespace mpmd {
 
+// A piece of a body: bytes in memory, or a range of the response's file, which the connection
+// sends with sendfile(2). A multipart/byteranges body alternates them (part headers, file bytes).
+struct BodyPiece {
+    std::string text;          // when !from_file
+    bool from_file = false;
+    off_t offset = 0;          // from_file: bytes [offset, offset + length) of Response::file_fd
+    off_t length = 0;
+
+    off_t size() const { return from_file ? length : static_cast<off_t>(text.size()); }
+};
+
+// The body is `body` followed by `pieces`; handlers use one or the other.
 struct Response {
     int status = 200;
     // Fields besides Date, Server, Content-Length and Connection, which serialisation adds.
     std::vector<HttpHeader> headers;
-    std::string body;          // the body when file_fd < 0 and file_length == 0
-    int file_fd = -1;          // owned: closed by the destructor; the body is sent with sendfile
-    off_t file_offset = 0;
-    off_t file_length = 0;     // with a file body; kept (fd closed) for HEAD so Content-Length is right
-    bool send_body = true;     // false for HEAD and 304: the head describes a body not sent
+    std::string body;               // a body held in memory (error pages, the status page)
+    int file_fd = -1;               // owned: closed by the destructor; read by the file pieces
+    std::vector<BodyPiece> pieces;  // kept (file_fd closed) for HEAD, so Content-Length is right
+    bool send_body = true;          // false for HEAD and 304: the head describes a body not sent
 
     Response() = default;
     ~Response();
@@ -31,9 +43,10 @@ struct Response {
     Response(const Response&) = delete;
     Response& operator=(const Response&) = delete;
 
-    // Bytes of the body this response describes (sent or not): the file range when a file
-    // is set or was set, else body.size().
+    // Bytes of the body this response describes, sent or not.
     off_t content_length() const;
+    void add_text(std::string text);
+    void add_file_range(off_t offset, off_t length);
     void add_header(std::string_view name, std::string_view value);
     const std::string* header(std::string_view name) const;   // case-insensitive
     void close_file();
@@ -43,7 +56,8 @@ struct Response {
 std::string_view status_reason(int status);
 
 // A small HTML page in Apache's shape ("<title>404 Not Found</title>"), Content-Type
-// text/html; charset=iso-8859-1, and "Allow: GET, HEAD" for 405.
+// text/html; charset=iso-8859-1. A 405 needs an Allow field, which the caller adds (what
+// is allowed depends on the handler and the config).
 Response error_response(int status);
 
 // 301/302 with Location and the HTML page pointing at it (`location` is HTML-escaped there).

@@ -1,0 +1,76 @@
+// See file_access.h.
+#include "shared/file_access.h"
+
+#include "shared/directive.h"
+
+namespace mpmd {
+
+std::optional<SymlinkRule> parse_options(const std::vector<std::string>& words, std::string* problem)
+{
+    std::optional<SymlinkRule> rule;
+    for (const std::string& word : words) {
+        std::optional<SymlinkRule> this_one;
+        if (equals_ignoring_case(word, "FollowSymLinks"))
+            this_one = SymlinkRule::Follow;
+        else if (equals_ignoring_case(word, "SymLinksIfOwnerMatch"))
+            this_one = SymlinkRule::IfOwnerMatch;
+        else if (equals_ignoring_case(word, "None"))
+            this_one = SymlinkRule::None;
+        if (!this_one) {
+            // Apache's other options (Indexes, ExecCGI, MultiViews...) name features mpmd
+            // does not have; saying so beats ignoring them.
+            *problem = "\"" + word + "\" is not an option mpmd knows (allowed: FollowSymLinks, "
+                       "SymLinksIfOwnerMatch, None)";
+            return std::nullopt;
+        }
+        if (rule && *rule != *this_one) {
+            *problem = "give one of FollowSymLinks, SymLinksIfOwnerMatch and None, not several";
+            return std::nullopt;
+        }
+        rule = this_one;
+    }
+    if (!rule)
+        *problem = "an option is needed (allowed: FollowSymLinks, SymLinksIfOwnerMatch, None)";
+    return rule;
+}
+
+std::string_view options_word(SymlinkRule rule)
+{
+    switch (rule) {
+    case SymlinkRule::None: return "None";
+    case SymlinkRule::IfOwnerMatch: return "SymLinksIfOwnerMatch";
+    case SymlinkRule::Follow: return "FollowSymLinks";
+    }
+    return "None";
+}
+
+bool dot_path_denied(std::string_view path, DotFiles rule)
+{
+    if (rule == DotFiles::Allow)
+        return false;
+    size_t start = 0;
+    bool first = true;
+    while (start < path.size()) {
+        if (path[start] == '/') {
+            ++start;
+            continue;
+        }
+        size_t end = path.find('/', start);
+        if (end == std::string_view::npos)
+            end = path.size();
+        const std::string_view segment = path.substr(start, end - start);
+        if (segment.front() == '.') {
+            if (rule == DotFiles::DenyHt) {
+                if (segment.size() >= 3 && segment.compare(1, 2, "ht") == 0)
+                    return true;
+            } else if (!(first && segment == ".well-known")) {
+                return true;
+            }
+        }
+        first = false;
+        start = end;
+    }
+    return false;
+}
+
+} // namespace mpmd

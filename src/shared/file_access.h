@@ -1,0 +1,52 @@
+// FileAccess: which files below DocumentRoot a client may be served, as far as the names on
+// the way decide it: the symbolic-link rule (Apache's Options FollowSymLinks /
+// SymLinksIfOwnerMatch / None), whether a link may lead out of DocumentRoot at all, and
+// whether names beginning with '.' are served (Debian's apache2 denies ".ht*" with a
+// <FilesMatch>; mpmd denies every dot name by default but the RFC 8615 ".well-known").
+// The values come from the [server] directives Options, AllowSymLinksOutsideRoot and
+// DotFiles; src/child/document_open.h applies the link rule while opening.
+// Runs in: master (parsing), children (checks).
+#ifndef MPMD_SHARED_FILE_ACCESS_H
+#define MPMD_SHARED_FILE_ACCESS_H
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mpmd {
+
+enum class SymlinkRule {
+    None,           // no symbolic link is followed anywhere below DocumentRoot
+    IfOwnerMatch,   // a link is followed when its target has the link's owner (the default)
+    Follow,         // every link is followed
+};
+
+// In the order of the DotFiles directive's choices.
+enum class DotFiles {
+    Deny,     // any path segment beginning with '.' is refused (403), but a first "/.well-known/"
+    DenyHt,   // only names beginning with ".ht" (.htaccess, .htpasswd), as Debian's apache2
+    Allow,    // served like any other name
+};
+
+inline constexpr std::string_view kDotFilesChoices = "Deny|DenyHt|Allow";
+inline constexpr std::string_view kOptionsWords = "FollowSymLinks|SymLinksIfOwnerMatch|None";
+
+struct FileAccess {
+    SymlinkRule symlinks = SymlinkRule::IfOwnerMatch;
+    bool symlinks_outside_root = false;   // a link may resolve to a file outside DocumentRoot
+    DotFiles dot_files = DotFiles::Deny;
+};
+
+// The Options words (one of FollowSymLinks, SymLinksIfOwnerMatch, None, case-insensitive);
+// nullopt with *problem set for anything else, naming what is allowed.
+std::optional<SymlinkRule> parse_options(const std::vector<std::string>& words, std::string* problem);
+std::string_view options_word(SymlinkRule rule);
+
+// True when a decoded, normalised URL path ("/a/.git/config") names something the DotFiles
+// rule refuses.
+bool dot_path_denied(std::string_view path, DotFiles rule);
+
+} // namespace mpmd
+
+#endif

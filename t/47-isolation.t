@@ -10,6 +10,7 @@
 import errno
 import os
 import pwd
+import re
 import signal
 
 from mpmdpriv import (access_mode, as_user, fd_table, kcmp_available, listening_inodes,
@@ -166,7 +167,7 @@ def core_dump_directory(t):
             line = line_of(f.read(), "CoreDumpDirectory")
         status, out, err = run(s.command("-t"))
         t.is_(status, 1, "CoreDumpDirectory %s: mpmd -t fails" % what)
-        t.like(err, r"%s:%d: \[server\] CoreDumpDirectory: .*%s" % (s.conf_path, line, problem),
+        t.like(err, r"%s:%d: \[server\] CoreDumpDirectory: .*%s" % (re.escape(s.conf_path), line, problem),
                "and says why at file:line")
 
 

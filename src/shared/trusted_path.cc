@@ -1,6 +1,9 @@
 // See trusted_path.h for the rule; this is the walk that applies it.
 #include "shared/trusted_path.h"
 
+#include "shared/path_names.h"
+#include "shared/unique_fd.h"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -23,34 +26,6 @@ constexpr long kProcSuperMagic = 0x9fa0;       // statfs(2) f_type of /proc
 constexpr const char* kSharedFix =
     "remove it; better, use a directory only root can write to, such as /var/log/mpmd or /run";
 
-class Descriptor {
-public:
-    explicit Descriptor(int fd = -1) : fd_(fd) {}
-    ~Descriptor() { reset(-1); }
-    Descriptor(const Descriptor&) = delete;
-    Descriptor& operator=(Descriptor&& other) noexcept
-    {
-        reset(other.release());
-        return *this;
-    }
-    int get() const { return fd_; }
-    int release()
-    {
-        const int fd = fd_;
-        fd_ = -1;
-        return fd;
-    }
-    void reset(int fd)
-    {
-        if (fd_ >= 0)
-            close(fd_);
-        fd_ = fd;
-    }
-
-private:
-    int fd_;
-};
-
 std::string errno_text(int err) { return std::strerror(err); }
 
 std::string trusted_users()
@@ -58,29 +33,27 @@ std::string trusted_users()
     return geteuid() == 0 ? "root" : "root or " + describe_user(geteuid());
 }
 
-std::string describe_group(gid_t gid)
+// "name (uid N)" through getpwuid_r(3) or getgrgid_r(3), or "uid N" for an id without a name.
+template <typename Entry, typename Id>
+std::string describe_id(Id id, const char* kind, int (*lookup)(Id, Entry*, char*, size_t, Entry**),
+                        char* Entry::*name)
 {
-    struct group entry {};
-    struct group* found = nullptr;
+    Entry entry {};
+    Entry* found = nullptr;
     std::vector<char> buffer(4096);
-    if (getgrgid_r(gid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr)
-        return std::string(found->gr_name) + " (gid " + std::to_string(gid) + ")";
-    return "gid " + std::to_string(gid);
+    const std::string number = std::string(kind) + " " + std::to_string(id);
+    if (lookup(id, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr)
+        return std::string(found->*name) + " (" + number + ")";
+    return number;
 }
 
+std::string describe_group(gid_t gid) { return describe_id<struct group>(gid, "gid", getgrgid_r, &group::gr_name); }
+
+// The names of `path` as strings, to be walked in order (links splice theirs in front).
 std::deque<std::string> components(const std::string& path)
 {
-    std::deque<std::string> out;
-    size_t begin = 0;
-    while (begin <= path.size()) {
-        size_t end = path.find('/', begin);
-        if (end == std::string::npos)
-            end = path.size();
-        if (end > begin && path.compare(begin, end - begin, ".") != 0)
-            out.push_back(path.substr(begin, end - begin));
-        begin = end + 1;
-    }
-    return out;
+    const std::vector<std::string_view> names = path_names(path);
+    return std::deque<std::string>(names.begin(), names.end());
 }
 
 std::string join(const std::string& directory, const std::string& name)
@@ -217,7 +190,7 @@ private:
             *error_ = errno_text(errno);
             return false;
         }
-        Descriptor next(fd);
+        UniqueFd next(fd);
         const std::string problem = directory_problem(fd, path, &shared_);
         if (!problem.empty()) {
             *error_ = problem;
@@ -248,7 +221,7 @@ private:
 
     FinalLink final_link_;
     std::string* error_;
-    Descriptor dir_;
+    UniqueFd dir_;
     std::string here_;
     bool shared_ = false;
     bool broke_rule_ = false;   // the failure is the rule's, not a system error
@@ -276,15 +249,7 @@ TrustedDirectory::TrustedDirectory(TrustedDirectory&& other) noexcept
 
 bool trusted_owner(uid_t uid) { return uid == 0 || uid == geteuid(); }
 
-std::string describe_user(uid_t uid)
-{
-    struct passwd entry {};
-    struct passwd* found = nullptr;
-    std::vector<char> buffer(4096);
-    if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr)
-        return std::string(found->pw_name) + " (uid " + std::to_string(uid) + ")";
-    return "uid " + std::to_string(uid);
-}
+std::string describe_user(uid_t uid) { return describe_id<struct passwd>(uid, "uid", getpwuid_r, &passwd::pw_name); }
 
 std::optional<TrustedDirectory> reach_trusted_directory(const std::string& path, FinalLink final_link,
                                                         std::string* error, bool* broken_rule)

@@ -86,6 +86,14 @@ def mpmctl_status(s):
 def scoreboard(t):
     name = "/mpmd-t48-%d" % os.getpid()
     shm = "/dev/shm" + name
+    try:
+        scoreboard_checks(t, name, shm)
+    finally:
+        if os.path.lexists(shm):   # what nobody planted, whatever went wrong
+            os.unlink(shm)
+
+
+def scoreboard_checks(t, name, shm):
     s = t.server(name="board", conf={"status": {"ScoreBoardFile": name}})
     target = victim(s)
     s.start()

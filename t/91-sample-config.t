@@ -4,6 +4,7 @@
 # (placeholders pointing at a scratch tree) it passes `mpmd -t`; the README's
 # etc/mpmd-dev.conf passes `mpmd -t` as the README runs it.
 import os
+import pwd
 import re
 import shutil
 import tempfile
@@ -23,6 +24,12 @@ def main(t):
     scratch = tempfile.mkdtemp(prefix="mpmd-sample-")
     try:
         os.makedirs(os.path.join(scratch, "mpmd", "htdocs"))
+        # CoreDumpDirectory must be a directory User (nobody) can reach and write.
+        os.chmod(scratch, 0o755)
+        cores = os.path.join(scratch, "lib", "mpmd", "cores")
+        os.makedirs(cores)
+        if os.geteuid() == 0:
+            os.chown(cores, pwd.getpwnam("nobody").pw_uid, -1)
         shutil.copy(os.path.join(SRCDIR, "etc", "mime.types"), os.path.join(scratch, "mpmd"))
         lines = []
         for line in sample.splitlines():

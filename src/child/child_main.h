@@ -1,7 +1,7 @@
-// A child's life after fork(2): take the signals a child needs, drop to User/Group, run the
-// MPM's serving loop, and give the master an exit status that says how it went.
+// A child's life after fork(2) (and after child_isolation.h): take the signals a child needs,
+// become User/Group and not dumpable (child_privileges.h), run the MPM's serving loop, and
+// give the master an exit status that says how it went. -X runs the same in the one process.
 // Runs in: children.
-// Leans on: setgroups(2), setgid(2), setuid(2), prctl(2) PR_SET_DUMPABLE.
 #ifndef MPMD_CHILD_CHILD_MAIN_H
 #define MPMD_CHILD_CHILD_MAIN_H
 

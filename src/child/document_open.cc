@@ -1,6 +1,9 @@
 // See document_open.h.
 #include "child/document_open.h"
 
+#include "shared/path_names.h"
+#include "shared/unique_fd.h"
+
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -26,54 +29,9 @@ constexpr int kChanged = -1;
 constexpr int kMaxChanges = 8;
 constexpr int kDirectoryFlags = O_PATH | O_DIRECTORY | O_CLOEXEC;
 
-class Fd {
-public:
-    Fd() = default;
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() { reset(); }
-    Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    Fd& operator=(Fd&& other) noexcept
-    {
-        if (this != &other) {
-            reset();
-            fd_ = std::exchange(other.fd_, -1);
-        }
-        return *this;
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-
-    int get() const { return fd_; }
-    explicit operator bool() const { return fd_ >= 0; }
-    int release() { return std::exchange(fd_, -1); }
-    void reset()
-    {
-        if (fd_ >= 0)
-            ::close(fd_);
-        fd_ = -1;
-    }
-
-private:
-    int fd_ = -1;
-};
+using Fd = UniqueFd;
 
 using Location = std::vector<std::string>;   // a directory's names from '/'
-
-std::vector<std::string_view> names_of(std::string_view path)
-{
-    std::vector<std::string_view> names;
-    size_t start = 0;
-    while (start <= path.size()) {
-        size_t end = path.find('/', start);
-        if (end == std::string_view::npos)
-            end = path.size();
-        const std::string_view name = path.substr(start, end - start);
-        if (!name.empty() && name != ".")
-            names.push_back(name);
-        start = end + 1;
-    }
-    return names;
-}
 
 // Where an open directory is, as the kernel names it (/proc/self/fd), else as realpath(3)
 // finds `fallback` (a system without /proc; only the containment check uses it).
@@ -94,7 +52,7 @@ bool location_of(int fd, const std::string& fallback, Location* out)
         std::free(real);
     }
     out->clear();
-    for (std::string_view name : names_of(path))
+    for (std::string_view name : path_names(path))
         out->emplace_back(name);
     return true;
 }
@@ -144,7 +102,7 @@ int Walker::reopen(const Fd& dir, bool open_last, Fd* out) const
 
 int Walker::resolve(Fd dir, Location& where, std::string_view path, bool open_last, Fd* out)
 {
-    const std::vector<std::string_view> names = names_of(path);
+    const std::vector<std::string_view> names = path_names(path);
     if (names.empty())
         return reopen(dir, open_last, out);
     for (size_t i = 0; i < names.size(); ++i) {

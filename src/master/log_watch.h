@@ -3,7 +3,9 @@
 // Runs in: master, from its once-a-second tick (as root: children run as User and could not
 // create a file in the log directory).
 // Leans on: stat(2) of each path against fstat(2) of its descriptor (LogFile::path_state),
-// open(2) and dup3(2) (LogFile::reopen keeps the descriptor number).
+// open_trusted and dup3(2) (LogFile::reopen keeps the descriptor number; the new file is
+// opened by the rule of trusted_path.h, so a link planted in place of the removed log is
+// refused, reported and tried again, never written through).
 //
 // How the new file reaches the children: the master starts a graceful restart of its own
 // (a new generation forks with the new descriptor; old children finish the request in hand,

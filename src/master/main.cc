@@ -10,6 +10,7 @@
 #include "master/binary_upgrade.h"
 #include "master/daemon.h"
 #include "master/mpm_loader.h"
+#include "master/pid_file.h"
 #include "master/process_listeners.h"
 #include "master/self_exec.h"
 #include "master/server_setup.h"
@@ -200,6 +201,9 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
     std::string error;
     if (errors.empty() && !error_log().open(config->server.error_log, &error))
         errors.push_back(error);
+    // Written after daemonizing; a refusal (trusted_path.h) must reach the terminal first.
+    if (errors.empty() && !check_pid_file(config->server.pid_file, &error))
+        errors.push_back(error);
     if (!errors.empty()) {
         for (const std::string& e : errors)
             std::fprintf(stderr, "%s\n", e.c_str());
@@ -212,16 +216,20 @@ int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> confi
 
     const MpmLimits limits = mpm.limits(*config);
     std::unique_ptr<Scoreboard> board;
+    std::vector<std::string> board_notes;
     try {
         // -X serves as User in this very process, which could then not remove a named
         // segment: its scoreboard stays private.
         board = Scoreboard::create(limits.server_limit, limits.thread_limit,
                                    line.one_process ? std::string()
-                                                    : config->status.scoreboard_name(config->server.pid_file));
+                                                    : config->status.scoreboard_name(config->server.pid_file),
+                                   &board_notes);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "mpmd: %s\n", e.what());
         return kExitFailure;
     }
+    for (const std::string& note : board_notes)
+        log_error(LogLevel::Warn, "core", "ScoreBoardFile: %s", note.c_str());
     board->global().mpm_threaded = mpm.threaded();
     // Log faults (a full disk...) are counted and reported once for the whole server.
     uint64_t* const fault_words = board->global().log_faults;

@@ -1,6 +1,7 @@
 // See supervisor.h.
 #include "master/supervisor.h"
 
+#include "child/child_isolation.h"
 #include "child/child_main.h"
 #include "master/daemon.h"
 #include "master/mpm_loader.h"
@@ -171,10 +172,6 @@ void Supervisor::spawn(uint32_t slot)
     sigprocmask(SIG_BLOCK, &all, &previous);
     const pid_t pid = fork();
     if (pid == 0) {
-        close(watch_write_);
-        // USR2 is the master's alone (binary upgrade): the libevent handler inherited through
-        // fork would pass a child's USR2 on to the master's loop.
-        signal(SIGUSR2, SIG_IGN);
         ChildContext context;
         context.slot = slot;
         context.generation = generation_;
@@ -183,6 +180,13 @@ void Supervisor::spawn(uint32_t slot)
         context.scoreboard = s_.scoreboard;
         context.listeners = &s_.listeners->sockets();
         context.master_watch_fd = watch_read_;
+        // Before anything else: the master's handlers and descriptors go (the watch pipe's
+        // write end, the event loop's epoll and signal pipe...), only what the child needs
+        // stays (child_isolation.h).
+        if (!isolate_from_master(context))
+            _exit(kChildFatalExit);
+        // USR2 is the master's alone (binary upgrade): a child ignores it.
+        signal(SIGUSR2, SIG_IGN);
         _exit(run_child_process(*s_.mpm, context));
     }
     const int fork_errno = errno;

@@ -30,7 +30,12 @@ constexpr Directive kCoreDirectives[] = {
     make_string(S, "Group", "nogroup", "name|#gid",
                 "The group the children run as when mpmd is started as root."),
     make_path(S, "PidFile", MPMD_RUNDIR "/mpmd.pid",
-              "The file the master writes its process id to; mpmd -k uses it."),
+              "The file the master writes its process id to; mpmd -k uses it. Written only through "
+              "directories and links that root (or the user mpmd runs as) owns; see \"Files written as root\" in mpmd.conf(5)."),
+    make_path(S, "CoreDumpDirectory", "",
+              "Where children work so that a crash leaves a core dump: they change to it and stay "
+              "dumpable. It must exist and be writable by User. Unset, children are not dumpable: no "
+              "process of User can ptrace them or read their memory or descriptors."),
     make_string(S, "ServerName", "(the host name)", "host[:port]",
                 "The name the server uses for itself, e.g. in the access log's %v."),
     // Choices in the order of enum ServerTokens (version.h).
@@ -91,7 +96,8 @@ constexpr Directive kCoreDirectives[] = {
                  "request line and client and ends the child serving it. 0 means no limit."),
 
     make_path(L, "ErrorLog", MPMD_LOGDIR "/error_log",
-              "The error log file, shared by the master and every child."),
+              "The error log file, shared by the master and every child. Opened as root only through "
+              "directories and links that root (or the user mpmd runs as) owns; see \"Files written as root\" in mpmd.conf(5)."),
     // Choices in the order of enum LogLevel (log_level.h).
     make_enum(L, "LogLevel", "warn", kLogLevelChoices,
               "The least severe messages written to the error log."),
@@ -99,7 +105,8 @@ constexpr Directive kCoreDirectives[] = {
                "Names an access log format for CustomLog; common and combined are built in "
                "with Apache's definitions, and a LogFormat of the same nickname replaces them."),
     make_words(L, "CustomLog", 2, 2, "path format|nickname",
-               "An access log: a file, then a LogFormat nickname or a literal format."),
+               "An access log: a file, then a LogFormat nickname or a literal format. The file is opened "
+               "as the ErrorLog is."),
 
     make_words(M, "LoadModule", 2, 2, "module path",
                "A module to load from a shared object: the MPM, in a build with --enable-mpms-shared "

@@ -1,9 +1,11 @@
 // LogFile: open, reopen and whole-line writes to an append-only log file, and the fault word
 // that makes a failing disk one report per episode for the whole server.
-// Runs in: both (see log_file.h). Leans on: open(2), dup3(2), write(2), fstat(2), stat(2),
+// Runs in: both (see log_file.h). Leans on: open_trusted (trusted_path.h), dup3(2), write(2), fstat(2), stat(2),
 // strerror_r(3), GCC's __atomic builtins (lock-free on a naturally aligned 64-bit word, so
 // they work across processes on shared memory).
 #include "shared/log_file.h"
+
+#include "shared/trusted_path.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -75,10 +77,11 @@ LogFile::~LogFile() { close(); }
 
 bool LogFile::open(const std::string& path, std::string* error)
 {
-    const int fd = ::open(path.c_str(), kOpenFlags, kOpenMode);
+    std::string why;
+    const int fd = open_trusted(path, kOpenFlags, kOpenMode, &why);
     if (fd < 0) {
         if (error)
-            *error = "cannot open log file " + path + ": " + errno_text(errno);
+            *error = "cannot open log file " + path + ": " + why;
         return false;
     }
     if (fd_ < 0) {

@@ -54,7 +54,8 @@ public:
     LogFile(const LogFile&) = delete;
     LogFile& operator=(const LogFile&) = delete;
 
-    // Opens O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, mode 0640 (before the umask). If a file is
+    // Opens O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, mode 0640 (before the umask), by the rule of
+    // trusted_path.h (no link or directory another user controls on the way). If a file is
     // already open, the new one takes over the same descriptor number (dup3), so threads
     // and inherited copies of fd() never see a closed or reused number.
     // On failure the old descriptor stays in use and *error says why (path and strerror).

@@ -12,12 +12,14 @@
 //             has been reaped (to mark the slot dead). Readers take consistent copies through
 //             a per-record sequence counter (seqlock): odd while a write is under way.
 // The segment is anonymous (inherited through fork only) or, with ScoreBoardFile, a POSIX
-// shared-memory object created mode 0600 by the master, which mpmctl attaches read-only.
+// shared-memory object created exclusively, mode 0600, by the master, which mpmctl attaches
+// read-only; whatever another user left under that name is never read nor used
+// (scoreboard_segment.cc). The records are scoreboard.cc.
 // Runs in: master (creates, maintains, removes the name), children (report), status readers
 // (snapshot), mpmctl (attach).
 // Leans on: boost::interprocess::anonymous_shared_memory (mmap MAP_SHARED|MAP_ANONYMOUS),
 // boost::interprocess::shared_memory_object (shm_open(3), shm_unlink(3), shm_overview(7)),
-// fstat(2) for a named segment's identity, rename(2) in /dev/shm (binary upgrade).
+// lstat(2) and fstat(2) for a named segment's identity, rename(2) in /dev/shm (binary upgrade).
 #ifndef MPMD_SHARED_SCOREBOARD_H
 #define MPMD_SHARED_SCOREBOARD_H
 
@@ -29,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace mpmd {
 
@@ -139,13 +142,17 @@ public:
     // Maps a new zero-filled segment sized for server_limit x thread_limit; throws
     // std::runtime_error naming the size when the kernel refuses.
     // With a `name` (a ScoreBoardFile, "/name"), the segment is that POSIX shared-memory
-    // object, created mode 0600; a stale one left by a master that is gone is replaced; one
-    // whose master still runs is an error naming its pid.
+    // object, created exclusively, mode 0600. What held the name before is replaced: a stale
+    // scoreboard of a master that is gone, or anything this user's mpmd did not make (never
+    // read); *notes (if given) gets a line for each. A scoreboard whose master still runs is
+    // an error naming its pid.
     static std::unique_ptr<Scoreboard> create(uint32_t server_limit, uint32_t thread_limit,
-                                              const std::string& name = {});
+                                              const std::string& name = {},
+                                              std::vector<std::string>* notes = nullptr);
     // A reader's read-only view of the named segment; nullptr with *error set when it does
-    // not exist, cannot be opened (permissions) or its header (magic, layout version, record
-    // sizes, size for its slot counts) is not this build's.
+    // not exist, cannot be opened (permissions), is not a regular file that root or this
+    // user owns and nobody else may write (then it is not read at all), or its header
+    // (magic, layout version, record sizes, size for its slot counts) is not this build's.
     static std::unique_ptr<const Scoreboard> attach(const std::string& name, std::string* error);
     ~Scoreboard();
     Scoreboard(const Scoreboard&) = delete;
@@ -155,8 +162,10 @@ public:
 
     GlobalScore& global() { return *global_; }
     const GlobalScore& global() const { return *global_; }
-    uint32_t server_limit() const { return global_->server_limit; }
-    uint32_t thread_limit() const { return global_->thread_limit; }
+    // The slot counts this process laid the segment out with (not the header's, which every
+    // child can write: a bad write there must not move the master's reads out of the mapping).
+    uint32_t server_limit() const { return server_limit_; }
+    uint32_t thread_limit() const { return thread_limit_; }
 
     ProcessScore& process(uint32_t slot) { return processes_[slot]; }
     const ProcessScore& process(uint32_t slot) const { return processes_[slot]; }
@@ -202,11 +211,13 @@ private:
     GlobalScore* global_ = nullptr;
     ProcessScore* processes_ = nullptr;
     WorkerScore* workers_ = nullptr;
+    uint32_t server_limit_ = 0;   // see server_limit()
+    uint32_t thread_limit_ = 0;
     std::string name_;            // "" = anonymous
     uint64_t device_ = 0;         // st_dev and st_ino of the named object, its identity
     uint64_t inode_ = 0;
     bool name_is_ours() const;
-    void lay_out(char* base, uint32_t server_limit);
+    void lay_out(char* base, uint32_t server_limit, uint32_t thread_limit);
 };
 
 // A worker's handle on its own record: every update goes through the seqlock.

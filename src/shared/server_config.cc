@@ -6,6 +6,7 @@
 #include "shared/server_config.h"
 
 #include "shared/log_format.h"
+#include "shared/trusted_path.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -56,6 +57,39 @@ std::string readable_file_problem(const std::string& path)
     return err ? with_errno(path, err) : std::string();
 }
 
+// Whether uid/gid (a child after setgroups to gid alone) may use `st` for `bits` (4 read, 2
+// write, 1 search): the owner's, the group's or the others' bits, the first that applies.
+bool permits(const struct stat& st, uid_t uid, gid_t gid, mode_t bits)
+{
+    const mode_t mode = st.st_uid == uid ? st.st_mode >> 6 : st.st_gid == gid ? st.st_mode >> 3 : st.st_mode;
+    return (mode & bits) == bits;
+}
+
+// "" when the children (uid/gid when the master is root, else this very user) can change to
+// directory `path` and create files in it, else the problem.
+std::string child_writable_directory_problem(const std::string& path, uid_t uid, gid_t gid, const std::string& user)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return with_errno(path, errno);
+    if (!S_ISDIR(st.st_mode))
+        return with_errno(path, ENOTDIR);
+    if (geteuid() != 0)
+        return access(path.c_str(), W_OK | X_OK) == 0 ? std::string() : with_errno(path, errno);
+    // Every directory above must let the child through (search), the directory itself
+    // must let it in and create files.
+    for (size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+        const std::string above = path.substr(0, slash);
+        struct stat up;
+        if (stat(above.c_str(), &up) == 0 && !permits(up, uid, gid, 1))
+            return path + " is not reachable by User " + user + ": " + above + " does not let it search";
+    }
+    if (!permits(st, uid, gid, 3))
+        return path + " is not writable by User " + user + " (chown " + user + " " + path +
+               ", or give its group write and search permission)";
+    return {};
+}
+
 // "#N" is a numeric id, as in Apache's User and Group.
 std::optional<long long> numeric_id(const std::string& name)
 {
@@ -90,6 +124,8 @@ public:
     void listen(ServerConfig& out) const;
     void paths(ServerConfig& out) const;
     void accounts(ServerConfig& out) const;
+    void core_dumps(ServerConfig& out) const;
+    void written_as_root(const ServerConfig& out) const;
     void logs(ServerConfig& out) const;
     void modules(ServerConfig& out) const;
     void read_timeouts(ServerConfig& out) const;
@@ -178,6 +214,37 @@ void Builder::accounts(ServerConfig& out) const
     });
     out.uid = static_cast<uid_t>(uid.value_or(0));
     out.gid = static_cast<gid_t>(gid.value_or(0));
+}
+
+void Builder::core_dumps(ServerConfig& out) const
+{
+    out.core_dump_directory = config_.string(kServer, "CoreDumpDirectory");
+    // Without a known User (an error already) there is nothing to check against.
+    if (out.core_dump_directory.empty() || !check_system_ || (geteuid() == 0 && out.uid == 0))
+        return;
+    const std::string problem = child_writable_directory_problem(out.core_dump_directory, out.uid, out.gid, out.user);
+    if (!problem.empty())
+        error(config_.value(kServer, "CoreDumpDirectory"), kServer, "CoreDumpDirectory", problem);
+}
+
+// The files the master writes as root, walked by the rule of trusted_path.h, so that `mpmd -t`
+// reports a path another user could steer at its line (a missing directory is left to the
+// open at start, as before).
+void Builder::written_as_root(const ServerConfig& out) const
+{
+    if (!check_system_)
+        return;
+    const auto check = [&](const ConfigValue& value, std::string_view section, std::string_view name,
+                           const std::string& path, FinalLink final_link) {
+        std::string problem;
+        bool broken_rule = false;
+        if (!reach_trusted_directory(path, final_link, &problem, &broken_rule) && broken_rule)
+            error(value, section, name, problem);
+    };
+    check(config_.value(kServer, "PidFile"), kServer, "PidFile", out.pid_file, FinalLink::Keep);
+    check(config_.value(kLog, "ErrorLog"), kLog, "ErrorLog", out.error_log, FinalLink::Follow);
+    for (const ConfigValue& value : config_.values(kLog, "CustomLog"))
+        check(value, kLog, "CustomLog", resolve_path(config_.server_root(), value.words[0]), FinalLink::Follow);
 }
 
 std::optional<long long> Builder::account_id(std::string_view directive, std::string_view kind,
@@ -290,6 +357,8 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     builder.listen(out);
     builder.paths(out);
     builder.accounts(out);
+    builder.core_dumps(out);
+    builder.written_as_root(out);
     builder.logs(out);
     builder.modules(out);
     builder.read_timeouts(out);

@@ -1,6 +1,8 @@
 // ServerConfig: the typed view of the core directives ([server], [log], [modules]) of a loaded
 // Config, with the checks that need the system: DocumentRoot and TypesConfig readable, User
-// and Group known, Listen not repeated, CustomLog formats resolved from LogFormat nicknames.
+// and Group known, CoreDumpDirectory writable by them, PidFile and the logs reached only
+// through what root owns (trusted_path.h), Listen not repeated, CustomLog formats resolved
+// from LogFormat nicknames.
 // Runs in: master (children get it by inheritance across fork).
 // Leans on: getpwnam(3), getgrnam(3), stat(2), access(2), open(2), gethostname(2).
 #ifndef MPMD_SHARED_SERVER_CONFIG_H
@@ -56,6 +58,7 @@ struct ServerConfig {
     uid_t uid = 0;                       // User and Group resolved
     gid_t gid = 0;
     std::string pid_file;
+    std::string core_dump_directory;     // "" = none: children are not dumpable
     std::string server_name;
     ServerTokens server_tokens = ServerTokens::Full;
     std::vector<std::string> directory_index;

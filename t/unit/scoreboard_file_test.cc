@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <stdexcept>
+#include <vector>
 
 using namespace mpmd;
 
@@ -60,6 +61,8 @@ class ScoreboardFileTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(attach_checks_the_header);
     CPPUNIT_TEST(stale_segment_is_replaced_live_one_refused);
     CPPUNIT_TEST(only_the_owner_removes_the_name);
+    CPPUNIT_TEST(what_another_user_left_is_removed_unread);
+    CPPUNIT_TEST(readers_refuse_an_object_others_may_write);
     CPPUNIT_TEST(directive_forms_and_errors);
     CPPUNIT_TEST(auto_name_derives_from_pid_file);
     CPPUNIT_TEST_SUITE_END();
@@ -141,6 +144,46 @@ public:
         CPPUNIT_ASSERT_EQUAL('_', board->snapshot(0, 0).status);
         auto anonymous = Scoreboard::create(1, 1);
         CPPUNIT_ASSERT_EQUAL(std::string(), anonymous->name());
+    }
+
+    // As root only (make check): the object must belong to someone else.
+    void what_another_user_left_is_removed_unread()
+    {
+        if (geteuid() != 0)
+            return;
+        const std::string path = "/dev/shm" + name_;
+        auto genuine = Scoreboard::create(2, 1, name_);
+        genuine->global().master_pid = getppid();   // running: were it trusted, the name is taken
+        CPPUNIT_ASSERT_EQUAL(0, chown(path.c_str(), 65534, 65534));
+        CPPUNIT_ASSERT_EQUAL(0, chmod(path.c_str(), 0666));
+        std::vector<std::string> notes;
+        auto board = Scoreboard::create(2, 1, name_, &notes);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), notes.size());
+        CPPUNIT_ASSERT_MESSAGE(notes[0], notes[0].find("removed " + path + ", a regular file of mode 0666 owned by ") == 0);
+        struct stat st {};
+        CPPUNIT_ASSERT_EQUAL(0, lstat(path.c_str(), &st));
+        CPPUNIT_ASSERT_EQUAL(uid_t(0), st.st_uid);
+        CPPUNIT_ASSERT_EQUAL(0600, int(st.st_mode & 07777));
+        CPPUNIT_ASSERT_EQUAL(int(getppid()), int(genuine->global().master_pid));   // the old one untouched
+        board.reset();
+        CPPUNIT_ASSERT_EQUAL(0, unlink(path.c_str()));
+        CPPUNIT_ASSERT_EQUAL(0, symlink("/etc/passwd", path.c_str()));
+        notes.clear();
+        board = Scoreboard::create(1, 1, name_, &notes);
+        CPPUNIT_ASSERT_EQUAL(size_t(1), notes.size());
+        CPPUNIT_ASSERT_MESSAGE(notes[0], notes[0].find("a symbolic link") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(0, lstat(path.c_str(), &st));
+        CPPUNIT_ASSERT(S_ISREG(st.st_mode));
+    }
+
+    void readers_refuse_an_object_others_may_write()
+    {
+        auto board = Scoreboard::create(2, 1, name_);
+        CPPUNIT_ASSERT_EQUAL(0, chmod(("/dev/shm" + name_).c_str(), 0622));
+        std::string error;
+        CPPUNIT_ASSERT(!Scoreboard::attach(name_, &error));
+        CPPUNIT_ASSERT_MESSAGE(error, error.find("is a regular file of mode 0622 owned by ") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(error, error.find("not read") != std::string::npos);
     }
 
     void directive_forms_and_errors()

@@ -78,12 +78,15 @@ std::string directory_problem(int fd, const std::string& path, bool* shared)
         return "directory " + path + " is owned by " + describe_user(st.st_uid) +
                ", who could put a link to any file there in place of the one mpmd writes as root (make " +
                trusted_users() + " its owner, or use a directory only root can write to)";
+    // A directory its group may write to (Ubuntu's /var/log is root:syslog 0775) is shared
+    // like a sticky one: rule 3 then holds the file itself to a trusted owner and one link,
+    // checked on what was opened. One every user may write to without the sticky bit is a
+    // mistake to point out, not to work around.
     const bool others_write = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
-    if (others_write && (st.st_mode & S_ISVTX) == 0)
-        return "directory " + path + " is writable by " +
-               ((st.st_mode & S_IWOTH) != 0 ? std::string("every user") : "group " + describe_group(st.st_gid)) +
-               " and has no sticky bit, so the file mpmd writes there as root could be replaced by a link to any "
-               "other (chmod go-w " + path + ", or use a directory only root can write to)";
+    if ((st.st_mode & S_IWOTH) != 0 && (st.st_mode & S_ISVTX) == 0)
+        return "directory " + path + " is writable by every user and has no sticky bit, so the file mpmd "
+               "writes there as root could be replaced by a link to any other (chmod o-w " + path +
+               ", or use a directory only root can write to)";
     *shared = others_write;
     return {};
 }

@@ -7,12 +7,13 @@
 // root, or the user mpmd runs as when it was not started as root:
 //   1. Every directory on the way is owned by a trusted user and writable by nobody else,
 //      or has the sticky bit (as /tmp: others may add entries, but not remove or rename
-//      the ones they do not own). OpenSSH's StrictModes, with the sticky bit allowed.
+//      the ones they do not own), or is writable by its group only (Ubuntu's /var/log,
+//      root:syslog 0775). OpenSSH's StrictModes, with those two shared cases allowed.
 //   2. Every symbolic link on the way is followed only when a trusted user owns it, so an
 //      administrator's deliberate link (made as root) works and a planted one is refused;
 //      its target is then walked by the same rule. Linux's fs.protected_symlinks, made a
 //      rule everywhere instead of a sysctl for sticky directories only.
-//   3. In a directory others may write to (rule 1's sticky case) the file itself must be
+//   3. In a directory others may write to (rule 1's shared cases) the file itself must be
 //      absent (then it is created), or a regular file a trusted user owns, with one link
 //      (a hard link to another file is what a planted one looks like).
 // The walk goes component by component with openat(2) on O_PATH descriptors, and the file

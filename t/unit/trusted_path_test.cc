@@ -48,6 +48,7 @@ class TrustedPathTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(a_private_directory_is_trusted);
     CPPUNIT_TEST(system_errors_read_as_open_would_say);
     CPPUNIT_TEST(writable_without_sticky_bit_is_refused);
+    CPPUNIT_TEST(group_writable_directory_is_shared);
     CPPUNIT_TEST(sticky_directory_allows_files_of_trusted_owners);
     CPPUNIT_TEST(trusted_links_are_followed_or_kept);
     CPPUNIT_TEST(proc_links_are_opened_by_the_kernel);
@@ -86,11 +87,24 @@ public:
         std::string problem = open_problem(open_dir + "/log");
         CPPUNIT_ASSERT_MESSAGE(problem, contains(problem, "directory " + open_dir + " is writable by every user and "
                                                           "has no sticky bit"));
-        CPPUNIT_ASSERT_MESSAGE(problem, contains(problem, "chmod go-w " + open_dir));
-        CPPUNIT_ASSERT_EQUAL(0, chmod(open_dir.c_str(), 0775));
-        problem = open_problem(open_dir + "/log");
-        CPPUNIT_ASSERT_MESSAGE(problem, contains(problem, "is writable by group"));
+        CPPUNIT_ASSERT_MESSAGE(problem, contains(problem, "chmod o-w " + open_dir));
         CPPUNIT_ASSERT(access((open_dir + "/log").c_str(), F_OK) != 0);   // nothing created
+    }
+
+    void group_writable_directory_is_shared()
+    {
+        // Ubuntu's /var/log (root:syslog 0775): usable, with rule 3 on the file itself.
+        test::TempDir dir;
+        const std::string group_dir = dir.file("group");
+        CPPUNIT_ASSERT_EQUAL(0, mkdir(group_dir.c_str(), 0755));
+        CPPUNIT_ASSERT_EQUAL(0, chmod(group_dir.c_str(), 0775));
+        CPPUNIT_ASSERT_EQUAL(std::string(), open_problem(group_dir + "/log"));   // created
+        std::string error;
+        const auto reached = reach_trusted_directory(group_dir + "/log", FinalLink::Follow, &error);
+        CPPUNIT_ASSERT_MESSAGE(error, reached && reached->shared());
+        CPPUNIT_ASSERT_EQUAL(0, link((group_dir + "/log").c_str(), (group_dir + "/second").c_str()));
+        const std::string problem = open_problem(group_dir + "/log");
+        CPPUNIT_ASSERT_MESSAGE(problem, contains(problem, "has 2 hard links, in " + group_dir));
     }
 
     void sticky_directory_allows_files_of_trusted_owners()

@@ -53,8 +53,8 @@ for target in "$@"; do
         input=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
         echo "fuzz: $summary: CRASHED (exit status $status)"
         echo "fuzz: $name: input: ${input:-none written}; reproduce: $target ${input:-}"
-        echo "fuzz: $name: ---- the end of $log ----"
-        grep -v -E '^#[0-9]+' "$log" | tail -n 40
+        echo "fuzz: $name: ---- the report in $log ----"
+        grep -v -E '^(#[0-9]+|INFO:|[[:space:]]*NEW_FUNC)' "$log" | head -n 40
         echo "fuzz: $name: ----"
     fi
 done

@@ -105,6 +105,23 @@ void check_keep_alive(const HttpRequest& r)
         FUZZ_CHECK(keep == (r.version >= 11), describe(r) + ": keep-alive without a Connection field");
 }
 
+// Framing, where request smuggling lives: a whole request read exactly the body its head
+// announced, Content-Length bytes or none at all.
+void check_body(const HttpRequest& r)
+{
+    const std::string* length = r.header("Content-Length");
+    if (r.header("Transfer-Encoding") != nullptr)
+        return;   // chunked: the chunks decide
+    uint64_t expected = 0;
+    if (length != nullptr) {
+        if (length->empty() || length->size() > 18 || length->find_first_not_of("0123456789") != std::string::npos)
+            return;   // Beast judged the syntax; only plain decimal is recomputed here
+        expected = std::stoull(*length);
+    }
+    FUZZ_CHECK(r.body_bytes == expected,
+               describe(r) + ": body of " + std::to_string(r.body_bytes) + " bytes, expected " + std::to_string(expected));
+}
+
 // The reply of the server's own methods, as dispatch would send it.
 void check_core_reply(const HttpRequest& r, const ServerConfig& config, const Response& reply)
 {
@@ -201,6 +218,7 @@ private:
             switch (result.status) {
             case RequestParser::Status::Complete:
                 FUZZ_CHECK(result.consumed > 0 && parser_.head_complete() && parser_.got_some(), describe(request));
+                check_body(request);
                 route(request, config_);
                 if (!request.keep_alive_requested())
                     return false;

@@ -74,7 +74,7 @@ size_t most_held(const RequestLimits& limits)
 void check_dot_rules(const std::string& path)
 {
     bool dot = false;
-    bool ht = path.find("/.ht") != std::string::npos;
+    const bool ht = path.find("/.ht") != std::string::npos;
     for (size_t at = path.find("/."); at != std::string::npos; at = path.find("/.", at + 1)) {
         const bool well_known = at == 0 && path.compare(1, 11, ".well-known") == 0 &&
                                 (path.size() == 12 || path[12] == '/');

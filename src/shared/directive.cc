@@ -186,6 +186,12 @@ const Directive* closest_directive(const DirectiveTables& tables, std::string_vi
     size_t best_distance = limit + 1;
     for (const DirectiveTable& table : tables)
         for (const Directive& d : table) {
+            // The distance is at least the difference in lengths, so a name that cannot come
+            // closer is not compared (most names, and every one for a long key).
+            const size_t gap = name.size() > d.name.size() ? name.size() - d.name.size()
+                                                           : d.name.size() - name.size();
+            if (gap >= best_distance)
+                continue;
             const size_t distance = edit_distance(name, d.name);
             if (distance < best_distance) {
                 best = &d;

@@ -38,6 +38,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(continuation_adds_a_listen_with_its_own_line);
     CPPUNIT_TEST(indented_key_is_a_key);
     CPPUNIT_TEST(inline_comments_end_every_line);
+    CPPUNIT_TEST(ignored_lines_reach_inih_empty);
     CPPUNIT_TEST(comment_before_the_equals_sign_is_not_a_key);
     CPPUNIT_TEST(bom_and_crlf_are_accepted);
     CPPUNIT_TEST(line_of_200_bytes_is_an_error);
@@ -381,6 +382,19 @@ public:
         CPPUNIT_ASSERT_EQUAL(9LL, c.raw.integer("server", "Timeout"));
         CPPUNIT_ASSERT((std::vector<std::string>{"a.html", "b.html"}) ==
                        c.raw.words("server", "DirectoryIndex"));
+    }
+
+    // Blank, comment and refused lines are handed to inih as empty lines, so the lines after
+    // them keep their numbers. fuzz/config_fuzzer found the reader copying such a line with
+    // memcpy from a null pointer (undefined even for 0 bytes): this test aborted under
+    // UBSan (./configure --enable-fuzzing builds it so) before the fix.
+    void ignored_lines_reach_inih_empty()
+    {
+        ServerRootDir dir;
+        const LoadedConfig c = dir.load("\n; comment\n# comment\nnot a key\nTimeout = 9\n");
+        assert_messages({dir.conf() + ":8: [server] not: not a \"Key = value\" line (write \"not = value\")"}, c.errors);
+        CPPUNIT_ASSERT_EQUAL(9LL, c.raw.integer("server", "Timeout"));
+        CPPUNIT_ASSERT_EQUAL(9, c.raw.value("server", "Timeout").line);
     }
 
     void comment_before_the_equals_sign_is_not_a_key()

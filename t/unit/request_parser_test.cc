@@ -55,6 +55,7 @@ class RequestParserTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(content_length_body_discarded);
     CPPUNIT_TEST(chunked_body_discarded);
     CPPUNIT_TEST(chunked_body_byte_at_a_time);
+    CPPUNIT_TEST(empty_chunked_body_byte_at_a_time);
     CPPUNIT_TEST(body_over_limit_is_413);
     CPPUNIT_TEST(chunked_over_limit_is_413);
     CPPUNIT_TEST(method_classification);
@@ -219,6 +220,28 @@ public:
         CPPUNIT_ASSERT(r.status == RequestParser::Status::Complete);
         CPPUNIT_ASSERT_EQUAL(uint64_t(13), p.request().body_bytes);
         CPPUNIT_ASSERT(rest.empty());
+    }
+
+    // Found by fuzz/request_fuzzer: Boost 1.74's Beast asserts (wrongly) when a chunked body
+    // that is only its last chunk comes back with fewer than 5 bytes, "0\r\n" and one more:
+    // any client could abort a child (and every connection its threads held) that way.
+    void empty_chunked_body_byte_at_a_time()
+    {
+        for (const std::string trailer : {"", "X-T: 1\r\n"}) {
+            RequestParser p;
+            const std::string in = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" +
+                                   trailer + "\r\nGET / HTTP/1.1\r\n";
+            std::string rest;
+            const auto r = feed_in_steps(p, in, 1, &rest);
+            CPPUNIT_ASSERT(r.status == RequestParser::Status::Complete);
+            CPPUNIT_ASSERT_EQUAL(uint64_t(0), p.request().body_bytes);
+            CPPUNIT_ASSERT_EQUAL(std::string("GET / HTTP/1.1\r\n"), rest);   // the next request
+        }
+        // A bare LF is still refused at once, however few bytes have come.
+        RequestParser p;
+        const auto r = feed_in_steps(p, "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\n", 1);
+        CPPUNIT_ASSERT(r.status == RequestParser::Status::Error);
+        CPPUNIT_ASSERT_EQUAL(400, r.http_status);
     }
 
     void body_over_limit_is_413()

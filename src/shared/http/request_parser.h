@@ -28,7 +28,7 @@ public:
     struct Result {
         Status status;
         size_t consumed;      // bytes of `data` used; the caller drops them before the next feed
-        int http_status = 0;  // with Error: 400, 413, 414, 431, 501 or 505
+        int http_status = 0;  // with Error: 400, 413, 414, 417, 431, 501 or 505
     };
 
     explicit RequestParser(const RequestLimits& limits = RequestLimits());

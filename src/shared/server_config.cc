@@ -48,13 +48,19 @@ std::string directory_problem(const std::string& path)
 // "" when `path` is a regular file we can open for reading, else "path: reason".
 std::string readable_file_problem(const std::string& path)
 {
-    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Non-blocking, no controlling terminal, no FIFO: a pipe or a tty named by mistake must
+    // not hang `mpmd -t` or the master's reload.
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return with_errno(path, errno);
     struct stat st;
     const int err = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
     close(fd);
-    return err ? with_errno(path, err) : std::string();
+    if (err)
+        return with_errno(path, err);
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+        return path + ": not a file (a FIFO or a socket)";
+    return {};
 }
 
 // Whether uid/gid (a child after setgroups to gid alone) may use `st` for `bits` (4 read, 2

@@ -7,6 +7,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace mpmd {
@@ -217,6 +218,11 @@ public:
         assert_messages({dir.conf() + ":4: [server] TypesConfig: " + dir.file("htdocs") +
                          ": Is a directory"},
                         dir.load(head + "TypesConfig = htdocs\n", false).errors);
+        // A FIFO (nobody writing) would block a plain open: refused at once instead.
+        CPPUNIT_ASSERT_EQUAL(0, ::mkfifo(dir.file("fifo.types").c_str(), 0644));
+        assert_messages({dir.conf() + ":4: [server] TypesConfig: " + dir.file("fifo.types") +
+                         ": not a file (a FIFO or a socket)"},
+                        dir.load(head + "TypesConfig = fifo.types\n", false).errors);
     }
 
     void unknown_user_and_group()

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shared/http/http_request.h"
@@ -58,9 +59,17 @@ std::string line_error(std::string_view origin, size_t line, std::string_view wh
 
 bool MimeTypes::load(const std::string& path, std::string* error)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK and O_NOCTTY, and no FIFO: a pipe or a terminal named here must not hang
+    // the master at a reload (/dev/null is fine: no types).
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         *error = path + ": " + std::strerror(errno);
+        return false;
+    }
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+        *error = path + ": not a file (a FIFO or a socket)";
+        ::close(fd);
         return false;
     }
     std::string text;

@@ -5,7 +5,6 @@
 #include "shared/unique_fd.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -46,8 +45,6 @@ std::string describe_id(Id id, const char* kind, int (*lookup)(Id, Entry*, char*
         return std::string(found->*name) + " (" + number + ")";
     return number;
 }
-
-std::string describe_group(gid_t gid) { return describe_id<struct group>(gid, "gid", getgrgid_r, &group::gr_name); }
 
 // The names of `path` as strings, to be walked in order (links splice theirs in front).
 std::deque<std::string> components(const std::string& path)

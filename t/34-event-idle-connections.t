@@ -22,9 +22,10 @@ def main(t):
                                       "mpm_event": event})
     s.start()
     port = s.port
-    kids = wait_for(lambda: len(s.children()) == 1 and s.children(), 5) or [0]
-    wait_for(lambda: thread_count(kids[0]) >= 3, 5)
-    start_threads = thread_count(kids[0])   # listener + 2 workers (+ a sanitizer's own thread)
+    # Counted once both workers report ready in the scoreboard: every thread of the child
+    # (listener + 2 workers, + a sanitizer's own) has started by then.
+    kids = wait_for(lambda: len(s.ready_children(workers=2)) == 1 and s.ready_children(workers=2), 10) or [0]
+    start_threads = thread_count(kids[0])
 
     idle = []
     for i in range(HELD):

@@ -98,10 +98,13 @@ def main(t):
     t.cmp_ok(len(block.grep(r"restart: generation \d+ started")), ">=", 2, "HUP: the server restarted during the run")
     t.is_((rc, complete and int(complete.group(1))), (0, REQUESTS), "HUP under load: every request completed")
     t.is_(failed and int(failed.group(1)), 0, "HUP under load: none failed")
-    t.unlike(out + err, r"Non-2xx|refused|reset by peer|apr_socket", "HUP under load: none refused, reset or non-2xx")
+    if not t.unlike(out + err, r"Non-2xx|refused|reset by peer|apr_socket",
+                    "HUP under load: none refused, reset or non-2xx") or rc != 0:
+        t.diag("ab said:\n" + (out + err).strip())
     wait_for(lambda: len(s.access_log.lines()) - lines_before >= REQUESTS and
                       len(s.access_log.lines()) - lines_before, 10)
-    t.is_(len(s.access_log.lines()) - lines_before, REQUESTS, "HUP under load: one access-log line per request")
+    if not t.is_(len(s.access_log.lines()) - lines_before, REQUESTS, "HUP under load: one access-log line per request"):
+        t.diag("ab said:\n" + (out + err).strip())
     grew = wait_for(lambda: (s.total_accesses() or 0) - accesses_before >= REQUESTS and
                     (s.total_accesses() or 0) - accesses_before, 10)
     t.is_(grew, REQUESTS, "HUP under load: the scoreboard's Total Accesses grew by the requests answered")

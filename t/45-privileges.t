@@ -22,8 +22,9 @@ def main(t):
                                     "secret.txt": "root only\n"})
     os.chmod(os.path.join(s.docroot, "secret.txt"), 0o600)
     s.start()
-    kids = wait_for(lambda: len(s.children()) == 2 and s.children(), 5) or []
-    t.is_(len(kids), 2, "children running")
+    # Children that reported a worker ready in the scoreboard: past their start-up.
+    kids = wait_for(lambda: len(s.ready_children()) == 2 and s.ready_children(), 10) or []
+    t.is_(len(kids), 2, "children running and ready")
     for pid in kids:
         st = proc_status(pid) or {}
         t.is_(ids(st, "Uid"), [uid] * 4, "child %d: real, effective, saved, fs uid = nobody" % pid)

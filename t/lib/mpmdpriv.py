@@ -54,11 +54,15 @@ def fd_table(pid):
 
 
 def access_mode(pid, fd):
-    """O_RDONLY (0), O_WRONLY (1) or O_RDWR (2) of a descriptor, from /proc/PID/fdinfo."""
-    with open("/proc/%d/fdinfo/%d" % (pid, fd)) as f:
-        for line in f:
-            if line.startswith("flags:"):
-                return int(line.split()[1], 8) & 3
+    """O_RDONLY (0), O_WRONLY (1) or O_RDWR (2) of a descriptor, from /proc/PID/fdinfo;
+    None when it is gone (the master opens and closes descriptors while it forks)."""
+    try:
+        with open("/proc/%d/fdinfo/%d" % (pid, fd)) as f:
+            for line in f:
+                if line.startswith("flags:"):
+                    return int(line.split()[1], 8) & 3
+    except FileNotFoundError:
+        pass
     return None
 
 

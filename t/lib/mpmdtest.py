@@ -452,6 +452,25 @@ class Server:
                              env=dict(os.environ, MPMD=self.daemon))
         return out if status == 0 else ""
 
+    def scoreboard_processes(self):
+        """The process table of `mpmctl status`: {pid: {"generation", "stopping", "busy",
+        "idle"}} (empty when it cannot be read)."""
+        rows = {}
+        for m in re.finditer(r"(?m)^\d+\s+(\d+)\s+(\d+)\s+(yes|no)\s+(\d+)\s+(\d+)\s",
+                             self.mpmctl_status()):
+            rows[int(m.group(1))] = {"generation": int(m.group(2)), "stopping": m.group(3) == "yes",
+                                     "busy": int(m.group(4)), "idle": int(m.group(5))}
+        return rows
+
+    def ready_children(self, workers=1):
+        """Live children, not stopping, with at least `workers` workers out of "S" in the
+        scoreboard: a child reports a worker ready only after its start-up (descriptors of
+        the master closed, privileges dropped), so these are safe to inspect from /proc.
+        Under a slow build (a sanitizer) a forked child can be seen well before that."""
+        live = set(self.children())
+        return sorted(pid for pid, row in self.scoreboard_processes().items()
+                      if pid in live and not row["stopping"] and row["busy"] + row["idle"] >= workers)
+
     def total_accesses(self):
         """Total Accesses as `mpmctl status` reads it, or None when it cannot."""
         m = re.search(r"(?m)^Total accesses: (\d+)", self.mpmctl_status())

@@ -173,7 +173,9 @@ int serve_one_process(Mpm& mpm, const LoadedConfig& config, Scoreboard& board, L
     context.scoreboard = &board;
     context.listeners = &listeners.sockets();
     leave_on_stop_signals();
-    return run_child_process(mpm, context);
+    if (!prepare_child_process(context))
+        return kChildFatalExit;
+    return mpm.run_child(context);
 }
 
 int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> config, const LoadOptions& options,

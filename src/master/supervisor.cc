@@ -187,7 +187,9 @@ void Supervisor::spawn(uint32_t slot)
             _exit(kChildFatalExit);
         // USR2 is the master's alone (binary upgrade): a child ignores it.
         signal(SIGUSR2, SIG_IGN);
-        _exit(run_child_process(*s_.mpm, context));
+        if (!prepare_child_process(context))
+            _exit(kChildFatalExit);
+        _exit(s_.mpm->run_child(context));
     }
     const int fork_errno = errno;
     sigprocmask(SIG_SETMASK, &previous, nullptr);

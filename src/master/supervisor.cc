@@ -57,7 +57,8 @@ std::string Supervisor::describe_exit(int status)
 }
 
 Supervisor::Supervisor(SupervisorSetup setup)
-    : s_(std::move(setup)), children_(s_.scoreboard->server_limit()), upgrade_(s_.self)
+    : s_(std::move(setup)), started_with_(s_.config->raw), children_(s_.scoreboard->server_limit()),
+      upgrade_(s_.self)
 {
     generation_ = s_.scoreboard->global().running_generation;
     int fds[2];
@@ -390,12 +391,10 @@ bool Supervisor::load_next_generation(const char* what)
         errors.push_back(m.str());
     // The MPM is chosen at start; a restart checks LoadModule the same way and refuses a
     // config that loads two or none, but never switches MPMs in a running server.
-    Mpm* named = nullptr;
     if (errors.empty()) {
         const MpmChoice choice = choose_mpm(linked_in_mpm(), config->server, s_.load_options.path, MPMD_LIBEXECDIR);
         for (const ConfigMessage& m : choice.errors)
             errors.push_back(m.str());
-        named = choice.mpm;
     }
     std::shared_ptr<ServerRuntime> runtime;
     if (errors.empty())
@@ -411,21 +410,13 @@ bool Supervisor::load_next_generation(const char* what)
     }
     for (const ConfigMessage& m : config->warnings)
         log_error(LogLevel::Warn, "core", "%s", m.str().c_str());
-    if (named != s_.mpm)
-        log_error(LogLevel::Warn, "core",
-                  "the configuration now selects the %s MPM; the MPM is chosen at start, so %s keeps running "
-                  "until mpmd is stopped and started", named ? named->name() : "(none)", s_.mpm->name());
-    const MpmLimits limits = s_.mpm->limits(*config);
-    if (limits.server_limit != s_.scoreboard->server_limit() || limits.thread_limit != s_.scoreboard->thread_limit())
-        log_error(LogLevel::Warn, "core",
-                  "a changed ServerLimit/ThreadLimit takes effect only after a full stop and start; "
-                  "keeping %u process slots", s_.scoreboard->server_limit());
-    if (config->server.pid_file != s_.config->server.pid_file)
-        log_error(LogLevel::Warn, "core", "a changed PidFile takes effect only after a full stop and start; keeping %s",
-                  s_.config->server.pid_file.c_str());
-    if (config->status.scoreboard_name(config->server.pid_file) !=
-        s_.config->status.scoreboard_name(s_.config->server.pid_file))
-        log_error(LogLevel::Warn, "core", "a changed ScoreBoardFile takes effect only after a full stop and start");
+    // The directive table says which values a restart cannot apply (ServerLimit sizes the
+    // scoreboard, LoadModule chose the MPM...): compared with the start, each is named.
+    const std::string mpm_section = std::string("mpm_") + s_.mpm->name();
+    for (const Config::Unapplied& u : started_with_.full_restart_changes(config->raw, mpm_section))
+        log_error(LogLevel::Warn, "core", "[%.*s] %.*s changed: that takes effect only after a full stop and start; "
+                  "keeping %s", int(u.directive->section.size()), u.directive->section.data(),
+                  int(u.directive->name.size()), u.directive->name.data(), u.kept.c_str());
     error_log().set_level(config->server.log_level);
     s_.config = std::move(config);
     s_.runtime = std::move(runtime);

@@ -86,8 +86,8 @@ public:
 
     bool setup();
     void run() { event_base_dispatch(base_); }
-    // Worker threads give back kept-alive connections with nothing pending and connections
-    // closing after their last reply.
+    // Worker threads give back the connections that wait for the client: kept alive, with
+    // the next head arriving, or lingering after their last reply.
     static void park(void* self, std::unique_ptr<Connection> connection);
 
 private:

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-# Man pages: man/mpmd.8 (source tree) and the built man/mpmd.conf.5 (build tree) render with
+# Man pages: the built man/mpmd.8 and man/mpmd.conf.5 (build tree) render with
 # mandoc -Tlint -W warning (or groff -ww -z -man) without a word; mpmd.8 documents every option
 # and signal; mpmd.conf.5 documents every directive mpmd -L lists.
 import os
 import re
 import shutil
 
-from mpmdtest import BUILDDIR, MPMD, SRCDIR, Test, run
+from mpmdtest import BUILDDIR, MPMD, Test, run
 
 DIRECTIVES = ["Listen", "ServerRoot", "DocumentRoot", "User", "Group", "PidFile", "ServerName",
               "ServerTokens", "DirectoryIndex", "TypesConfig", "Timeout", "KeepAlive",
@@ -18,9 +18,9 @@ DIRECTIVES = ["Listen", "ServerRoot", "DocumentRoot", "User", "Group", "PidFile"
 
 
 def main(t):
-    pages = [os.path.join(SRCDIR, "man", "mpmd.8"), os.path.join(BUILDDIR, "man", "mpmd.conf.5")]
+    pages = [os.path.join(BUILDDIR, "man", "mpmd.8"), os.path.join(BUILDDIR, "man", "mpmd.conf.5")]
     if shutil.which("groff") and not shutil.which("mandoc"):
-        lint = ["groff", "-ww", "-z", "-man"]
+        lint = ["groff", "-ww", "-z", "-man", "-t"]
     else:
         mandoc = t.tool("mandoc", "mandoc", "the man pages lint cleanly")
         if not mandoc:

@@ -109,7 +109,9 @@ int Supervisor::run()
         log_error(LogLevel::Emerg, "core", "cannot set up the master's event loop");
         return 1;
     }
-    for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD}) {
+    std::vector<int> handled = master_signals();   // the signal table's and INT
+    handled.push_back(SIGCHLD);
+    for (int signal : handled) {
         event* e = evsignal_new(base_, signal, on_signal_event, this);
         event_add(e, nullptr);
         events_.push_back(e);

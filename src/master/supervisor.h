@@ -7,8 +7,8 @@
 //   supervisor.cc          the loop, signals, spawn, reap, maintenance;
 //   supervisor_leave.cc    children leaving: the registry's transitions (child_registry.h)
 //                          carried out, the escalation timer, stops and their drain;
-//   supervisor_restart.cc  restarts: the next generation built beside the old and
-//                          switched to only when valid, graceful or not;
+//   supervisor_restart.cc  restarts: the next generation (generation.h) built beside the
+//                          old and switched to only when valid, graceful or not;
 //   supervisor_faults.cc   an unexpected death is replaced at once, failed starts back off,
 //                          the RequestTimeout watchdog ends a child stuck in a request;
 //   supervisor_upgrade.cc  both sides of a binary upgrade (binary_upgrade.h).

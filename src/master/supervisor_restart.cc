@@ -1,15 +1,14 @@
 // Restarts (the part of Supervisor declared under "Restarts" in supervisor.h): HUP and USR1
-// read the configuration again and build the next generation beside the one serving,
-// which goes on untouched unless the new one is valid; a log file removed
+// read the configuration again and build the next generation beside the one serving
+// (generation.h), which goes on untouched unless the new one is valid; a log file removed
 // under the server is a graceful restart of the master's own, without reading the
 // configuration. A graceful restart starts the new generation at once beside the old one's
 // leavers; a restart waits until the old children are gone (supervisor_leave.cc).
 // Runs in: master.
 #include "master/supervisor.h"
 
-#include "master/mpm_loader.h"
+#include "master/generation.h"
 #include "master/restart_plan.h"
-#include "mpm/mpm_registry.h"
 #include "shared/error_log.h"
 
 #include <signal.h>
@@ -56,44 +55,36 @@ void Supervisor::watch_logs()
 }
 
 // Reads the configuration again and prepares the next generation. The running one stays
-// untouched unless everything (config, runtime, listeners) is valid.
+// untouched unless everything (config, runtime, listeners) is valid; the listeners the
+// running generation holds are kept (ListenerSet::update), and the MPM never changes.
 bool Supervisor::load_next_generation(const char* what)
 {
-    auto config = std::make_unique<LoadedConfig>(load_config(s_.load_options));
-    std::vector<std::string> errors;
-    for (const ConfigMessage& m : config->errors)
-        errors.push_back(m.str());
-    // The MPM is chosen at start; a restart checks LoadModule the same way and refuses a
-    // config that loads two or none, but never switches MPMs in a running server.
-    if (errors.empty()) {
-        const MpmChoice choice = choose_mpm(linked_in_mpm(), config->server, s_.load_options.path, MPMD_LIBEXECDIR);
-        for (const ConfigMessage& m : choice.errors)
-            errors.push_back(m.str());
-    }
-    std::shared_ptr<ServerRuntime> runtime;
-    if (errors.empty())
-        runtime = build_runtime(*config, *s_.mpm, *s_.logs, &errors);
-    if (errors.empty())
-        s_.listeners->update(listen_specs(config->server), config->server.listen_backlog, &errors);
-    if (!errors.empty()) {
+    Generation next;
+    GenerationSite site;
+    site.options = s_.load_options;
+    site.running = s_.mpm;
+    site.logs = s_.logs;
+    site.listeners = s_.listeners;
+    if (!build_generation(next, site)) {
+        const std::vector<std::string> errors = next.all_errors();
         for (const std::string& e : errors)
             log_error(LogLevel::Error, "core", "%s", e.c_str());
         log_error(LogLevel::Error, "core", "%s refused: the configuration has %zu error(s); still serving with the previous one",
                   what, errors.size());
         return false;
     }
-    for (const ConfigMessage& m : config->warnings)
+    for (const ConfigMessage& m : next.config->warnings)
         log_error(LogLevel::Warn, "core", "%s", m.str().c_str());
     // The directive table says which values a restart cannot apply (ServerLimit sizes the
     // scoreboard, LoadModule chose the MPM...): compared with the start, each is named.
     const std::string mpm_section = std::string("mpm_") + s_.mpm->name();
-    for (const Config::Unapplied& u : started_with_.full_restart_changes(config->raw, mpm_section))
+    for (const Config::Unapplied& u : started_with_.full_restart_changes(next.config->raw, mpm_section))
         log_error(LogLevel::Warn, "core", "[%.*s] %.*s changed: that takes effect only after a full stop and start; "
                   "keeping %s", int(u.directive->section.size()), u.directive->section.data(),
                   int(u.directive->name.size()), u.directive->name.data(), u.kept.c_str());
-    error_log().set_level(config->server.log_level);
-    s_.config = std::move(config);
-    s_.runtime = std::move(runtime);
+    error_log().set_level(next.config->server.log_level);
+    s_.config = std::move(next.config);
+    s_.runtime = std::move(next.runtime);
     const StatusServerInfo& info = s_.runtime->status_info;
     s_.scoreboard->describe(info.mpm_name, info.server_version, info.max_processes, info.threads_per_child);
     s_.logs->prune();

@@ -22,11 +22,10 @@ namespace mpmd {
 
 namespace {
 
-// Steps 1 and 2 of the first generation, with every message on the terminal.
-bool load_first_generation(const CommandLine& line, Generation& first)
+// Steps 1 and 2 of the first generation (`site` has no logs nor listeners yet), with every
+// message on the terminal.
+bool load_first_generation(const GenerationSite& site, Generation& first)
 {
-    GenerationSite site;
-    site.options = load_options(line);
     build_generation(first, site);
     print_messages(first.config->warnings);
     if (first.config_ok())
@@ -101,8 +100,10 @@ bool detach(const CommandLine& line, const std::optional<UpgradeHandoff>& handof
 
 int test_configuration(const CommandLine& line)
 {
+    GenerationSite site;
+    site.options = load_options(line);
     Generation first;
-    if (!load_first_generation(line, first))
+    if (!load_first_generation(site, first))
         return kExitFailure;
     std::printf("Syntax OK\n");
     return 0;
@@ -110,8 +111,10 @@ int test_configuration(const CommandLine& line)
 
 int start_server(const CommandLine& line, SelfExec self, const std::optional<UpgradeHandoff>& handoff)
 {
+    GenerationSite site;
+    site.options = load_options(line);
     Generation first;
-    if (!load_first_generation(line, first))
+    if (!load_first_generation(site, first))
         return kExitFailure;
     block_master_signals();   // until the supervisor's loop or -X handles them
     if (line.verb == "start" && !handoff && already_running(*first.config))
@@ -124,8 +127,6 @@ int start_server(const CommandLine& line, SelfExec self, const std::optional<Upg
     std::vector<std::string> adopt_notes;
     if (handoff)
         listeners.adopt(handoff->listeners, &adopt_notes);
-    GenerationSite site;
-    site.options = load_options(line);
     site.logs = &logs;
     site.listeners = &listeners;
     build_generation(first, site);

@@ -76,8 +76,8 @@ Supervisor::~Supervisor()
         event_free(e);
     if (tick_)
         event_free(tick_);
-    if (drain_)
-        event_free(drain_);
+    if (graceful_stop_limit_)
+        event_free(graceful_stop_limit_);
     if (escalate_)
         event_free(escalate_);
     free_fault_events();
@@ -126,7 +126,7 @@ int Supervisor::run()
     tick_ = event_new(base_, -1, EV_PERSIST, on_tick_event, this);
     const struct timeval second = {1, 0};
     event_add(tick_, &second);
-    drain_ = evtimer_new(base_, on_drain_event, this);
+    graceful_stop_limit_ = evtimer_new(base_, on_graceful_stop_limit_event, this);
     escalate_ = evtimer_new(base_, on_escalate_event, this);
     setup_fault_events();
 

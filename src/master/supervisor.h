@@ -67,6 +67,8 @@ private:
     static void on_signal_event(int fd, short what, void* self);
     static void on_tick_event(int fd, short what, void* self);
     static void on_takeover_event(int fd, short what, void* self);
+    static int64_t now_ms();   // CLOCK_MONOTONIC
+    static struct timeval as_timeval(int64_t ms);
 
     void handle_signal(int signal);
     void reap_children();
@@ -78,7 +80,7 @@ private:
 
     // Children leaving (supervisor_leave.cc): every signal to a child goes through these.
     static void on_escalate_event(int fd, short what, void* self);
-    static void on_drain_event(int fd, short what, void* self);
+    static void on_graceful_stop_limit_event(int fd, short what, void* self);
     LeavePlan retire_plan() const;   // USR1, bounded by GracefulRestartTimeout
     void ask_to_leave(ChildRecord& child, const LeavePlan& plan);
     void ask_all_to_leave(const LeavePlan& plan);
@@ -112,8 +114,6 @@ private:
     };
     static void on_respawn_event(int fd, short what, void* self);
     static void on_watchdog_event(int fd, short what, void* self);
-    static int64_t now_ms();   // CLOCK_MONOTONIC
-    static struct timeval as_timeval(int64_t ms);
     static std::string describe_exit(int status);   // "exited with status N", "killed by signal N (...)"
     void setup_fault_events();
     void free_fault_events();
@@ -142,8 +142,8 @@ private:
     event_base* base_ = nullptr;
     std::vector<event*> events_;
     event* tick_ = nullptr;
-    event* drain_ = nullptr;      // GracefulShutdownTimeout of a graceful stop
-    event* escalate_ = nullptr;   // the next child deadline (ChildRegistry::next_deadline)
+    event* graceful_stop_limit_ = nullptr;   // GracefulShutdownTimeout of a graceful stop
+    event* escalate_ = nullptr;              // the next child deadline (ChildRegistry::next_deadline)
     event* takeover_ = nullptr;   // new master: polls its first children until they are up
     Mode mode_ = Mode::Running;
     uint32_t generation_ = 0;

@@ -28,7 +28,7 @@ namespace mpmd {
 
 void Supervisor::on_escalate_event(int, short, void* self) { static_cast<Supervisor*>(self)->escalate(); }
 
-void Supervisor::on_drain_event(int, short, void* self) { static_cast<Supervisor*>(self)->graceful_stop_overdue(); }
+void Supervisor::on_graceful_stop_limit_event(int, short, void* self) { static_cast<Supervisor*>(self)->graceful_stop_overdue(); }
 
 LeavePlan Supervisor::retire_plan() const
 {
@@ -63,17 +63,18 @@ void Supervisor::kill_child(ChildRecord& child)
 }
 
 // The scoreboard shows a child quiescing from its first step out; the MPM's policy reads
-// that to count it no more.
+// that to count it no more. A transition that sends nothing may still have brought the
+// child's deadline nearer: the timer is armed again either way.
 void Supervisor::carry_out(ChildRecord& child, ChildState before, int signal)
 {
-    if (signal == 0)
-        return;
-    if (before == ChildState::Running)
-        s_.scoreboard->set_quiescing(child.slot);
-    log_error(LogLevel::Debug, "core", "child pid %d (slot %u): %s -> %s, SIG%s", int(child.pid), child.slot,
-              std::string(child_state_name(before)).c_str(), std::string(child_state_name(child.state)).c_str(),
-              sigabbrev_np(signal));
-    signal_child(child.pid, signal);
+    if (signal != 0) {
+        if (before == ChildState::Running)
+            s_.scoreboard->set_quiescing(child.slot);
+        log_error(LogLevel::Debug, "core", "child pid %d (slot %u): %s -> %s, SIG%s", int(child.pid), child.slot,
+                  std::string(child_state_name(before)).c_str(), std::string(child_state_name(child.state)).c_str(),
+                  sigabbrev_np(signal));
+        signal_child(child.pid, signal);
+    }
     arm_escalation();
 }
 
@@ -135,7 +136,7 @@ void Supervisor::begin_stop(bool graceful)
         const int64_t limit = int64_t(s_.config->server.graceful_shutdown_timeout) * 1000;
         if (limit > 0) {
             const struct timeval in = as_timeval(limit);
-            evtimer_add(drain_, &in);
+            evtimer_add(graceful_stop_limit_, &in);
         }
     } else {
         terminate_all();
@@ -143,7 +144,7 @@ void Supervisor::begin_stop(bool graceful)
     drain_check();
 }
 
-// GracefulShutdownTimeout (drain_ fired): a graceful stop still waiting becomes a stop.
+// GracefulShutdownTimeout (graceful_stop_limit_ fired): a graceful stop still waiting becomes a stop.
 void Supervisor::graceful_stop_overdue()
 {
     if (mode_ != Mode::GracefulStopping || children_.count() == 0)
@@ -160,7 +161,7 @@ void Supervisor::drain_check()
 {
     if (mode_ == Mode::Running || children_.count() > 0)
         return;
-    evtimer_del(drain_);
+    evtimer_del(graceful_stop_limit_);
     if (mode_ == Mode::Restarting) {
         mode_ = Mode::Running;
         ++generation_;

@@ -114,7 +114,8 @@ public:
         ChildRecord child = running(10, 0);
         ChildRegistry::ask_to_leave(child, graceful(kNoDeadline), kT0);
         CPPUNIT_ASSERT_EQUAL(int64_t(0), child.deadline_ms);
-        ChildRegistry::ask_to_leave(child, graceful(60000), kT0 + 1000);   // a deadline where none was
+        // A deadline where none was: no signal (it had USR1), yet the deadline is new.
+        CPPUNIT_ASSERT_EQUAL(0, ChildRegistry::ask_to_leave(child, graceful(60000), kT0 + 1000));
         CPPUNIT_ASSERT_EQUAL(kT0 + 61000, child.deadline_ms);
         ChildRegistry::ask_to_leave(child, restart(), kT0 + 2000);          // sooner: its plan takes over
         CPPUNIT_ASSERT_EQUAL(kT0 + 2000 + kTermGraceMs, child.deadline_ms);

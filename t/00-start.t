@@ -2,15 +2,31 @@
 # Basic life: the master starts in the foreground, writes its pid file, forks StartServers
 # children, serves a request on every Listen (IPv4, a bare port, IPv6 when ::1 exists), and
 # SIGTERM stops everything (pid file removed, port free again). -X serves from one process.
+import errno
 import signal
+import socket
 
 from mpmconf import same_children
 from mpmdtest import Test, alive, http_get, ipv6_loopback, port_is_free, wait_for
 
 
+def bind_errno(port):
+    """errno of a plain bind(2) of 127.0.0.1:port (0 when it binds), as another test would."""
+    with socket.socket() as other:
+        try:
+            other.bind(("127.0.0.1", port))
+            return 0
+        except OSError as e:
+            return e.errno
+
+
 def main(t):
     s = t.server(conf=same_children(start=3, min_spare=1, max_spare=5))
+    # The harness holds the port from its choice until the daemon listens (reserve_port), so
+    # a test running beside this one under make -j check cannot take it meanwhile.
+    t.is_(bind_errno(s.port), errno.EADDRINUSE, "before the start, the chosen port is held: nobody else binds it")
     s.start()
+    t.is_(s.port_holders, [], "once mpmd listens, the harness has let go of the port")
     t.is_(s.pid_from_file(), s.master, "pid file holds the pid of the foreground master")
     t.ok(s.alive(), "master stays in the foreground (-D FOREGROUND) and runs")
     t.is_(len(wait_for(lambda: len(s.children()) == 3 and s.children(), 5) or []), 3,

@@ -13,7 +13,7 @@
 // of the master-watch pipe; every other descriptor is closed. The scoreboard is a mapping,
 // not a descriptor (its shared-memory object is closed once mapped). Descriptors the child
 // opens afterwards are its own.
-// Runs in: children, between fork(2) and run_child_process(), with every signal blocked
+// Runs in: children, between fork(2) and prepare_child_process(), with every signal blocked
 // (Supervisor::spawn forks so).
 // Leans on: close_range(2) (Linux 5.9; else /proc/self/fd, else every number up to the
 // limit), sigaction(2).

@@ -8,16 +8,16 @@
 
 namespace mpmd {
 
-int run_child_process(Mpm& mpm, ChildContext& context)
+bool prepare_child_process(ChildContext& context)
 {
     install_child_signals();
     if (!become_server_user(*context.runtime))
-        return kChildFatalExit;
+        return false;
     if (const FaultHooks* hooks = fault_hooks(); hooks != nullptr && hooks->child_start != nullptr)
         hooks->child_start();
     context.max_connections = draw_connection_limit(context.runtime->max_connections_per_child,
                                                     context.runtime->max_connections_jitter);
-    return mpm.run_child(context);
+    return true;
 }
 
 } // namespace mpmd

@@ -1,12 +1,13 @@
-// A child's life after fork(2) (and after child_isolation.h): take the signals a child needs,
-// become User/Group and not dumpable (child_privileges.h), run the MPM's serving loop, and
-// give the master an exit status that says how it went. -X runs the same in the one process.
+// A child's life after fork(2) (and after child_isolation.h), up to the MPM's serving loop:
+// take the signals a child needs, become User/Group and not dumpable (child_privileges.h),
+// draw its MaxConnectionsPerChild. The master then runs the MPM's loop and gives the exit
+// status back (src/master/: the child library does not know the MPMs, which build on it).
+// -X runs the same in the one process.
 // Runs in: children.
 #ifndef MPMD_CHILD_CHILD_MAIN_H
 #define MPMD_CHILD_CHILD_MAIN_H
 
 #include "child/child_context.h"
-#include "mpm/mpm.h"
 
 namespace mpmd {
 
@@ -14,8 +15,9 @@ namespace mpmd {
 // privileges and the like): the master logs it and stops instead of fork-looping (nginx's 2).
 constexpr int kChildFatalExit = 2;
 
-// Runs in the new child; returns its exit status (the caller _exits with it).
-int run_child_process(Mpm& mpm, ChildContext& context);
+// Runs in the new child before it serves: true when it may serve; false when it must leave
+// at once with kChildFatalExit (the reason is in the error log).
+bool prepare_child_process(ChildContext& context);
 
 } // namespace mpmd
 

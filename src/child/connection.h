@@ -1,87 +1,148 @@
-// Connection: one accepted client connection served from its first byte to its close:
-// read and parse requests (pipelined ones in order), dispatch each to the static handler,
-// send the reply (head and in-memory body pieces with send(2), file ranges with sendfile(2)),
-// log it (%b counts the body bytes that left), then keep the connection alive or close it.
-// Every step is reported in the worker's scoreboard record (R reading, W writing,
-// K keep-alive, L logging, C closing).
-// Timeouts (all from ServerConfig): a request must arrive whole within Timeout of its first
-// wait, and its head and body within RequestReadTimeout's stages (a miss: 408, logged, close);
-// an idle kept-alive connection waits KeepAliveTimeout for the next request; each send waits
-// at most Timeout for the client to take data.
-// Runs in: children (prefork: the one thread).
-// Leans on: poll(2), recv(2), send(2) with MSG_MORE, sendfile(2), shutdown(2).
+// Connection: one accepted client connection as a state machine, from its first byte to its
+// close. It owns what a connection has: its transport, its received bytes, the request
+// parser (which alone decides when a head is whole or hopeless), its deadlines, its 408 and
+// its lingering close. The MPMs only drive it:
+//   - prefork and worker with blocking waits on one thread (serve_blocking,
+//     connection_drivers.h);
+//   - event from its libevent loop, which waits for bytes and deadlines without a thread
+//     and hands the connection to a worker thread only to run a request (serve_ready).
+//
+//   state      waits for              on bytes                     on its deadline
+//   ReadHead   the rest of a head     Handle once the parser has   408 if a byte came, then
+//              (Timeout, header stage)  a whole head or refused it  Linger; else Closed
+//   Handle     - (a thread runs handle(): reads the body, answers, logs)
+//                                     -> KeepAlive, ReadHead or Handle (pipelined bytes),
+//                                        Linger (no keep-alive), Closed (send failed)
+//   KeepAlive  the next request       ReadHead (or Handle)         Closed
+//              (KeepAliveTimeout)
+//   Linger     the client's close     drained and dropped          Closed
+//              (kLingerSeconds, at most kLingerMaxBytes)
+//   Closed     -
+//
+// Deadlines (ServerConfig): a request must arrive whole, head and body, within Timeout of
+// its first byte (of the accept, for a connection's first request), and within
+// RequestReadTimeout's header and body stages; a kept-alive connection waits
+// KeepAliveTimeout for the next request; each wait to send a reply is bounded by Timeout.
+// Runs in: children; one thread at a time (the loop or the worker holding it).
+// Leans on: transport.h for I/O, clock.h for time, request_parser.h, the handlers.
 #ifndef MPMD_CHILD_CONNECTION_H
 #define MPMD_CHILD_CONNECTION_H
 
+#include "child/clock.h"
+#include "child/transport.h"
 #include "shared/http/request_parser.h"
+#include "shared/http/response.h"
+#include "shared/request_read_timeout.h"
 #include "shared/scoreboard.h"
 #include "shared/server_runtime.h"
 
 #include <sys/socket.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <ctime>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace mpmd {
 
 struct ConnectionEnv {
     const ServerRuntime* runtime = nullptr;
-    int master_watch_fd = -1;     // readable once the master is gone
+    int master_watch_fd = -1;                 // readable once the master is gone
     const Scoreboard* scoreboard = nullptr;   // for the status page
-};
-
-// What survives between requests on one client connection, so the event MPM can park an
-// idle kept-alive connection in its listener and hand it to any worker thread later.
-// The parser travels with it: the event loop feeds it the head as bytes arrive (the parser
-// alone decides when a head is whole or hopeless), and the worker thread that gets the
-// connection goes on from where the loop stopped.
-struct ClientConnection {
-    int fd = -1;                  // non-blocking
-    sockaddr_storage peer{};
-    int local_port = 0;
-    std::string pending;          // bytes received and not yet consumed by the parser
-    std::unique_ptr<RequestParser> parser;   // created on first use
-    struct timespec request_start {};        // CLOCK_REALTIME of the first byte of the request
-                                             // the parser has begun (set by whoever began it)
-    long requests_served = 0;
-
-    RequestParser& request_parser();
-    // True once a byte of a request (not just blank lines before one) has been parsed.
-    bool request_begun() const { return parser != nullptr && parser->got_some(); }
-};
-
-enum class ConnectionEnd {
-    Closed,    // the connection is finished and its descriptor closed
-    Idle,      // (park_when_idle only) kept alive, nothing pending: the caller waits for it
-    Lingering, // (park_when_idle only) the last reply is sent and our side shut down; the
-               // caller drains what the client still sends for kLingerSeconds, then closes
+    const Clock* clock = &system_clock();
 };
 
 // How long a connection closed after its last reply keeps reading what the client still
 // sends, so those bytes do not turn the close into a reset that destroys the reply in
-// flight (Apache's lingering close).
+// flight (Apache's lingering close), and how much it reads at most.
 constexpr int kLingerSeconds = 2;
+constexpr size_t kLingerMaxBytes = 512 * 1024;
 
-// Serves requests on `client` until it closes, or, with `park_when_idle`, until it is kept
-// alive with no request pending, when it returns Idle with the descriptor still open.
-ConnectionEnd serve_connection(const ConnectionEnv& env, ClientConnection& client, WorkerReport& report,
-                               bool park_when_idle = false);
+class Connection {
+public:
+    enum class State { ReadHead, Handle, KeepAlive, Linger, Closed };
+    static const char* state_name(State state);
 
-// A whole small error reply (status line, headers with Connection: close, HTML body), for
-// answers given outside a request, e.g. 408 when a request head does not arrive in time.
-std::string error_reply_bytes(const ServerRuntime& runtime, int status);
+    // A connection just accepted: ReadHead, its clocks running from now.
+    Connection(const ConnectionEnv& env, std::unique_ptr<Transport> transport, const sockaddr_storage& peer,
+               int local_port);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
 
-// For the event loop: a connection it held whose request head missed its deadline
-// (RequestReadTimeout's header stage when `stage_expired`, else Timeout) gets a 408 sent
-// without waiting, an access log line with request line "-" timed from `start` (the first
-// byte, CLOCK_REALTIME), and with `stage_expired` the info line Apache's mod_reqtimeout
-// writes. The caller closes it.
-void answer_read_timeout(const ServerRuntime& runtime, const ClientConnection& client,
-                         const struct timespec& start, bool stage_expired);
+    State state() const { return state_; }
+    // The descriptor to wait on (ReadHead, KeepAlive, Linger: for reading); -1 once Closed.
+    int fd() const { return transport_ ? transport_->fd() : -1; }
+    // When the wait of the current state ends (the clock's monotonic milliseconds).
+    int64_t deadline_ms() const { return deadline_ms_; }
+    // Nothing of a request in hand (kept alive before a byte of the next, or lingering): a
+    // restart closes it at once.
+    bool idle() const;
+    // A byte of the request under way (not only blank lines before one) has been parsed.
+    bool request_begun() const { return parser_.got_some(); }
+    const std::string& client() const { return client_; }   // the numeric address
+    long requests_served() const { return requests_served_; }
+    const ConnectionEnv& env() const { return env_; }
 
-// The client's numeric address ("192.0.2.1", "2001:db8::1"; IPv4-mapped shown as IPv4).
-std::string client_address(const sockaddr_storage& peer);
+    // fd() is readable (or hung up): take what arrived, without blocking, and move on.
+    void on_readable();
+    // deadline_ms() has passed.
+    void on_deadline();
+    // Ends it at once: no reply, no lingering (the master is gone, a restart ends it idle).
+    void close();
+
+    // Handle: serves the request whose head is in on this thread, waiting (poll(2)) for
+    // its body and for the client to take the reply; `report` follows each step (R, W, L).
+    void handle(WorkerReport& report);
+
+private:
+    enum class BodyRead { Complete, TimedOut, Closed };
+
+    void set_state(State state, int64_t deadline_ms);
+    ssize_t receive_into_buffer();
+    void begin_request(int64_t now_ms);
+    void take_buffered();         // feeds the parser; ReadHead -> Handle when it is decided
+    void begin_keep_alive();
+    void begin_linger();
+    void drain();
+    void answer_head_timeout();
+    BodyRead read_body();
+    Response dispatch(const HttpRequest& request);
+    bool answer(const HttpRequest& request, Response& response, bool keep_alive, WorkerReport* report);
+    bool send_reply(const HttpRequest& request, Response& response, bool keep_alive, bool blocking);
+    bool send_bytes(std::string_view data, size_t head_bytes, bool more, bool blocking);
+    bool send_file(int file_fd, off_t offset, off_t length);
+    void log_request(const HttpRequest& request, const Response& response, WorkerReport* report);
+
+    const ConnectionEnv& env_;
+    const ServerConfig& config_;
+    const Clock& clock_;
+    std::unique_ptr<Transport> transport_;
+    sockaddr_storage peer_;
+    int local_port_;
+    std::string client_;          // numeric address, for the access log and scoreboard
+    std::string client_port_;     // "address:port", for the error log
+    State state_ = State::ReadHead;
+    int64_t deadline_ms_ = 0;
+
+    std::string buffer_;          // received bytes the parser has not consumed yet
+    RequestParser parser_;
+    long requests_served_ = 0;
+    // The request under way.
+    int64_t request_deadline_ms_ = 0;   // Timeout, from its first byte (or the accept)
+    ReadDeadline stage_;                // RequestReadTimeout's header, then body stage
+    bool in_body_ = false;              // the head is whole: the body stage runs
+    bool request_complete_ = false;     // and the body too
+    bool continue_answered_ = false;    // Expect: 100-continue handled
+    int error_status_ = 0;              // the parser refused the request with this status
+    struct timespec request_start_ {};  // CLOCK_REALTIME of its first byte, for the log
+    uint64_t body_sent_ = 0;
+    size_t drained_ = 0;                // Linger: bytes thrown away
+    bool peer_closed_ = false;          // the client closed its side: no further request
+    std::string log_line_;
+};
 
 } // namespace mpmd
 

@@ -3,6 +3,7 @@
 
 #include "master/signal_table.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace mpmd {
@@ -13,6 +14,10 @@ bool parse_command_line(int argc, char** argv, CommandLine* out, std::string* er
         const char* arg = argv[i];
         if (std::strcmp(arg, "--roff-directives") == 0) {
             out->command = Command::RoffDirectives;
+            continue;
+        }
+        if (std::strcmp(arg, "--roff-signals") == 0) {
+            out->command = Command::RoffSignals;
             continue;
         }
         if (arg[0] != '-' || arg[1] == '\0' || arg[2] != '\0') {
@@ -64,20 +69,25 @@ bool parse_command_line(int argc, char** argv, CommandLine* out, std::string* er
 
 std::string usage_text(const char* program)
 {
+    std::string verbs = "start";
+    std::string actions;
+    for (const MasterSignal& entry : kMasterSignals) {
+        verbs += "|" + std::string(entry.verb);
+        std::string option = "-k " + std::string(entry.verb);
+        option.resize(std::max<size_t>(option.size(), 19), ' ');
+        actions += "  " + option + ": " + std::string(entry.effect) + " (SIG" + std::string(entry.name) +
+                   " to the running server)\n";
+    }
     return std::string("Usage: ") + program +
            " [-D name] [-d directory] [-f file]\n"
-           "            [-k start|restart|graceful|graceful-stop|stop|upgrade]\n"
+           "            [-k " + verbs + "]\n"
            "            [-v] [-V] [-h] [-l] [-L] [-t] [-X]\n"
            "Options:\n"
            "  -D name            : define a name (FOREGROUND: do not detach)\n"
            "  -d directory       : alternate initial ServerRoot\n"
            "  -f file            : alternate configuration file\n"
-           "  -k start           : start the server (detached unless -D FOREGROUND)\n"
-           "  -k stop            : tell the running server to stop now (SIGTERM)\n"
-           "  -k restart         : tell it to restart (SIGHUP)\n"
-           "  -k graceful        : tell it to restart gracefully (SIGUSR1)\n"
-           "  -k graceful-stop   : tell it to stop gracefully (SIGWINCH)\n"
-           "  -k upgrade         : tell it to run the new binary and hand over (SIGUSR2)\n"
+           "  -k start           : start the server (detached unless -D FOREGROUND)\n" +
+           actions +
            "  -v                 : show version number\n"
            "  -V                 : show compile settings\n"
            "  -h                 : list available command line options (this page)\n"

@@ -1,5 +1,6 @@
 // The command line of mpmd, Apache's options: -f FILE, -d DIR, -D NAME, -k VERB, -t, -v, -V,
-// -l, -L, -X, -h (and --roff-directives, used by the build to generate mpmd.conf(5)).
+// -l, -L, -X, -h (and --roff-directives and --roff-signals, which the build uses to generate
+// mpmd.conf(5) and mpmd(8); see man/local.am). The -k verbs come from the signal table.
 // Runs in: master (before anything else).
 #ifndef MPMD_MASTER_COMMAND_LINE_H
 #define MPMD_MASTER_COMMAND_LINE_H
@@ -11,13 +12,14 @@ namespace mpmd {
 
 enum class Command {
     Serve,            // start the server (no -k, or -k start)
-    Signal,           // -k stop|restart|graceful|graceful-stop
+    Signal,           // -k VERB of kMasterSignals (signal_table.h)
     ConfigTest,       // -t
     Version,          // -v
     BuildSettings,    // -V
     Modules,          // -l
     Directives,       // -L
     RoffDirectives,   // --roff-directives
+    RoffSignals,      // --roff-signals
     Help,             // -h
 };
 

@@ -116,7 +116,7 @@ void print_modules()
         std::printf("  %s.c\n", mpm->name());
 }
 
-// -k stop|restart|graceful|graceful-stop|upgrade: signal the master named in PidFile. A
+// -k VERB (a verb of the signal table): signal the master named in PidFile. A
 // restart or upgrade is refused when the configuration on disk has errors, so a typo never
 // reaches a live server.
 int send_signal(const CommandLine& line, const LoadedConfig& config)
@@ -173,7 +173,9 @@ int serve_one_process(Mpm& mpm, const LoadedConfig& config, Scoreboard& board, L
     context.scoreboard = &board;
     context.listeners = &listeners.sockets();
     leave_on_stop_signals();
-    return run_child_process(mpm, context);
+    if (!prepare_child_process(context))
+        return kChildFatalExit;
+    return mpm.run_child(context);
 }
 
 int serve(const CommandLine& line, Mpm& mpm, std::unique_ptr<LoadedConfig> config, const LoadOptions& options,
@@ -316,6 +318,7 @@ int main_with_args(int argc, char** argv)
     case Command::Modules: print_modules(); return 0;
     case Command::Directives: std::fputs(directives_listing(all_directive_tables()).c_str(), stdout); return 0;
     case Command::RoffDirectives: std::fputs(directives_roff(all_directive_tables()).c_str(), stdout); return 0;
+    case Command::RoffSignals: std::fputs(signals_roff().c_str(), stdout); return 0;
     default: break;
     }
 

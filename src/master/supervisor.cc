@@ -57,7 +57,8 @@ std::string Supervisor::describe_exit(int status)
 }
 
 Supervisor::Supervisor(SupervisorSetup setup)
-    : s_(std::move(setup)), children_(s_.scoreboard->server_limit()), upgrade_(s_.self)
+    : s_(std::move(setup)), started_with_(s_.config->raw), children_(s_.scoreboard->server_limit()),
+      upgrade_(s_.self)
 {
     generation_ = s_.scoreboard->global().running_generation;
     int fds[2];
@@ -108,7 +109,9 @@ int Supervisor::run()
         log_error(LogLevel::Emerg, "core", "cannot set up the master's event loop");
         return 1;
     }
-    for (int signal : {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD}) {
+    std::vector<int> handled = master_signals();   // the signal table's and INT
+    handled.push_back(SIGCHLD);
+    for (int signal : handled) {
         event* e = evsignal_new(base_, signal, on_signal_event, this);
         event_add(e, nullptr);
         events_.push_back(e);
@@ -187,7 +190,9 @@ void Supervisor::spawn(uint32_t slot)
             _exit(kChildFatalExit);
         // USR2 is the master's alone (binary upgrade): a child ignores it.
         signal(SIGUSR2, SIG_IGN);
-        _exit(run_child_process(*s_.mpm, context));
+        if (!prepare_child_process(context))
+            _exit(kChildFatalExit);
+        _exit(s_.mpm->run_child(context));
     }
     const int fork_errno = errno;
     sigprocmask(SIG_SETMASK, &previous, nullptr);
@@ -388,12 +393,10 @@ bool Supervisor::load_next_generation(const char* what)
         errors.push_back(m.str());
     // The MPM is chosen at start; a restart checks LoadModule the same way and refuses a
     // config that loads two or none, but never switches MPMs in a running server.
-    Mpm* named = nullptr;
     if (errors.empty()) {
         const MpmChoice choice = choose_mpm(linked_in_mpm(), config->server, s_.load_options.path, MPMD_LIBEXECDIR);
         for (const ConfigMessage& m : choice.errors)
             errors.push_back(m.str());
-        named = choice.mpm;
     }
     std::shared_ptr<ServerRuntime> runtime;
     if (errors.empty())
@@ -409,21 +412,13 @@ bool Supervisor::load_next_generation(const char* what)
     }
     for (const ConfigMessage& m : config->warnings)
         log_error(LogLevel::Warn, "core", "%s", m.str().c_str());
-    if (named != s_.mpm)
-        log_error(LogLevel::Warn, "core",
-                  "the configuration now selects the %s MPM; the MPM is chosen at start, so %s keeps running "
-                  "until mpmd is stopped and started", named ? named->name() : "(none)", s_.mpm->name());
-    const MpmLimits limits = s_.mpm->limits(*config);
-    if (limits.server_limit != s_.scoreboard->server_limit() || limits.thread_limit != s_.scoreboard->thread_limit())
-        log_error(LogLevel::Warn, "core",
-                  "a changed ServerLimit/ThreadLimit takes effect only after a full stop and start; "
-                  "keeping %u process slots", s_.scoreboard->server_limit());
-    if (config->server.pid_file != s_.config->server.pid_file)
-        log_error(LogLevel::Warn, "core", "a changed PidFile takes effect only after a full stop and start; keeping %s",
-                  s_.config->server.pid_file.c_str());
-    if (config->status.scoreboard_name(config->server.pid_file) !=
-        s_.config->status.scoreboard_name(s_.config->server.pid_file))
-        log_error(LogLevel::Warn, "core", "a changed ScoreBoardFile takes effect only after a full stop and start");
+    // The directive table says which values a restart cannot apply (ServerLimit sizes the
+    // scoreboard, LoadModule chose the MPM...): compared with the start, each is named.
+    const std::string mpm_section = std::string("mpm_") + s_.mpm->name();
+    for (const Config::Unapplied& u : started_with_.full_restart_changes(config->raw, mpm_section))
+        log_error(LogLevel::Warn, "core", "[%.*s] %.*s changed: that takes effect only after a full stop and start; "
+                  "keeping %s", int(u.directive->section.size()), u.directive->section.data(),
+                  int(u.directive->name.size()), u.directive->name.data(), u.kept.c_str());
     error_log().set_level(config->server.log_level);
     s_.config = std::move(config);
     s_.runtime = std::move(runtime);

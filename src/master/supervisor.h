@@ -117,6 +117,9 @@ private:
     event* watchdog_ = nullptr;
 
     SupervisorSetup s_;
+    // The configuration the server started with: directives that need a full stop and start
+    // keep these values through every restart, and a restart is compared with them.
+    const Config started_with_;
     ChildRegistry children_;
     LogWatch log_watch_;
     event_base* base_ = nullptr;

@@ -31,7 +31,8 @@ void Supervisor::begin_upgrade()
         log_error(LogLevel::Warn, "core", "binary upgrade refused: %s", why.c_str());
         return;
     }
-    const std::string& pid_file = s_.config->server.pid_file;
+    // The PidFile mpmd started with: a restart does not move it (needs_full_restart).
+    const std::string& pid_file = started_with_.string("server", "PidFile");
     if (!upgrade_.start(pid_file, *s_.scoreboard, s_.listeners->sockets(), &why)) {
         log_error(LogLevel::Error, "core", "binary upgrade failed: %s; still serving", why.c_str());
         return;

@@ -44,7 +44,7 @@ AcceptSet::~AcceptSet()
         close(epoll_fd_);
 }
 
-AcceptSet::Outcome AcceptSet::next(ClientConnection* out)
+AcceptSet::Outcome AcceptSet::next(AcceptedSocket* out)
 {
     const auto& listeners = *context_.listeners;
     struct epoll_event events[8];

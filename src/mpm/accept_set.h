@@ -8,9 +8,17 @@
 #define MPMD_MPM_ACCEPT_SET_H
 
 #include "child/child_context.h"
-#include "child/connection.h"
+
+#include <sys/socket.h>
 
 namespace mpmd {
+
+// A connection as accept4(2) gave it: non-blocking, close-on-exec.
+struct AcceptedSocket {
+    int fd = -1;
+    sockaddr_storage peer{};
+    int local_port = 0;   // the port of the listener it came in on
+};
 
 class AcceptSet {
 public:
@@ -34,7 +42,7 @@ public:
     // caller serves it as its last): the kernel woke this child alone for it (EPOLLEXCLUSIVE),
     // so left in the backlog it would wait for the next arrival to wake another child, for
     // seconds on a quiet server, and a graceful restart would stall a client.
-    Outcome next(ClientConnection* out);
+    Outcome next(AcceptedSocket* out);
     // Without waiting: has the master gone? (for a listener that is not accepting just now)
     bool master_gone() const;
 

@@ -8,7 +8,7 @@
 
 namespace mpmd {
 
-bool ConnectionQueue::pop(ClientConnection* out)
+bool ConnectionQueue::pop(std::unique_ptr<Connection>* out)
 {
     std::unique_lock<std::mutex> lock(mutex_);
     ++idle_;
@@ -27,7 +27,7 @@ bool ConnectionQueue::pop(ClientConnection* out)
     return true;
 }
 
-void ConnectionQueue::push(ClientConnection connection)
+void ConnectionQueue::push(std::unique_ptr<Connection> connection)
 {
     {
         std::lock_guard<std::mutex> lock(mutex_);

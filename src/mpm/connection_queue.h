@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 
 namespace mpmd {
@@ -20,9 +21,9 @@ namespace mpmd {
 class ConnectionQueue {
 public:
     // Worker side: announce idleness and wait for a connection. False once closed and empty.
-    bool pop(ClientConnection* out);
+    bool pop(std::unique_ptr<Connection>* out);
     // Listener side.
-    void push(ClientConnection connection);
+    void push(std::unique_ptr<Connection> connection);
     enum class Wait { Idle, TimedOut, Closed };
     // Waits at most `timeout_ms` until some worker is idle (and not yet claimed by a queued
     // connection). The bound lets the listener notice signals and its master's death.
@@ -46,7 +47,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable work_ready_;
     std::condition_variable worker_idle_;
-    std::deque<ClientConnection> queue_;
+    std::deque<std::unique_ptr<Connection>> queue_;
     uint32_t idle_ = 0;   // workers blocked in pop()
     bool closed_ = false;
     int idle_notify_fd_ = -1;   // set before the workers start

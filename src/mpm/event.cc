@@ -1,26 +1,26 @@
 // The event MPM: like worker, but the child's main thread runs a libevent loop that
 //   - accepts connections,
-//   - finishes the lingering close of connections after their last reply,
-//   - holds each one, without a thread, feeding the connection's request parser as bytes
-//     arrive, until the parser has a whole request head or has refused it (a client that
-//     sends its headers slowly holds no worker: slowloris costs a descriptor, not a thread;
-//     apache2's event MPM gives a thread at the first byte), and answers 408 to one that
-//     misses Timeout or RequestReadTimeout's header deadline,
-//   - takes back kept-alive connections between requests (workers park them) and waits
-//     for their next request, again without a thread,
-// and hands a connection to a worker thread only when there is a request to serve.
+//   - holds each Connection (child/connection.h) while it waits for the client, without a
+//     thread: while its request head arrives (a client that sends its headers slowly holds
+//     no worker: slowloris costs a descriptor, not a thread; apache2's event MPM gives a
+//     thread at the first byte), between requests when kept alive, and while it lingers
+//     after its last reply. The loop only turns readiness and deadlines into the
+//     connection's on_readable() and on_deadline(); the connection itself decides (its
+//     parser says when a head is whole or hopeless, it answers 408, it lingers),
+// and hands a connection to a worker thread only when there is a request to serve
+// (serve_ready, child/connection_drivers.h); the worker gives it back when it would wait.
 // A child accepts only while a worker thread is idle, and stops while too many requests
 // wait for a worker (ThreadsPerChild x AsyncRequestWorkerFactor) or it holds as many
 // connections as its descriptor limit allows, so other children take the load.
 // Runs in: master (policy, via ThreadedMpm), children (event loop and workers).
 // Leans on: libevent (event_base, event_new with timeouts), accept4(2), eventfd(2).
 #include "child/child_signals.h"
+#include "child/connection.h"
 #include "child/connection_limit.h"
 #include "mpm/mpm_registry.h"
 #include "mpm/threaded_mpm.h"
 #include "mpm/worker_pool.h"
 #include "shared/error_log.h"
-#include "shared/request_read_timeout.h"
 
 #include <event2/event.h>
 
@@ -40,7 +40,6 @@ namespace mpmd {
 
 namespace {
 
-constexpr size_t kReadChunk = 16384;
 constexpr int kHousekeepingMs = 100;
 // A new connection is expected to bring its whole request within moments, so until its
 // first bytes arrive (for at most this long) it reserves one of the child's idle workers:
@@ -67,36 +66,29 @@ struct timeval as_timeval(int64_t ms)
 
 class EventListener;
 
-// A connection the loop holds: new and waiting for its first head, or kept alive and
-// waiting for the next one.
+// A connection the loop holds while it waits for the client (ReadHead, KeepAlive, Linger).
 struct Held {
     EventListener* owner = nullptr;
-    ClientConnection connection;
+    std::unique_ptr<Connection> connection;
     event* ev = nullptr;
-    int64_t deadline_ms = 0;   // the earlier of timeout_ms and header's deadline
-    int64_t timeout_ms = 0;    // Timeout (KeepAliveTimeout while idle between requests)
-    ReadDeadline header;       // RequestReadTimeout's header stage; from accept, or from the
-                               // first byte of the next request on a kept-alive connection
     int64_t accepted_ms = 0;
-    bool kept_alive = false;   // between requests (KeepAliveTimeout) rather than new (Timeout)
     bool reserving = false;    // new, and still reserving an idle worker (kReserveMs)
-    bool lingering = false;    // closing: drain for kLingerSeconds, then close
-    size_t drained = 0;
 };
 
 class EventListener {
 public:
     EventListener(const ChildContext& context, const ThreadedConfig& config, ConnectionQueue& queue)
-        : context_(context), config_(config), queue_(queue)
+        : context_(context), config_(config), queue_(queue),
+          env_{context.runtime, context.master_watch_fd, context.scoreboard}
     {
     }
     ~EventListener();
 
     bool setup();
     void run() { event_base_dispatch(base_); }
-    // Worker threads give back kept-alive connections with nothing pending and connections
-    // closing after their last reply.
-    static void park(void* self, ClientConnection&& connection, ConnectionEnd end);
+    // Worker threads give back the connections that wait for the client: kept alive, with
+    // the next head arriving, or lingering after their last reply.
+    static void park(void* self, std::unique_ptr<Connection> connection);
 
 private:
     static void on_accept(evutil_socket_t fd, short what, void* self);
@@ -107,9 +99,8 @@ private:
     static void on_housekeeping(evutil_socket_t fd, short what, void* self);
     static void on_worker_idle(evutil_socket_t fd, short what, void* self);
 
-    void hold(ClientConnection&& connection, bool kept_alive);
-    void linger(ClientConnection&& connection);
-    void drain(Held* held);
+    void hold(std::unique_ptr<Connection> connection, bool fresh);
+    void arm(Held* held);
     void client_event(Held* held, short what);
     void drop(Held* held);
     void dispatch(Held* held);
@@ -123,6 +114,7 @@ private:
     const ChildContext& context_;
     const ThreadedConfig& config_;
     ConnectionQueue& queue_;
+    const ConnectionEnv env_;
     event_base* base_ = nullptr;
     std::vector<event*> accept_events_;
     std::vector<event*> control_events_;
@@ -135,15 +127,14 @@ private:
     int parked_fd_ = -1;
     int idle_fd_ = -1;
     std::mutex parked_mutex_;
-    std::vector<std::pair<ClientConnection, ConnectionEnd>> parked_;
+    std::vector<std::unique_ptr<Connection>> parked_;
 };
 
 EventListener::~EventListener()
 {
     for (Held* held : held_) {
         event_free(held->ev);
-        close(held->connection.fd);
-        delete held;
+        delete held;   // and its connection, closed
     }
     for (event* e : accept_events_)
         event_free(e);
@@ -155,9 +146,6 @@ EventListener::~EventListener()
         close(parked_fd_);
     if (idle_fd_ >= 0)
         close(idle_fd_);
-    std::lock_guard<std::mutex> lock(parked_mutex_);
-    for (auto& [c, end] : parked_)
-        close(c.fd);
 }
 
 bool EventListener::setup()
@@ -250,17 +238,15 @@ void EventListener::on_accept(evutil_socket_t fd, short, void* self)
             port = s.port;
     // A few per wake-up: fair to the other children that share the listener.
     for (int i = 0; i < 16 && me->may_accept(); ++i) {
-        ClientConnection connection;
-        socklen_t length = sizeof connection.peer;
-        connection.fd = accept4(fd, reinterpret_cast<sockaddr*>(&connection.peer), &length,
-                                SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (connection.fd < 0) {
+        sockaddr_storage peer{};
+        socklen_t length = sizeof peer;
+        const int client = accept4(fd, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (client < 0) {
             if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
                 log_errno(LogLevel::Error, "mpm_event", errno, "accept4 failed");
             break;
         }
-        connection.local_port = port;
-        me->hold(std::move(connection), false);
+        me->hold(std::make_unique<Connection>(me->env_, make_plain_transport(client), peer, port), true);
         const uint64_t max_connections = me->context_.max_connections;
         if (max_connections != 0 && ++me->accepted_ >= max_connections) {
             log_connection_limit_reached("mpm_event", me->context_);
@@ -271,27 +257,27 @@ void EventListener::on_accept(evutil_socket_t fd, short, void* self)
     me->update_accepting();
 }
 
-void EventListener::hold(ClientConnection&& connection, bool kept_alive)
+// A new connection (`fresh`: it reserves an idle worker for a moment, see kReserveMs) or one
+// a worker gave back.
+void EventListener::hold(std::unique_ptr<Connection> connection, bool fresh)
 {
     auto* held = new Held;
     held->owner = this;
     held->connection = std::move(connection);
-    if (held->connection.parser != nullptr)
-        held->connection.parser->reset();   // the last request is done; the next starts afresh
-    held->kept_alive = kept_alive;
     held->accepted_ms = monotonic_ms();
-    held->reserving = !kept_alive;
+    held->reserving = fresh;
     reserving_ += held->reserving;
-    const ServerConfig& server = context_.runtime->server;
-    held->timeout_ms = held->accepted_ms + 1000LL * (kept_alive ? server.keep_alive_timeout : server.timeout);
-    if (!kept_alive)
-        held->header = ReadDeadline(server.request_read_timeout.header, held->accepted_ms);
-    held->deadline_ms = std::min(held->timeout_ms, held->header.at_ms());
-    held->ev = event_new(base_, held->connection.fd, EV_READ, on_client, held);
-    const struct timeval left = as_timeval(held->deadline_ms - monotonic_ms());
-    event_add(held->ev, &left);
+    held->ev = event_new(base_, held->connection->fd(), EV_READ, on_client, held);
     held_.insert(held);
     publish_count();
+    arm(held);
+}
+
+// Waits for the connection's next bytes until its deadline (both the connection's).
+void EventListener::arm(Held* held)
+{
+    const struct timeval left = as_timeval(held->connection->deadline_ms() - monotonic_ms());
+    event_add(held->ev, &left);
 }
 
 void EventListener::on_client(evutil_socket_t, short what, void* arg)
@@ -300,110 +286,35 @@ void EventListener::on_client(evutil_socket_t, short what, void* arg)
     held->owner->client_event(held, what);
 }
 
-void EventListener::linger(ClientConnection&& connection)
-{
-    auto* held = new Held;
-    held->owner = this;
-    held->connection = std::move(connection);
-    held->lingering = true;
-    held->deadline_ms = monotonic_ms() + 1000LL * kLingerSeconds;
-    held->ev = event_new(base_, held->connection.fd, EV_READ, on_client, held);
-    const struct timeval left = as_timeval(1000LL * kLingerSeconds);
-    event_add(held->ev, &left);
-    held_.insert(held);
-    publish_count();
-}
-
-// A closing connection: read and discard what the client still sends until it closes its
-// side, kLingerSeconds pass or 512 KiB have been thrown away.
-void EventListener::drain(Held* held)
-{
-    char sink[16384];
-    for (;;) {
-        const ssize_t n = recv(held->connection.fd, sink, sizeof sink, 0);
-        if (n > 0) {
-            held->drained += size_t(n);
-            if (held->drained > 512 * 1024)
-                break;
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-            const struct timeval left = as_timeval(held->deadline_ms - monotonic_ms());
-            event_add(held->ev, &left);
-            return;
-        }
-        break;
-    }
-    drop(held);
-}
-
 void EventListener::client_event(Held* held, short what)
 {
-    ClientConnection& c = held->connection;
-    if (what & EV_TIMEOUT) {
-        // The earlier deadline is the one missed (libevent may wake a millisecond early).
-        if (!held->lingering && c.request_begun())
-            answer_read_timeout(*context_.runtime, c, c.request_start, held->header.at_ms() < held->timeout_ms);
+    Connection& c = *held->connection;
+    if (what & EV_TIMEOUT)
+        c.on_deadline();
+    else
+        c.on_readable();
+    switch (c.state()) {
+    case Connection::State::Closed:
         drop(held);
         return;
-    }
-    if (held->lingering) {
-        drain(held);
-        return;
-    }
-    size_t received = 0;
-    for (;;) {
-        const size_t old = c.pending.size();
-        c.pending.resize(old + kReadChunk);
-        const ssize_t n = recv(c.fd, &c.pending[old], kReadChunk, 0);
-        c.pending.resize(old + (n > 0 ? size_t(n) : 0));
-        if (n > 0) {
-            received += size_t(n);
-            continue;
-        }
-        if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-            drop(held);
-            return;
-        }
-        break;
-    }
-    held->header.add_bytes(received);
-    // The parser alone says when the head is whole, or hopeless (a request line without a
-    // version, a line over its limit, too many blank lines...): either way a worker answers.
-    RequestParser& parser = c.request_parser();
-    const bool begun = parser.got_some();
-    const RequestParser::Result result = parser.feed(c.pending.data(), c.pending.size());
-    c.pending.erase(0, result.consumed);
-    if (!begun && parser.got_some())
-        clock_gettime(CLOCK_REALTIME, &c.request_start);
-    if (result.status != RequestParser::Status::NeedMore || parser.head_complete()) {
+    case Connection::State::Handle:
         dispatch(held);
         return;
+    default:
+        break;
     }
     if (held->reserving) {
         held->reserving = false;   // a slow head: it will not need a worker soon
         --reserving_;
         update_accepting();
     }
-    if (held->kept_alive && parser.got_some()) {
-        // The next request has begun: its head gets Timeout and the header stage from now.
-        held->kept_alive = false;
-        const ServerConfig& server = context_.runtime->server;
-        const int64_t now = monotonic_ms();
-        held->timeout_ms = now + 1000LL * server.timeout;
-        held->header = ReadDeadline(server.request_read_timeout.header, now);
-        held->header.add_bytes(received);
-    }
-    held->deadline_ms = std::min(held->timeout_ms, held->header.at_ms());
-    const struct timeval left = as_timeval(held->deadline_ms - monotonic_ms());
-    event_add(held->ev, &left);
+    arm(held);
 }
 
 void EventListener::drop(Held* held)
 {
     event_free(held->ev);
-    close(held->connection.fd);
-    forget(held);
+    forget(held);   // the connection goes with it, closed
 }
 
 void EventListener::forget(Held* held)
@@ -421,12 +332,12 @@ void EventListener::dispatch(Held* held)
     forget(held);
 }
 
-void EventListener::park(void* self, ClientConnection&& connection, ConnectionEnd end)
+void EventListener::park(void* self, std::unique_ptr<Connection> connection)
 {
     auto* me = static_cast<EventListener*>(self);
     {
         std::lock_guard<std::mutex> lock(me->parked_mutex_);
-        me->parked_.emplace_back(std::move(connection), end);
+        me->parked_.push_back(std::move(connection));
     }
     const uint64_t one = 1;
     const ssize_t ignored = write(me->parked_fd_, &one, sizeof one);
@@ -439,18 +350,16 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
     uint64_t count;
     const ssize_t ignored = read(fd, &count, sizeof count);
     (void)ignored;
-    std::vector<std::pair<ClientConnection, ConnectionEnd>> parked;
+    std::vector<std::unique_ptr<Connection>> parked;
     {
         std::lock_guard<std::mutex> lock(me->parked_mutex_);
         parked.swap(me->parked_);
     }
-    for (auto& [c, end] : parked) {
-        if (child_hurrying())
-            close(c.fd);   // restarting: idle and closing connections end now
-        else if (end == ConnectionEnd::Lingering)
-            me->linger(std::move(c));
+    for (std::unique_ptr<Connection>& c : parked) {
+        if (child_hurrying() && c->idle())
+            c.reset();   // restarting: idle and lingering connections end now
         else
-            me->hold(std::move(c), true);
+            me->hold(std::move(c), false);
     }
 }
 
@@ -504,7 +413,7 @@ void EventListener::on_housekeeping(evutil_socket_t, short, void* self)
     if (child_hurrying()) {
         std::vector<Held*> idle;
         for (Held* held : me->held_)
-            if (held->lingering || (held->kept_alive && !held->connection.request_begun()))
+            if (held->connection->idle())
                 idle.push_back(held);
         for (Held* held : idle)
             me->drop(held);

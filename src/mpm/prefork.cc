@@ -7,6 +7,7 @@
 #include "child/child_signals.h"
 #include "child/connection_limit.h"
 #include "child/connection.h"
+#include "child/connection_drivers.h"
 #include "mpm/accept_set.h"
 #include "mpm/mpm.h"
 #include "mpm/mpm_registry.h"
@@ -73,15 +74,17 @@ int PreforkMpm::run_child(ChildContext& context)
     bool master_gone = false;
     while (!child_leaving() && !master_gone) {
         report.set_status(WorkerStatus::Ready);
-        ClientConnection client;
+        AcceptedSocket client;
         switch (accepting.next(&client)) {
-        case AcceptSet::Outcome::Accepted:
-            serve_connection(env, client, report);
+        case AcceptSet::Outcome::Accepted: {
+            Connection connection(env, make_plain_transport(client.fd), client.peer, client.local_port);
+            serve_blocking(connection, report);
             if (max_connections != 0 && ++connections >= max_connections) {
                 log_connection_limit_reached("mpm_prefork", context);
                 set_child_leaving();
             }
             break;
+        }
         case AcceptSet::Outcome::MasterGone:
             master_gone = true;
             break;

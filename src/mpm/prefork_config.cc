@@ -25,9 +25,8 @@ constexpr Directive kPreforkDirectives[] = {
     make_integer(P, "MaxRequestWorkers", "256", 0, INT_MAX, "processes",
                  "The most children at once, so the most connections served at once; "
                  "at most ServerLimit."),
-    make_integer(P, "ServerLimit", "256", 0, INT_MAX, "processes",
-                 "The number of child slots in the scoreboard, at most 20000; a change needs "
-                 "a full stop and start."),
+    needs_full_restart(make_integer(P, "ServerLimit", "256", 0, INT_MAX, "processes",
+                                    "The number of child slots in the scoreboard, at most 20000.")),
     make_integer(P, "MaxConnectionsPerChild", "0", 0, INT_MAX, "connections",
                  "How many connections a child serves before it leaves and is replaced; "
                  "0 means no limit."),

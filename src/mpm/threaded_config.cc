@@ -29,13 +29,13 @@ constexpr ThreadedRows threaded_rows(std::string_view s)
         make_integer(s, "StartServers", "3", 0, INT_MAX, "processes",
                      "Children started at startup and at each restart; at most "
                      "MaxRequestWorkers / ThreadsPerChild."),
-        make_integer(s, "ServerLimit", "16", 0, INT_MAX, "processes",
+        needs_full_restart(make_integer(s, "ServerLimit", "16", 0, INT_MAX, "processes",
                      "The most children serving at once, at most 20000. The scoreboard has "
                      "twice as many process slots, so that a graceful restart starts the new "
-                     "generation while the old one finishes; a change needs a full stop and start."),
-        make_integer(s, "ThreadLimit", "64", 0, INT_MAX, "threads",
+                     "generation while the old one finishes.")),
+        needs_full_restart(make_integer(s, "ThreadLimit", "64", 0, INT_MAX, "threads",
                      "Worker records per child in the scoreboard, at most 20000: the ceiling "
-                     "for ThreadsPerChild; a change needs a full stop and start."),
+                     "for ThreadsPerChild.")),
         make_integer(s, "ThreadsPerChild", "25", 0, INT_MAX, "threads",
                      "Worker threads in each child; at most ThreadLimit."),
         make_integer(s, "MinSpareThreads", "75", 0, INT_MAX, "threads",

@@ -39,6 +39,7 @@ int WorkerMpm::run_child(ChildContext& context)
     AcceptSet accepting(context, "mpm_worker");
     if (!accepting.ok())
         return 1;
+    const ConnectionEnv env{context.runtime, context.master_watch_fd, context.scoreboard};
     ConnectionQueue queue;
     WorkerPool pool(context, uint32_t(config.threads_per_child), queue);
     pool.start();
@@ -52,10 +53,11 @@ int WorkerMpm::run_child(ChildContext& context)
             master_gone = accepting.master_gone();   // every thread busy: do not accept
             continue;
         }
-        ClientConnection client;
+        AcceptedSocket client;
         switch (accepting.next(&client)) {
         case AcceptSet::Outcome::Accepted:
-            queue.push(std::move(client));
+            queue.push(std::make_unique<Connection>(env, make_plain_transport(client.fd), client.peer,
+                                                    client.local_port));
             // At MaxConnectionsPerChild the listener stops; the connections in hand are
             // served to their end, keep-alive included, as a prefork child serves its last.
             done_accepting = max_connections != 0 && ++connections >= max_connections;

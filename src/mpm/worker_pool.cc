@@ -2,6 +2,7 @@
 #include "mpm/worker_pool.h"
 
 #include "child/child_signals.h"
+#include "child/connection_drivers.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -12,9 +13,6 @@ WorkerPool::WorkerPool(const ChildContext& context, uint32_t threads, Connection
                        void* park_owner)
     : context_(context), count_(threads), queue_(queue), park_(park), park_owner_(park_owner)
 {
-    env_.runtime = context.runtime;
-    env_.master_watch_fd = context.master_watch_fd;
-    env_.scoreboard = context.scoreboard;
 }
 
 WorkerPool::~WorkerPool() { join(); }
@@ -42,15 +40,19 @@ void WorkerPool::run(uint32_t index)
 {
     WorkerReport report(context_.scoreboard->worker(context_.slot, index));
     report.start(getpid(), context_.generation);
-    ClientConnection connection;
+    std::unique_ptr<Connection> connection;
     for (;;) {
         report.set_status(WorkerStatus::Ready);
         if (!queue_.pop(&connection))
             break;
-        const ConnectionEnd end = serve_connection(env_, connection, report, park_ != nullptr);
-        if (end != ConnectionEnd::Closed)
-            park_(park_owner_, std::move(connection), end);
-        connection = ClientConnection();
+        if (park_ == nullptr) {
+            serve_blocking(*connection, report);
+        } else {
+            serve_ready(*connection, report);
+            if (connection->state() != Connection::State::Closed)
+                park_(park_owner_, std::move(connection));
+        }
+        connection.reset();
     }
     report.set_status(WorkerStatus::Graceful);
 }

@@ -18,9 +18,11 @@ namespace mpmd {
 
 class WorkerPool {
 public:
-    // Receives a connection the thread is done with but that is not closed (event MPM): kept
-    // alive with nothing pending (Idle) or closing after its last reply (Lingering); may be null.
-    using Park = void (*)(void* owner, ClientConnection&& connection, ConnectionEnd end);
+    // With a Park (event MPM), a thread runs only the requests a connection has in hand
+    // (serve_ready) and gives it back, still open, to `owner` as soon as it would wait for
+    // the client (a head arriving, kept alive, lingering). Without one, a thread serves each
+    // connection to its close (serve_blocking).
+    using Park = void (*)(void* owner, std::unique_ptr<Connection> connection);
 
     WorkerPool(const ChildContext& context, uint32_t threads, ConnectionQueue& queue, Park park = nullptr,
                void* park_owner = nullptr);
@@ -40,7 +42,6 @@ private:
     ConnectionQueue& queue_;
     Park park_;
     void* park_owner_;
-    ConnectionEnv env_;
     std::vector<std::thread> threads_;
 };
 

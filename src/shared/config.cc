@@ -516,6 +516,31 @@ ConfigMessage Config::message(const ConfigValue& value, std::string_view section
             where(section, name) + std::string(problem)};
 }
 
+std::vector<Config::Unapplied> Config::full_restart_changes(const Config& next,
+                                                           std::string_view mpm_section) const
+{
+    std::vector<Unapplied> out;
+    for (size_t i = 0; i < directives_.size(); ++i) {
+        const Directive& d = *directives_[i];
+        const bool other_mpm = d.section.substr(0, 4) == "mpm_" && d.section != mpm_section;
+        if (!d.full_restart || other_mpm)
+            continue;
+        const std::vector<ConfigValue>& now = values_[i];
+        const std::vector<ConfigValue>& then = next.values(d.section, d.name);
+        const bool same = std::equal(now.begin(), now.end(), then.begin(), then.end(),
+                                     [](const ConfigValue& a, const ConfigValue& b) {
+                                         return a.words == b.words && a.number == b.number;
+                                     });
+        if (same)
+            continue;
+        std::string kept;
+        for (const ConfigValue& v : now)
+            kept += (kept.empty() ? "" : ", ") + format_directive_value(d, v);
+        out.push_back({&d, kept.empty() ? std::string("(unset)") : kept});
+    }
+    return out;
+}
+
 std::string Config::dump() const
 {
     std::string out;

@@ -83,6 +83,15 @@ public:
     // defaults included and marked "; default". Values as read, before any typed view adjusts.
     std::string dump() const;
 
+    // The rows marked full_restart (directive.h) whose effective value in `next` differs from
+    // this one's, in table order: a restart from this configuration to `next` cannot apply
+    // them. The MPM sections ("mpm_*") count only for the running MPM's, `mpm_section`.
+    struct Unapplied {
+        const Directive* directive;
+        std::string kept;   // this configuration's value, formatted as in a config file
+    };
+    std::vector<Unapplied> full_restart_changes(const Config& next, std::string_view mpm_section) const;
+
 private:
     class Loader;
     struct RawEntry;

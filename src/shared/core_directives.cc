@@ -29,9 +29,9 @@ constexpr Directive kCoreDirectives[] = {
                 "The user the children run as when mpmd is started as root."),
     make_string(S, "Group", "nogroup", "name|#gid",
                 "The group the children run as when mpmd is started as root."),
-    make_path(S, "PidFile", MPMD_RUNDIR "/mpmd.pid",
+    needs_full_restart(make_path(S, "PidFile", MPMD_RUNDIR "/mpmd.pid",
               "The file the master writes its process id to; mpmd -k uses it. Written only through "
-              "directories and links that root (or the user mpmd runs as) owns; see \"Files written as root\" in mpmd.conf(5)."),
+              "directories and links that root (or the user mpmd runs as) owns; see \"Files written as root\" in mpmd.conf(5).")),
     make_path(S, "CoreDumpDirectory", "",
               "Where children work so that a crash leaves a core dump: they change to it and stay "
               "dumpable. It must exist and be writable by User. Unset, children are not dumpable: no "
@@ -108,9 +108,9 @@ constexpr Directive kCoreDirectives[] = {
                "An access log: a file, then a LogFormat nickname or a literal format. The file is opened "
                "as the ErrorLog is."),
 
-    make_words(M, "LoadModule", 2, 2, "module path",
+    needs_full_restart(make_words(M, "LoadModule", 2, 2, "module path",
                "A module to load from a shared object: the MPM, in a build with --enable-mpms-shared "
-               "(e.g. mpm_event_module libexec/mpmd/mod_mpm_event.so); exactly one MPM may be loaded."),
+               "(e.g. mpm_event_module libexec/mpmd/mod_mpm_event.so); exactly one MPM may be loaded.")),
 };
 
 constexpr DirectiveTable kCoreTable = make_table("core", kCoreDirectives);

@@ -516,6 +516,13 @@ std::string format_directive_value(const Directive& d, const DirectiveValue& val
 
 // ---- documentation
 
+namespace {
+// Said of every row marked needs_full_restart(), in -L and in mpmd.conf(5).
+constexpr const char* kFullRestartNote =
+    "A change needs a full stop and start: a restart keeps the value the server started with and "
+    "logs a warning naming it.";
+} // namespace
+
 std::string directives_listing(const DirectiveTables& tables)
 {
     std::string out;
@@ -523,7 +530,7 @@ std::string directives_listing(const DirectiveTables& tables)
         for (const Directive& d : table) {
             out += "[" + std::string(d.section) + "] " + std::string(d.name) + " = " +
                    std::string(d.syntax) + (d.repeatable ? "   (repeatable)" : "") + "\n";
-            out += wrap(d.doc, "    ", 80);
+            out += wrap(std::string(d.doc) + (d.full_restart ? std::string(" ") + kFullRestartNote : ""), "    ", 80);
             out += "    Default: " + display_default(d);
             if (has_range(d))
                 out += "; allowed: " + directive_allowed(d);
@@ -558,6 +565,8 @@ std::string directives_roff(const DirectiveTables& tables)
                 out += ".TP\n\\fB" + roff_escape(d.name) + "\\fR = \\fI" +
                        roff_escape(d.syntax) + "\\fR\n";
                 out += roff_escape(d.doc);
+                if (d.full_restart)
+                    out += std::string(" ") + kFullRestartNote;
                 if (d.repeatable)
                     out += " May be given more than once.";
                 out += "\n.br\nDefault: " + roff_escape(display_default(d));

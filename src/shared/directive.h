@@ -50,7 +50,19 @@ struct Directive {
     bool repeatable;                 // repeated keys accumulate; otherwise a second one is an error
     std::string_view syntax;         // the value's shape for the docs, e.g. "[address:]port"
     std::string_view doc;            // one line, a sentence or two
+    // A restart (HUP, USR1) cannot apply a change: the master keeps the value it started with
+    // and warns; the docs say "A change needs a full stop and start." (mark rows with
+    // needs_full_restart()).
+    bool full_restart;
 };
+
+// The row, marked as one whose changes need a full stop and start (ServerLimit sizes the
+// scoreboard, PidFile is where mpmd -k looks for the running master...).
+constexpr Directive needs_full_restart(Directive d)
+{
+    d.full_restart = true;
+    return d;
+}
 
 constexpr Directive make_integer(std::string_view section, std::string_view name,
                                  std::string_view default_value, long long min, long long max,
@@ -58,7 +70,7 @@ constexpr Directive make_integer(std::string_view section, std::string_view name
 {
     // Apache's syntax lines say "Timeout seconds" but "ServerLimit number".
     return {name, section, DirectiveType::Integer, default_value, min, max, unit, {}, 1, 1,
-            false, unit == "seconds" ? unit : std::string_view("number"), doc};
+            false, unit == "seconds" ? unit : std::string_view("number"), doc, false};
 }
 
 // An Integer that also takes names for some values, `names` as "none=0|default=200|..."; the
@@ -69,7 +81,7 @@ constexpr Directive make_named_integer(std::string_view section, std::string_vie
                                        std::string_view syntax, std::string_view doc)
 {
     return {name, section, DirectiveType::NamedInteger, default_value, min, max, unit, names, 1, 1,
-            false, syntax, doc};
+            false, syntax, doc, false};
 }
 
 // `min_hundredths` and `max_hundredths` are the bounds x100: 1..10000 allows 0.01..100.
@@ -79,14 +91,14 @@ constexpr Directive make_decimal(std::string_view section, std::string_view name
                                  std::string_view doc)
 {
     return {name, section, DirectiveType::Decimal, default_value, min_hundredths, max_hundredths,
-            unit, {}, 1, 1, false, "number", doc};
+            unit, {}, 1, 1, false, "number", doc, false};
 }
 
 constexpr Directive make_flag(std::string_view section, std::string_view name,
                               std::string_view default_value, std::string_view doc)
 {
     return {name, section, DirectiveType::Boolean, default_value, 0, 1, {}, {}, 1, 1,
-            false, "On|Off", doc};
+            false, "On|Off", doc, false};
 }
 
 constexpr Directive make_string(std::string_view section, std::string_view name,
@@ -94,14 +106,14 @@ constexpr Directive make_string(std::string_view section, std::string_view name,
                                 std::string_view doc)
 {
     return {name, section, DirectiveType::String, default_value, 0, 0, {}, {}, 1, 1,
-            false, syntax, doc};
+            false, syntax, doc, false};
 }
 
 constexpr Directive make_path(std::string_view section, std::string_view name,
                               std::string_view default_value, std::string_view doc)
 {
     return {name, section, DirectiveType::Path, default_value, 0, 0, {}, {}, 1, 1,
-            false, "path", doc};
+            false, "path", doc, false};
 }
 
 constexpr Directive make_enum(std::string_view section, std::string_view name,
@@ -109,7 +121,7 @@ constexpr Directive make_enum(std::string_view section, std::string_view name,
                               std::string_view doc)
 {
     return {name, section, DirectiveType::Enum, default_value, 0, 0, {}, choices, 1, 1,
-            false, choices, doc};
+            false, choices, doc, false};
 }
 
 constexpr Directive make_word_list(std::string_view section, std::string_view name,
@@ -117,14 +129,14 @@ constexpr Directive make_word_list(std::string_view section, std::string_view na
                                    std::string_view doc)
 {
     return {name, section, DirectiveType::WordList, default_value, 0, 0, {}, {}, 1, INT_MAX,
-            false, syntax, doc};
+            false, syntax, doc, false};
 }
 
 constexpr Directive make_listen(std::string_view section, std::string_view name,
                                 std::string_view default_value, std::string_view doc)
 {
     return {name, section, DirectiveType::Listen, default_value, 0, 0, {}, {}, 1, 1,
-            true, "[address:]port", doc};
+            true, "[address:]port", doc, false};
 }
 
 // Repeatable entries of a fixed number of words and no default (LogFormat, CustomLog, ...).
@@ -132,7 +144,7 @@ constexpr Directive make_words(std::string_view section, std::string_view name, 
                                int max_words, std::string_view syntax, std::string_view doc)
 {
     return {name, section, DirectiveType::Words, {}, 0, 0, {}, {}, min_words, max_words,
-            true, syntax, doc};
+            true, syntax, doc, false};
 }
 
 // One module's table: a view of its constexpr array.

@@ -31,6 +31,19 @@ def free_port(host="127.0.0.1"):
         return s.getsockname()[1]
 
 
+def reserve_port(host="127.0.0.1"):
+    """(port, holder): a free port and a socket that keeps it. The holder is bound with
+    SO_REUSEADDR and never listens, so mpmd (whose listeners set SO_REUSEADDR) can still
+    bind and listen on the port, while the kernel gives it to no other bind(2) of port 0 or
+    connect(2) meanwhile: under `make -j check` another test cannot take it between our
+    choice and the daemon's start. Close the holder once the daemon listens."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    holder = socket.socket(family, socket.SOCK_STREAM)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    holder.bind((host, 0))
+    return holder.getsockname()[1], holder
+
+
 def port_is_free(port, host="127.0.0.1"):
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:

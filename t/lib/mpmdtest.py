@@ -61,7 +61,7 @@ class Died(Exception):
 from mpmdhttp import (HttpConnection, Response, SlowDownload, hold_busy, http_date,  # noqa: F401
                       http_get, http_raw, http_request, sha256)
 from mpmdproc import (alive, all_pids, children_of, connection_holder, descendants,  # noqa: F401
-                      free_port, ipv6_loopback, line_of, port_is_free, proc_cmdline,
+                      free_port, ipv6_loopback, line_of, port_is_free, proc_cmdline, reserve_port,
                       proc_status, run, thread_count, wait_for)
 
 
@@ -158,7 +158,12 @@ class Server:
         self.pid_path = os.path.join(self.dir, "mpmd.pid")
         self.error_log = LogFile(os.path.join(self.dir, "error_log"))
         self.access_log = LogFile(os.path.join(self.dir, "access_log"))
-        self.ports = [free_port() for _ in range(ports)]
+        # Each port stays held until the daemon listens on it (see reserve_port).
+        self.ports, self.port_holders = [], []
+        for _ in range(ports):
+            port, holder = reserve_port()
+            self.ports.append(port)
+            self.port_holders.append(holder)
         self.port = self.ports[0]
         self.allow_log = [re.compile(p) for p in allow_log]
         self.extra_conf = extra_conf
@@ -287,7 +292,9 @@ class Server:
                                      start_new_session=True)
         self.master = self.proc.pid
         self.seen_pids.add(self.master)
-        if not self.wait_ready(timeout):
+        ready = self.wait_ready(timeout)
+        self.release_ports()
+        if not ready:
             self.t.diag("mpmd did not become ready in %ss (exit status %s)"
                         % (timeout, self.proc.poll()))
             self.dump_output()
@@ -305,7 +312,9 @@ class Server:
             raise Died("no daemon to test: %r is not an executable file" % self.daemon)
         self.proc = None
         result = run(self.command("-k", "start"), timeout=timeout)
-        if not self.wait_ready(timeout):
+        ready = self.wait_ready(timeout)
+        self.release_ports()
+        if not ready:
             self.t.diag("mpmd -k start: status %r\n%s%s" % result)
             self.dump_output()
             self.kill_all()
@@ -313,6 +322,12 @@ class Server:
         self.master = self.pid_from_file()
         self.seen_pids.add(self.master)
         return result
+
+    def release_ports(self):
+        """Close the sockets that held our ports until the daemon listened on them."""
+        for holder in self.port_holders:
+            holder.close()
+        self.port_holders = []
 
     def pid_from_file(self):
         try:
@@ -530,6 +545,7 @@ class Server:
             self.t.diag("  " + line)
 
     def cleanup(self):
+        self.release_ports()
         self.kill_all()
         # A master killed outright cannot remove its named scoreboard (ScoreBoardFile auto:
         # "/mpmd" + the PidFile path with '/' as '-'); the next start would replace it,

@@ -30,15 +30,15 @@ constexpr Directive kStatusDirectives[] = {
      kRequireSyntax,
      "Who may see the pages, as mod_authz_host says it: \"ip\" and addresses or CIDR "
      "ranges (IPv4 or IPv6; IPv4-mapped IPv6 clients match IPv4 ranges), \"local\" for "
-     "loopback, \"all granted\" or \"all denied\". Others get 403 Forbidden."},
+     "loopback, \"all granted\" or \"all denied\". Others get 403 Forbidden.", false},
     // Here rather than in the core table: only the status readers (mpmctl status and top) use
     // the name; the master maps the same memory either way.
-    make_string(T, "ScoreBoardFile", "auto", kScoreboardSyntax,
+    needs_full_restart(make_string(T, "ScoreBoardFile", "auto", kScoreboardSyntax,
                 "The POSIX shared-memory name of the scoreboard (Apache's ScoreBoardFile), seen as "
                 "/dev/shm/NAME, created mode 0600 by the master and removed when it exits; mpmctl status "
                 "and mpmctl top read it. \"auto\" derives the name from PidFile (/run/mpmd.pid gives "
                 "/mpmd-run-mpmd.pid), so mpmctl finds it with the same config; \"none\" keeps the "
-                "scoreboard anonymous (only the status page shows it). Changing it needs a full stop and start."),
+                "scoreboard anonymous (only the status page shows it).")),
 };
 
 constexpr DirectiveTable kStatusTable = make_table("status", kStatusDirectives);

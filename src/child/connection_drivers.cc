@@ -1,0 +1,83 @@
+// See connection_drivers.h.
+#include "child/connection_drivers.h"
+
+#include "child/socket_wait.h"
+
+#include <poll.h>
+
+namespace mpmd {
+
+namespace {
+
+// What the worker record shows while the connection waits in `state` (R once a byte of the
+// request is in, K between requests, C while lingering).
+WorkerStatus waiting_status(const Connection& connection, WorkerStatus current)
+{
+    switch (connection.state()) {
+    case Connection::State::ReadHead:
+        return connection.request_begun() ? WorkerStatus::Reading : current;
+    case Connection::State::KeepAlive:
+        return WorkerStatus::KeepAlive;
+    case Connection::State::Linger:
+        return WorkerStatus::Closing;
+    default:
+        return current;
+    }
+}
+
+} // namespace
+
+void serve_blocking(Connection& connection, WorkerReport& report)
+{
+    report.connection_started(connection.client());
+    WorkerStatus shown = WorkerStatus(report.record().status);
+    while (connection.state() != Connection::State::Closed) {
+        if (connection.state() == Connection::State::Handle) {
+            connection.handle(report);
+            shown = WorkerStatus(report.record().status);
+            continue;
+        }
+        const WorkerStatus status = waiting_status(connection, shown);
+        if (status != shown) {
+            report.set_status(status);
+            shown = status;
+        }
+        const ConnectionEnv& env = connection.env();
+        switch (wait_until_ready(connection.fd(), POLLIN, connection.deadline_ms(), env.master_watch_fd,
+                                 connection.idle(), *env.clock)) {
+        case Wait::Ready:
+            connection.on_readable();
+            break;
+        case Wait::Timeout:
+            connection.on_deadline();
+            break;
+        case Wait::Hurried:
+        case Wait::MasterGone:
+        case Wait::Error:
+            connection.close();
+            break;
+        }
+    }
+}
+
+void serve_ready(Connection& connection, WorkerReport& report)
+{
+    report.connection_started(connection.client());
+    for (;;) {
+        if (connection.state() == Connection::State::Handle) {
+            connection.handle(report);
+            continue;
+        }
+        if (connection.state() == Connection::State::KeepAlive) {
+            // One read that does not wait before giving it back: a client that already sent
+            // its next request (a fast or pipelining one) is served on this thread at once
+            // instead of paying a round trip through the loop.
+            connection.on_readable();
+            if (connection.state() == Connection::State::Handle)
+                continue;
+        }
+        return;
+    }
+}
+
+} // namespace mpmd

@@ -1,0 +1,333 @@
+// Unit tests for the Connection state machine (child/connection.h), without a daemon: the
+// connection's end of a socketpair is driven by hand (on_readable, on_deadline, handle) with a
+// fake clock, and the test reads what a client would from the other end. Each state, each
+// transition and each deadline: a new connection's Timeout and header stage, a head in
+// pieces, a kept-alive wait and the clocks of the next request, pipelining, the 408 and the
+// lingering close, a refused request, a client that half-closes.
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "child/connection.h"
+#include "child/transport.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
+using mpmd::Connection;
+using State = mpmd::Connection::State;
+
+namespace {
+
+class FakeClock final : public mpmd::Clock {
+public:
+    int64_t monotonic_ms() const override { return now_ms; }
+    struct timespec realtime() const override { return {1700000000 + now_ms / 1000, 0}; }
+    int64_t now_ms = 1000000;
+};
+
+} // namespace
+
+class ConnectionTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(ConnectionTest);
+    CPPUNIT_TEST(new_connection_waits_for_its_head);
+    CPPUNIT_TEST(head_in_pieces_then_handled_then_kept_alive);
+    CPPUNIT_TEST(kept_alive_deadline_closes);
+    CPPUNIT_TEST(next_request_starts_its_clocks_at_its_first_byte);
+    CPPUNIT_TEST(head_timeout_answers_408_then_lingers);
+    CPPUNIT_TEST(silent_connection_closes_without_a_word);
+    CPPUNIT_TEST(pipelined_requests_in_order);
+    CPPUNIT_TEST(refused_request_answered_then_lingers);
+    CPPUNIT_TEST(connection_close_lingers_until_the_client_closes);
+    CPPUNIT_TEST(linger_deadline_closes);
+    CPPUNIT_TEST(half_closed_client_still_answered);
+    CPPUNIT_TEST(min_rate_moves_the_header_deadline);
+    CPPUNIT_TEST(state_names);
+    CPPUNIT_TEST_SUITE_END();
+
+    char root_[64] = {};
+    mpmd::ServerRuntime runtime_;
+    FakeClock clock_;
+    mpmd::ConnectionEnv env_;
+    mpmd::WorkerScore record_{};
+    std::unique_ptr<mpmd::WorkerReport> report_;
+    int client_ = -1;
+    std::unique_ptr<Connection> connection_;
+
+public:
+    void setUp() override
+    {
+        std::strcpy(root_, "/tmp/mpmd-conn-test-XXXXXX");
+        CPPUNIT_ASSERT(mkdtemp(root_) != nullptr);
+        const std::string file = std::string(root_) + "/hello.txt";
+        FILE* f = std::fopen(file.c_str(), "w");
+        CPPUNIT_ASSERT(f != nullptr);
+        std::fputs("hello\n", f);
+        std::fclose(f);
+        mpmd::ServerConfig& server = runtime_.server;
+        server.document_root = root_;
+        server.directory_index = {"index.html"};
+        server.server_name = "test.example";
+        server.timeout = 60;
+        server.keep_alive = true;
+        server.keep_alive_timeout = 5;
+        server.max_keep_alive_requests = 100;
+        server.max_ranges = 200;
+        runtime_.banner = "mpmd";
+        env_.runtime = &runtime_;
+        env_.clock = &clock_;
+        report_ = std::make_unique<mpmd::WorkerReport>(record_);
+
+        int pair[2];
+        CPPUNIT_ASSERT_EQUAL(0, socketpair(AF_UNIX, SOCK_STREAM, 0, pair));
+        CPPUNIT_ASSERT_EQUAL(0, fcntl(pair[0], F_SETFL, O_NONBLOCK));
+        client_ = pair[1];
+        sockaddr_storage peer{};
+        auto* in = reinterpret_cast<sockaddr_in*>(&peer);
+        in->sin_family = AF_INET;
+        in->sin_port = htons(40000);
+        in->sin_addr.s_addr = htonl(0x7f000001);
+        connection_ = std::make_unique<Connection>(env_, mpmd::make_plain_transport(pair[0]), peer, 8080);
+    }
+
+    void tearDown() override
+    {
+        connection_.reset();
+        if (client_ >= 0)
+            close(client_);
+        std::remove((std::string(root_) + "/hello.txt").c_str());
+        rmdir(root_);
+    }
+
+    void send(const std::string& bytes)
+    {
+        CPPUNIT_ASSERT_EQUAL(ssize_t(bytes.size()), ::send(client_, bytes.data(), bytes.size(), 0));
+    }
+
+    // What the client has received until the connection stops sending for 200 ms or closes;
+    // *closed says whether it saw the end of the stream.
+    std::string received(bool* closed = nullptr)
+    {
+        std::string out;
+        bool eof = false;
+        for (;;) {
+            struct pollfd p = {client_, POLLIN, 0};
+            if (poll(&p, 1, 200) <= 0)
+                break;
+            char buffer[4096];
+            const ssize_t n = recv(client_, buffer, sizeof buffer, 0);
+            if (n <= 0) {
+                eof = true;
+                break;
+            }
+            out.append(buffer, size_t(n));
+        }
+        if (closed != nullptr)
+            *closed = eof;
+        return out;
+    }
+
+    static int count(const std::string& text, const std::string& what)
+    {
+        int n = 0;
+        for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+            ++n;
+        return n;
+    }
+
+    void new_connection_waits_for_its_head()
+    {
+        CPPUNIT_ASSERT(connection_->state() == State::ReadHead);
+        // The header stage (20 s) ends before Timeout (60 s): it is the deadline.
+        CPPUNIT_ASSERT_EQUAL(clock_.now_ms + 20000, connection_->deadline_ms());
+        CPPUNIT_ASSERT(!connection_->request_begun());
+        CPPUNIT_ASSERT(!connection_->idle());
+        CPPUNIT_ASSERT(connection_->fd() >= 0);
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), connection_->client());
+    }
+
+    void head_in_pieces_then_handled_then_kept_alive()
+    {
+        send("GET /hello.txt HTTP/1.1\r\nHo");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::ReadHead);
+        CPPUNIT_ASSERT(connection_->request_begun());
+        send("st: x\r\n\r\n");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        connection_->handle(*report_);
+        const std::string reply = received();
+        CPPUNIT_ASSERT_EQUAL(0, int(reply.find("HTTP/1.1 200 OK\r\n")));
+        CPPUNIT_ASSERT_EQUAL(reply.size() - 6, reply.rfind("\r\n\r\nhello\n") + 4);
+        CPPUNIT_ASSERT(connection_->state() == State::KeepAlive);
+        CPPUNIT_ASSERT_EQUAL(clock_.now_ms + 5000, connection_->deadline_ms());
+        CPPUNIT_ASSERT(connection_->idle());
+        CPPUNIT_ASSERT(!connection_->request_begun());
+        CPPUNIT_ASSERT_EQUAL(1L, connection_->requests_served());
+        CPPUNIT_ASSERT_EQUAL(uint64_t(1), record_.access_count);
+    }
+
+    void kept_alive_deadline_closes()
+    {
+        send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        connection_->on_readable();
+        connection_->handle(*report_);
+        received();
+        CPPUNIT_ASSERT(connection_->state() == State::KeepAlive);
+        clock_.now_ms += 5000;
+        connection_->on_deadline();
+        CPPUNIT_ASSERT(connection_->state() == State::Closed);
+        CPPUNIT_ASSERT_EQUAL(-1, connection_->fd());
+        bool closed = false;
+        CPPUNIT_ASSERT_EQUAL(std::string(), received(&closed));
+        CPPUNIT_ASSERT(closed);
+    }
+
+    void next_request_starts_its_clocks_at_its_first_byte()
+    {
+        send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        connection_->on_readable();
+        connection_->handle(*report_);
+        received();
+        clock_.now_ms += 3000;   // within KeepAliveTimeout
+        send("GET /hel");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::ReadHead);
+        CPPUNIT_ASSERT(connection_->request_begun());
+        CPPUNIT_ASSERT(!connection_->idle());
+        // The header stage from now, plus what its 8 bytes earn at MinRate=500 (2 ms each).
+        CPPUNIT_ASSERT_EQUAL(clock_.now_ms + 20000 + 16, connection_->deadline_ms());
+    }
+
+    void head_timeout_answers_408_then_lingers()
+    {
+        send("GET /hello.txt HTTP/1.1\r\n");
+        connection_->on_readable();
+        clock_.now_ms = connection_->deadline_ms();
+        connection_->on_deadline();
+        CPPUNIT_ASSERT(connection_->state() == State::Linger);
+        CPPUNIT_ASSERT(connection_->idle());
+        CPPUNIT_ASSERT_EQUAL(clock_.now_ms + 1000 * mpmd::kLingerSeconds, connection_->deadline_ms());
+        bool closed = false;
+        const std::string reply = received(&closed);
+        CPPUNIT_ASSERT_EQUAL(0, int(reply.find("HTTP/1.1 408 Request Timeout\r\n")));
+        CPPUNIT_ASSERT(closed);   // our side shut down its writing
+        CPPUNIT_ASSERT(connection_->fd() >= 0);
+        // What the client still sends is read and dropped; its close ends the lingering.
+        send("more bytes");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Linger);
+        shutdown(client_, SHUT_WR);
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Closed);
+    }
+
+    void silent_connection_closes_without_a_word()
+    {
+        clock_.now_ms = connection_->deadline_ms();
+        connection_->on_deadline();
+        CPPUNIT_ASSERT(connection_->state() == State::Closed);
+        bool closed = false;
+        CPPUNIT_ASSERT_EQUAL(std::string(), received(&closed));
+        CPPUNIT_ASSERT(closed);
+    }
+
+    void pipelined_requests_in_order()
+    {
+        send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\nHEAD /missing HTTP/1.1\r\nHost: x\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);   // the next one is already in
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::KeepAlive);
+        const std::string replies = received();
+        CPPUNIT_ASSERT_EQUAL(2, count(replies, "HTTP/1.1 200 OK\r\n"));
+        CPPUNIT_ASSERT_EQUAL(1, count(replies, "HTTP/1.1 404 Not Found\r\n"));
+        CPPUNIT_ASSERT(replies.find("404") > replies.find("200") && replies.find("404") < replies.rfind("200"));
+        CPPUNIT_ASSERT_EQUAL(3L, connection_->requests_served());
+    }
+
+    void refused_request_answered_then_lingers()
+    {
+        send("GET /hello.txt\r\n");   // no version: HTTP/0.9 is refused
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::Linger);
+        const std::string reply = received();
+        CPPUNIT_ASSERT_EQUAL(0, int(reply.find("HTTP/1.1 400 Bad Request\r\n")));
+        CPPUNIT_ASSERT(reply.find("Connection: close\r\n") != std::string::npos);
+    }
+
+    void connection_close_lingers_until_the_client_closes()
+    {
+        send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        connection_->on_readable();
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::Linger);
+        bool closed = false;
+        CPPUNIT_ASSERT(received(&closed).find("hello\n") != std::string::npos);
+        CPPUNIT_ASSERT(closed);
+        close(client_);
+        client_ = -1;
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Closed);
+    }
+
+    void linger_deadline_closes()
+    {
+        send("GET /hello.txt HTTP/1.0\r\n\r\n");   // HTTP/1.0 without keep-alive
+        connection_->on_readable();
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::Linger);
+        clock_.now_ms = connection_->deadline_ms();
+        connection_->on_deadline();
+        CPPUNIT_ASSERT(connection_->state() == State::Closed);
+    }
+
+    void half_closed_client_still_answered()
+    {
+        send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        shutdown(client_, SHUT_WR);
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        connection_->handle(*report_);
+        const std::string reply = received();
+        CPPUNIT_ASSERT_EQUAL(0, int(reply.find("HTTP/1.1 200 OK\r\n")));
+        // No next request can come: not kept alive.
+        CPPUNIT_ASSERT(connection_->state() == State::Linger || connection_->state() == State::Closed);
+    }
+
+    void min_rate_moves_the_header_deadline()
+    {
+        const int64_t first = connection_->deadline_ms();
+        // Each byte of head at MinRate=500 earns the header stage 2 ms more.
+        const std::string head = "GET /hello.txt HTTP/1.1\r\nX-Pad: " + std::string(1000, 'a');
+        send(head);
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::ReadHead);
+        CPPUNIT_ASSERT_EQUAL(first + 2 * int64_t(head.size()), connection_->deadline_ms());
+    }
+
+    void state_names()
+    {
+        CPPUNIT_ASSERT_EQUAL(std::string("read-head"), std::string(Connection::state_name(State::ReadHead)));
+        CPPUNIT_ASSERT_EQUAL(std::string("handle"), std::string(Connection::state_name(State::Handle)));
+        CPPUNIT_ASSERT_EQUAL(std::string("keep-alive"), std::string(Connection::state_name(State::KeepAlive)));
+        CPPUNIT_ASSERT_EQUAL(std::string("linger"), std::string(Connection::state_name(State::Linger)));
+        CPPUNIT_ASSERT_EQUAL(std::string("closed"), std::string(Connection::state_name(State::Closed)));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ConnectionTest);

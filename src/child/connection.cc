@@ -99,6 +99,8 @@ ssize_t Connection::receive_into_buffer()
         buffer_.resize(old_size + (n > 0 ? size_t(n) : 0));
         if (n > 0) {
             got += size_t(n);
+            if (size_t(n) < kReadChunk)
+                break;   // a short read: the socket had no more (saves a recv that says EAGAIN)
             continue;
         }
         if (n == 0) {
@@ -198,7 +200,8 @@ void Connection::answer_head_timeout()
 void Connection::begin_keep_alive()
 {
     const int64_t now = clock_.monotonic_ms();
-    parser_.reset();   // the last request is done; request_begun() speaks of the next
+    // The parser still holds the last request; begin_request() resets it at the next one's
+    // first byte (once per request: a reset rebuilds Beast's parser).
     set_state(State::KeepAlive, now + 1000LL * config_.keep_alive_timeout);
     if (!buffer_.empty()) {
         // Bytes of the next request came with the last one (pipelining): it has begun.

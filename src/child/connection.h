@@ -81,7 +81,10 @@ public:
     // restart closes it at once.
     bool idle() const;
     // A byte of the request under way (not only blank lines before one) has been parsed.
-    bool request_begun() const { return parser_.got_some(); }
+    bool request_begun() const
+    {
+        return (state_ == State::ReadHead || state_ == State::Handle) && parser_.got_some();
+    }
     const std::string& client() const { return client_; }   // the numeric address
     long requests_served() const { return requests_served_; }
     const ConnectionEnv& env() const { return env_; }

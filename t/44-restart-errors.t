@@ -30,6 +30,11 @@ def main(t):
     s = t.server(name="restarterr", site={"hello.txt": "hello\n"})
     s.start()
     port = s.port
+    # The children are compared across each refused restart: all of StartServers first
+    # (a slow build forks the second one well after the master listens).
+    start_servers = int(s.conf.get("mpm_" + t.mpm(), {}).get("StartServers", "1"))
+    t.ok(wait_for(lambda: len(s.ready_children()) >= start_servers, 10),
+         "the %d children of StartServers are up" % start_servers)
     good = s.config_text()
     blocker, busy_port = held_port()
     env = dict(os.environ, MPMD=MPMD)

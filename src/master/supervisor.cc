@@ -311,7 +311,7 @@ void Supervisor::handle_signal(int signal)
     if (entry == nullptr)
         return;
     log_error(LogLevel::Notice, "core", "caught SIG%s: %s", std::string(entry->name).c_str(),
-              std::string(entry->doc.substr(0, entry->doc.find(':'))).c_str());
+              std::string(entry->effect).c_str());
     switch (entry->action) {
     case MasterAction::Stop: begin_stop(false); break;
     case MasterAction::GracefulStop:

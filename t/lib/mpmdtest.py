@@ -505,10 +505,15 @@ class Server:
 
     def wait_quiet(self, timeout=30.0):
         """Wait until no worker is busy with a request (after a load tool stopped, its last
-        requests are still being answered and logged). True when quiet in time."""
+        requests are still being answered and logged). True when quiet in time.
+        "Requests currently being processed" leaves out the children of an old generation
+        (as Apache's does), whose workers still finishing a request show G: none may be
+        left either, or their requests would be logged and counted after the caller reads."""
         def quiet():
-            m = re.search(r"(?m)^(\d+) requests currently being processed", self.mpmctl_status())
-            return m is not None and int(m.group(1)) == 0
+            text = self.mpmctl_status()
+            m = re.search(r"(?m)^(\d+) requests currently being processed", text)
+            board = re.search(r"(?m)^Scoreboard: (\S*)$", text)
+            return m is not None and int(m.group(1)) == 0 and board is not None and "G" not in board.group(1)
         return wait_for(quiet, timeout)
 
     # -- logs and diagnostics

@@ -62,7 +62,9 @@ def main(t):
     q = t.server(name="errlevel", conf={"log": {"LogLevel": "error"}})
     q.start()
     http_get(q.port, "/missing")
-    victim = q.children()[0] if q.children() else None
+    # The victim must be one: under a slow build the children come well after the master.
+    victim = (wait_for(lambda: q.ready_children(), 10) or [None])[0]
+    t.ok(victim, "LogLevel error: a child to kill (%s)" % victim)
     if victim:
         os.kill(victim, signal.SIGKILL)
     wait_for(lambda: len(q.children()) == 2 and victim not in q.children(), 5)

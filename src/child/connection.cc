@@ -78,7 +78,6 @@ void Connection::close()
 void Connection::begin_request(int64_t now_ms)
 {
     parser_.reset();
-    in_body_ = false;
     request_complete_ = false;
     continue_answered_ = false;
     error_status_ = 0;
@@ -132,7 +131,6 @@ void Connection::take_buffered()
     }
     request_complete_ = result.status == RequestParser::Status::Complete;
     if (request_complete_ || parser_.head_complete()) {
-        in_body_ = true;
         stage_ = ReadDeadline(config_.request_read_timeout.body, clock_.monotonic_ms());
         set_state(State::Handle, 0);
         return;

@@ -136,8 +136,7 @@ private:
     // The request under way.
     int64_t request_deadline_ms_ = 0;   // Timeout, from its first byte (or the accept)
     ReadDeadline stage_;                // RequestReadTimeout's header, then body stage
-    bool in_body_ = false;              // the head is whole: the body stage runs
-    bool request_complete_ = false;     // and the body too
+    bool request_complete_ = false;     // its body is in too
     bool continue_answered_ = false;    // Expect: 100-continue handled
     int error_status_ = 0;              // the parser refused the request with this status
     struct timespec request_start_ {};  // CLOCK_REALTIME of its first byte, for the log

@@ -2,8 +2,10 @@
 #include "master/command_line.h"
 
 #include "master/signal_table.h"
+#include "shared/core_directives.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace mpmd {
@@ -95,6 +97,21 @@ std::string usage_text(const char* program)
            "  -L                 : list available configuration directives\n"
            "  -t                 : run syntax check for config files\n"
            "  -X                 : debug mode (only one process, do not detach)\n";
+}
+
+LoadOptions load_options(const CommandLine& line)
+{
+    LoadOptions options;
+    options.path = line.config_file.empty() ? default_config_file() : line.config_file;
+    options.server_root_override = line.server_root;
+    options.defines = line.defines;
+    return options;
+}
+
+void print_messages(const std::vector<ConfigMessage>& messages)
+{
+    for (const ConfigMessage& m : messages)
+        std::fprintf(stderr, "%s\n", m.str().c_str());
 }
 
 } // namespace mpmd

@@ -5,8 +5,11 @@
 #ifndef MPMD_MASTER_COMMAND_LINE_H
 #define MPMD_MASTER_COMMAND_LINE_H
 
+#include "shared/config.h"
+
 #include <set>
 #include <string>
+#include <vector>
 
 namespace mpmd {
 
@@ -37,6 +40,15 @@ struct CommandLine {
 bool parse_command_line(int argc, char** argv, CommandLine* out, std::string* error);
 
 std::string usage_text(const char* program);
+
+// The exit status of a command that failed (a one-shot command, or a start).
+constexpr int kExitFailure = 1;
+
+// Where the configuration comes from: -f (or the compiled-in default), -d, -D.
+LoadOptions load_options(const CommandLine& line);
+
+// Configuration messages on stderr, one a line, for the commands run from a terminal.
+void print_messages(const std::vector<ConfigMessage>& messages);
 
 } // namespace mpmd
 

@@ -4,9 +4,6 @@
 #include "child/child_isolation.h"
 #include "child/child_main.h"
 #include "master/daemon.h"
-#include "master/mpm_loader.h"
-#include "master/restart_plan.h"
-#include "mpm/mpm_registry.h"
 #include "master/signal_table.h"
 #include "shared/error_log.h"
 #include "shared/version.h"
@@ -27,9 +24,8 @@ namespace mpmd {
 
 namespace {
 
-// How long children get to obey TERM before they are killed (Apache waits about as long).
-constexpr int64_t kTermGraceMs = 3000;
-constexpr int kDrainCheckMs = 50;
+// How often a new master started by a binary upgrade looks at its first children.
+constexpr int kTakeoverCheckMs = 50;
 
 int64_t monotonic_ms()
 {
@@ -41,6 +37,11 @@ int64_t monotonic_ms()
 } // namespace
 
 int64_t Supervisor::now_ms() { return monotonic_ms(); }
+
+struct timeval Supervisor::as_timeval(int64_t ms)
+{
+    return {time_t(ms / 1000), suseconds_t(ms % 1000 * 1000)};
+}
 
 std::string Supervisor::describe_exit(int status)
 {
@@ -75,8 +76,10 @@ Supervisor::~Supervisor()
         event_free(e);
     if (tick_)
         event_free(tick_);
-    if (drain_)
-        event_free(drain_);
+    if (graceful_stop_limit_)
+        event_free(graceful_stop_limit_);
+    if (escalate_)
+        event_free(escalate_);
     free_fault_events();
     if (takeover_)
         event_free(takeover_);
@@ -99,8 +102,6 @@ void Supervisor::on_tick_event(int, short, void* self)
 }
 
 void Supervisor::on_takeover_event(int, short, void* self) { static_cast<Supervisor*>(self)->takeover_check(); }
-
-void Supervisor::on_drain_event(int, short, void* self) { static_cast<Supervisor*>(self)->drain_check(); }
 
 int Supervisor::run()
 {
@@ -127,7 +128,8 @@ int Supervisor::run()
     tick_ = event_new(base_, -1, EV_PERSIST, on_tick_event, this);
     const struct timeval second = {1, 0};
     event_add(tick_, &second);
-    drain_ = event_new(base_, -1, EV_PERSIST, on_drain_event, this);
+    graceful_stop_limit_ = evtimer_new(base_, on_graceful_stop_limit_event, this);
+    escalate_ = evtimer_new(base_, on_escalate_event, this);
     setup_fault_events();
 
     const unsigned long files = raise_file_limit();
@@ -145,7 +147,7 @@ int Supervisor::run()
         if (!note.empty())
             log_error(LogLevel::Warn, "core", "binary upgrade: %s", note.c_str());
         takeover_ = event_new(base_, -1, EV_PERSIST, on_takeover_event, this);
-        const struct timeval step = {0, kDrainCheckMs * 1000};
+        const struct timeval step = {0, kTakeoverCheckMs * 1000};
         event_add(takeover_, &step);
     }
     event_base_dispatch(base_);
@@ -201,27 +203,10 @@ void Supervisor::spawn(uint32_t slot)
         return;
     }
     s_.scoreboard->process_started(slot, pid, generation_);
-    children_.add(ChildRecord{pid, slot, generation_, ChildState::Running, monotonic_ms()});
+    children_.add(ChildRecord(pid, slot, generation_, monotonic_ms()));
     backoff_.spawned(pid);
     log_error(LogLevel::Debug, "core", "started child pid %d in slot %u (generation %u)", int(pid), slot,
               generation_);
-}
-
-void Supervisor::tell_child(ChildRecord& child, int signal)
-{
-    if (child.state == ChildState::Running) {
-        child.state = ChildState::Stopping;
-        child.stop_requested_ms = monotonic_ms();
-        s_.scoreboard->set_quiescing(child.slot);
-    }
-    if (kill(child.pid, signal) != 0 && errno != ESRCH)
-        log_errno(LogLevel::Warn, "core", errno, "cannot signal child pid %d", int(child.pid));
-}
-
-void Supervisor::all_children(int signal)
-{
-    for (ChildRecord* child : children_.all())
-        tell_child(*child, signal);
 }
 
 uint32_t Supervisor::worker_records_in_use()
@@ -240,7 +225,7 @@ std::vector<SlotView> Supervisor::slot_views()
         SlotView& view = views[slot];
         view.pid = child->pid;
         view.current_generation = child->generation == generation_;
-        view.quiescing = child->state == ChildState::Stopping;
+        view.quiescing = child_leaving(child->state);
         for (uint32_t t = 0; t < threads; ++t) {
             const WorkerScore worker = s_.scoreboard->snapshot(slot, t);
             const auto status = WorkerStatus(worker.status);
@@ -258,10 +243,8 @@ void Supervisor::maintain(bool tick)
 {
     if (mode_ != Mode::Running)
         return;
-    if (tick) {
-        bound_graceful_leavers();
+    if (tick)
         faults_tick();
-    }
     spawn_owed();
     if (!spawn_allowed())
         return;   // children fail at start: the policy waits with the rest (supervisor_faults.cc)
@@ -270,7 +253,7 @@ void Supervisor::maintain(bool tick)
         log_error(message.level, "mpm", "%s", message.text.c_str());
     for (uint32_t slot : decision.stop_gracefully) {
         if (ChildRecord* child = children_.in_slot(slot))
-            tell_child(*child, SIGUSR1);
+            ask_to_leave(*child, retire_plan());
     }
     for (uint32_t slot : decision.spawn) {
         if (!spawn_allowed())
@@ -293,9 +276,11 @@ void Supervisor::reap_children()
             continue;   // not one of ours (a helper a library forked)
         const bool ready = reached_ready(*child);   // read before process_gone clears its records
         s_.scoreboard->process_gone(child->slot);
-        const bool expected = child->state == ChildState::Stopping || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        const bool expected = child_leaving(child->state) || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        // "running" or "stopping": whether it was told to leave (the log's readers match on
+        // these two words; the transition lines at debug level name every state).
         log_error(expected ? LogLevel::Info : LogLevel::Error, "core", "child pid %d (slot %u, generation %u, %s) %s",
-                  int(pid), child->slot, child->generation, std::string(child_state_name(child->state)).c_str(),
+                  int(pid), child->slot, child->generation, child_leaving(child->state) ? "stopping" : "running",
                   describe_exit(status).c_str());
         child_exited(*child, status, expected, ready);
         if (WIFEXITED(status) && WEXITSTATUS(status) == kChildFatalExit && mode_ == Mode::Running) {
@@ -342,199 +327,6 @@ void Supervisor::handle_signal(int signal)
     case MasterAction::Restart: begin_restart(false); break;
     case MasterAction::GracefulRestart: begin_restart(true); break;
     }
-}
-
-void Supervisor::reopen_logs()
-{
-    std::vector<std::string> errors;
-    std::string error;
-    if (!error_log().reopen(&error))
-        errors.push_back(error);
-    s_.logs->reopen_all(&errors);
-    for (const std::string& e : errors)
-        log_error(LogLevel::Error, "core", "%s", e.c_str());
-}
-
-// Old children finish what they hold and leave; the new generation starts beside them, as
-// large as the load the old one was carrying.
-void Supervisor::replace_generation_gracefully()
-{
-    const RestartSizes sizes{s_.mpm->start_servers(*s_.config), s_.mpm->limits(*s_.config).threads_per_child,
-                             s_.runtime->status_info.max_processes};
-    const uint32_t wanted = children_for_new_generation(slot_views(), sizes);
-    all_children(SIGUSR1);
-    ++generation_;
-    start_generation(wanted);
-}
-
-// A log file removed under the server is reopened by the master; children hold the old
-// descriptor, so a new generation (forked with the new one) replaces them gracefully. The
-// configuration is not read again: this restart is the master's, not the administrator's.
-void Supervisor::watch_logs()
-{
-    if (mode_ == Mode::Stopping || mode_ == Mode::GracefulStopping)
-        return;
-    const size_t reopened = log_watch_.check(*s_.logs, error_log());
-    if (reopened == 0 || mode_ != Mode::Running)
-        return;   // a restart under way forks its generation with the new descriptors
-    ++s_.scoreboard->global().restart_count;
-    replace_generation_gracefully();
-    log_error(LogLevel::Notice, "core", "graceful restart: generation %u started, writing to the new log file(s)",
-              generation_);
-}
-
-// Reads the configuration again and prepares the next generation. The running one stays
-// untouched unless everything (config, runtime, listeners) is valid.
-bool Supervisor::load_next_generation(const char* what)
-{
-    auto config = std::make_unique<LoadedConfig>(load_config(s_.load_options));
-    std::vector<std::string> errors;
-    for (const ConfigMessage& m : config->errors)
-        errors.push_back(m.str());
-    // The MPM is chosen at start; a restart checks LoadModule the same way and refuses a
-    // config that loads two or none, but never switches MPMs in a running server.
-    if (errors.empty()) {
-        const MpmChoice choice = choose_mpm(linked_in_mpm(), config->server, s_.load_options.path, MPMD_LIBEXECDIR);
-        for (const ConfigMessage& m : choice.errors)
-            errors.push_back(m.str());
-    }
-    std::shared_ptr<ServerRuntime> runtime;
-    if (errors.empty())
-        runtime = build_runtime(*config, *s_.mpm, *s_.logs, &errors);
-    if (errors.empty())
-        s_.listeners->update(listen_specs(config->server), config->server.listen_backlog, &errors);
-    if (!errors.empty()) {
-        for (const std::string& e : errors)
-            log_error(LogLevel::Error, "core", "%s", e.c_str());
-        log_error(LogLevel::Error, "core", "%s refused: the configuration has %zu error(s); still serving with the previous one",
-                  what, errors.size());
-        return false;
-    }
-    for (const ConfigMessage& m : config->warnings)
-        log_error(LogLevel::Warn, "core", "%s", m.str().c_str());
-    // The directive table says which values a restart cannot apply (ServerLimit sizes the
-    // scoreboard, LoadModule chose the MPM...): compared with the start, each is named.
-    const std::string mpm_section = std::string("mpm_") + s_.mpm->name();
-    for (const Config::Unapplied& u : started_with_.full_restart_changes(config->raw, mpm_section))
-        log_error(LogLevel::Warn, "core", "[%.*s] %.*s changed: that takes effect only after a full stop and start; "
-                  "keeping %s", int(u.directive->section.size()), u.directive->section.data(),
-                  int(u.directive->name.size()), u.directive->name.data(), u.kept.c_str());
-    error_log().set_level(config->server.log_level);
-    s_.config = std::move(config);
-    s_.runtime = std::move(runtime);
-    const StatusServerInfo& info = s_.runtime->status_info;
-    s_.scoreboard->describe(info.mpm_name, info.server_version, info.max_processes, info.threads_per_child);
-    s_.logs->prune();
-    return true;
-}
-
-void Supervisor::begin_restart(bool graceful)
-{
-    if (mode_ != Mode::Running) {
-        log_error(LogLevel::Warn, "core", "%s ignored: the server is already %s", graceful ? "graceful restart" : "restart",
-                  mode_ == Mode::Restarting ? "restarting" : "stopping");
-        return;
-    }
-    reopen_logs();
-    if (!load_next_generation(graceful ? "graceful restart" : "restart"))
-        return;
-    ++s_.scoreboard->global().restart_count;
-    if (graceful) {
-        replace_generation_gracefully();
-        log_error(LogLevel::Notice, "core", "graceful restart: generation %u started", generation_);
-        return;
-    }
-    mode_ = Mode::Restarting;
-    all_children(SIGHUP);   // finish the request in hand, then go (see child_signals.h)
-    drain_started_ms_ = monotonic_ms();
-    killed_ = false;
-    const struct timeval step = {0, kDrainCheckMs * 1000};
-    event_add(drain_, &step);
-    drain_check();
-}
-
-void Supervisor::begin_stop(bool graceful)
-{
-    if (mode_ == Mode::Stopping || (mode_ == Mode::GracefulStopping && graceful))
-        return;
-    mode_ = graceful ? Mode::GracefulStopping : Mode::Stopping;
-    if (graceful) {
-        // No new connections: the listeners close here; children hold their own copies
-        // until they have finished.
-        s_.listeners->close_all();
-        all_children(SIGUSR1);
-    } else {
-        all_children(SIGTERM);
-    }
-    drain_started_ms_ = monotonic_ms();
-    killed_ = false;
-    const struct timeval step = {0, kDrainCheckMs * 1000};
-    event_add(drain_, &step);
-    drain_check();
-}
-
-// GracefulRestartTimeout: a child told to leave gracefully while the server runs on (after a
-// graceful restart, or trimmed as a spare) gets that long to finish, then TERM, then KILL.
-void Supervisor::bound_graceful_leavers()
-{
-    const int64_t limit = int64_t(s_.config->server.graceful_restart_timeout) * 1000;
-    if (limit <= 0)
-        return;
-    const int64_t now = monotonic_ms();
-    for (ChildRecord* child : children_.all()) {
-        if (child->state != ChildState::Stopping)
-            continue;
-        if (child->term_sent_ms == 0 && now - child->stop_requested_ms >= limit) {
-            log_error(LogLevel::Warn, "core",
-                      "child pid %d (slot %u, generation %u) still finishing %lld s after it was told to leave; "
-                      "GracefulRestartTimeout is %d s: stopping it", int(child->pid), child->slot, child->generation,
-                      static_cast<long long>((now - child->stop_requested_ms) / 1000),
-                      s_.config->server.graceful_restart_timeout);
-            child->term_sent_ms = now;
-            tell_child(*child, SIGTERM);
-        } else if (child->term_sent_ms != 0 && now - child->term_sent_ms >= kTermGraceMs) {
-            log_error(LogLevel::Warn, "core", "child pid %d (slot %u) ignored SIGTERM for %lld ms; sending SIGKILL",
-                      int(child->pid), child->slot, static_cast<long long>(now - child->term_sent_ms));
-            tell_child(*child, SIGKILL);
-        }
-    }
-}
-
-// While restarting or stopping: escalate to children that do not leave, and move on once
-// none is left.
-void Supervisor::drain_check()
-{
-    if (mode_ == Mode::Running)
-        return;
-    const int64_t elapsed = monotonic_ms() - drain_started_ms_;
-    if (children_.count() > 0) {
-        if (mode_ == Mode::GracefulStopping) {
-            const int64_t limit = int64_t(s_.config->server.graceful_shutdown_timeout) * 1000;
-            if (limit > 0 && elapsed >= limit) {
-                log_error(LogLevel::Warn, "core", "GracefulShutdownTimeout of %d s reached; stopping %zu child(ren) now",
-                          s_.config->server.graceful_shutdown_timeout, children_.count());
-                mode_ = Mode::Stopping;
-                all_children(SIGTERM);
-                drain_started_ms_ = monotonic_ms();
-            }
-        } else if (elapsed >= kTermGraceMs && !killed_) {
-            log_error(LogLevel::Warn, "core", "%zu child(ren) still running %lld ms after being told to stop; sending SIGKILL",
-                      children_.count(), static_cast<long long>(elapsed));
-            all_children(SIGKILL);
-            killed_ = true;
-        }
-        return;
-    }
-    event_del(drain_);
-    if (mode_ == Mode::Restarting) {
-        mode_ = Mode::Running;
-        ++generation_;
-        start_generation(s_.mpm->start_servers(*s_.config));
-        log_error(LogLevel::Notice, "core", "restart: generation %u started", generation_);
-        return;
-    }
-    log_error(LogLevel::Notice, "core", "all children gone; shutting down");
-    event_base_loopbreak(base_);
 }
 
 } // namespace mpmd

@@ -2,12 +2,16 @@
 // signal (signals only note themselves; the work runs in the loop, outside any handler), a
 // SIGCHLD event that reaps children, and a once-a-second maintenance timer that asks the
 // MPM what to start or stop and looks for log files removed under the server (LogWatch: a
-// new file is opened and a graceful restart of the master's own hands it to the children). It also carries out restarts (building the new generation
-// beside the old and switching only when the new configuration is valid) and stops (with
-// escalation: graceful, then TERM, then KILL) and both sides of a binary upgrade
-// (binary_upgrade.h). Faults (supervisor_faults.cc): an unexpected death is replaced at
-// once, failed starts back off, and the RequestTimeout watchdog ends a child stuck in a
-// request.
+// new file is opened and a graceful restart of the master's own hands it to the children).
+// The class is one, its parts are in files named for them:
+//   supervisor.cc          the loop, signals, spawn, reap, maintenance;
+//   supervisor_leave.cc    children leaving: the registry's transitions (child_registry.h)
+//                          carried out, the escalation timer, stops and their drain;
+//   supervisor_restart.cc  restarts: the next generation (generation.h) built beside the
+//                          old and switched to only when valid, graceful or not;
+//   supervisor_faults.cc   an unexpected death is replaced at once, failed starts back off,
+//                          the RequestTimeout watchdog ends a child stuck in a request;
+//   supervisor_upgrade.cc  both sides of a binary upgrade (binary_upgrade.h).
 // Runs in: master. Never parses a request.
 // Leans on: libevent evsignal/evtimer, fork(2), waitpid(2), kill(2).
 #ifndef MPMD_MASTER_SUPERVISOR_H
@@ -23,6 +27,8 @@
 #include "mpm/mpm_config.h"
 #include "shared/listeners.h"
 #include "shared/scoreboard.h"
+
+#include <sys/time.h>
 
 #include <memory>
 #include <string>
@@ -60,26 +66,40 @@ private:
 
     static void on_signal_event(int fd, short what, void* self);
     static void on_tick_event(int fd, short what, void* self);
-    static void on_drain_event(int fd, short what, void* self);
     static void on_takeover_event(int fd, short what, void* self);
+    static int64_t now_ms();   // CLOCK_MONOTONIC
+    static struct timeval as_timeval(int64_t ms);
 
     void handle_signal(int signal);
     void reap_children();
     void maintain(bool tick);
     void spawn(uint32_t slot);
-    void tell_child(ChildRecord& child, int signal);
     void start_generation(uint32_t wanted);
+    std::vector<SlotView> slot_views();
+    uint32_t worker_records_in_use();   // per child: ThreadsPerChild within ThreadLimit
+
+    // Children leaving (supervisor_leave.cc): every signal to a child goes through these.
+    static void on_escalate_event(int fd, short what, void* self);
+    static void on_graceful_stop_limit_event(int fd, short what, void* self);
+    LeavePlan retire_plan() const;   // USR1, bounded by GracefulRestartTimeout
+    void ask_to_leave(ChildRecord& child, const LeavePlan& plan);
+    void ask_all_to_leave(const LeavePlan& plan);
+    void terminate_all();
+    void kill_child(ChildRecord& child);
+    void carry_out(ChildRecord& child, ChildState before, int signal);
+    void signal_child(pid_t pid, int signal);
+    void escalate();
+    void arm_escalation();
+    void begin_stop(bool graceful);
+    void graceful_stop_overdue();
+    void drain_check();
+
+    // Restarts (supervisor_restart.cc).
+    void reopen_logs();
+    void watch_logs();
     void replace_generation_gracefully();
     bool load_next_generation(const char* what);
     void begin_restart(bool graceful);
-    void begin_stop(bool graceful);
-    void drain_check();
-    void bound_graceful_leavers();
-    void all_children(int signal);
-    std::vector<SlotView> slot_views();
-    uint32_t worker_records_in_use();   // per child: ThreadsPerChild within ThreadLimit
-    void reopen_logs();
-    void watch_logs();
 
     // Binary upgrade (supervisor_upgrade.cc).
     void begin_upgrade();
@@ -90,13 +110,10 @@ private:
     // Faults (supervisor_faults.cc).
     struct WatchdogCase {
         pid_t pid = 0;
-        int64_t told_ms = 0;              // CLOCK_MONOTONIC, when asked to leave
         std::vector<uint32_t> threads;    // its workers stuck past RequestTimeout
-        bool killed = false;
     };
     static void on_respawn_event(int fd, short what, void* self);
     static void on_watchdog_event(int fd, short what, void* self);
-    static int64_t now_ms();   // CLOCK_MONOTONIC
     static std::string describe_exit(int status);   // "exited with status N", "killed by signal N (...)"
     void setup_fault_events();
     void free_fault_events();
@@ -125,12 +142,11 @@ private:
     event_base* base_ = nullptr;
     std::vector<event*> events_;
     event* tick_ = nullptr;
-    event* drain_ = nullptr;
+    event* graceful_stop_limit_ = nullptr;   // GracefulShutdownTimeout of a graceful stop
+    event* escalate_ = nullptr;              // the next child deadline (ChildRegistry::next_deadline)
     event* takeover_ = nullptr;   // new master: polls its first children until they are up
     Mode mode_ = Mode::Running;
     uint32_t generation_ = 0;
-    int64_t drain_started_ms_ = 0;
-    bool killed_ = false;
     int exit_status_ = 0;
     int watch_read_ = -1;   // children inherit it; EOF there means the master is gone
     int watch_write_ = -1;  // only the master holds it

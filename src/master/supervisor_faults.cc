@@ -10,9 +10,10 @@
 //   - watchdog: with RequestTimeout set, a 100 ms timer scans the scoreboard
 //     (find_stuck_requests); prefork's child is killed (its one connection is the stuck
 //     one), a threaded child is asked to leave gracefully and killed once only stuck
-//     requests are left in it, or after kWatchdogGraceMs. A replacement starts at once.
+//     requests are left in it, or by the escalation after kWatchdogGraceMs. A replacement
+//     starts at once. Both are transitions of the child's state (supervisor_leave.cc).
 // Runs in: master.
-// Leans on: kill(2), libevent evtimer; request_watchdog.h, respawn_backoff.h.
+// Leans on: libevent evtimer; request_watchdog.h, respawn_backoff.h.
 #include "master/supervisor.h"
 
 #include "child/child_main.h"
@@ -24,7 +25,6 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <cerrno>
 
 namespace mpmd {
 
@@ -34,11 +34,6 @@ constexpr int kWatchdogPeriodMs = 100;
 // How long a threaded child asked to leave by the watchdog may take to finish its other
 // requests before it is killed with the stuck ones.
 constexpr int64_t kWatchdogGraceMs = 3000;
-
-struct timeval as_timeval(int64_t ms)
-{
-    return {time_t(ms / 1000), suseconds_t(ms % 1000 * 1000)};
-}
 
 } // namespace
 
@@ -209,14 +204,12 @@ void Supervisor::watchdog_act(const StuckRequest& stuck, int limit_seconds)
         known->threads.push_back(stuck.thread);
         return;
     }
-    WatchdogCase c;
-    c.pid = stuck.pid;
-    c.told_ms = now_ms();
-    c.threads.push_back(stuck.thread);
-    c.killed = !threaded;
     const bool was_running = child->state == ChildState::Running;
-    tell_child(*child, threaded ? SIGUSR1 : SIGKILL);
-    watchdog_cases_.push_back(c);
+    if (threaded)
+        ask_to_leave(*child, LeavePlan{SIGUSR1, LeaveReason::Watchdog, kWatchdogGraceMs, ChildState::Killed});
+    else
+        kill_child(*child);
+    watchdog_cases_.push_back(WatchdogCase{stuck.pid, {stuck.thread}});
     // Its capacity is gone now: a replacement starts at once (a child of an older
     // generation, or one already leaving, is not replaced).
     if (was_running && child->generation == generation_ && mode_ == Mode::Running) {
@@ -226,12 +219,12 @@ void Supervisor::watchdog_act(const StuckRequest& stuck, int limit_seconds)
 }
 
 // A threaded child the watchdog asked to leave is killed once it serves nothing but its
-// stuck requests, or when the grace is over.
+// stuck requests (when the grace is over first, the escalation kills it).
 void Supervisor::watchdog_escalate(const std::vector<WorkerSample>& samples)
 {
-    const int64_t now = now_ms();
-    for (WatchdogCase& c : watchdog_cases_) {
-        if (c.killed)
+    for (const WatchdogCase& c : watchdog_cases_) {
+        ChildRecord* child = children_.find(c.pid);
+        if (child == nullptr || child->state == ChildState::Killed)
             continue;
         bool others_busy = false;
         for (const WorkerSample& s : samples) {
@@ -239,13 +232,10 @@ void Supervisor::watchdog_escalate(const std::vector<WorkerSample>& samples)
                 std::find(c.threads.begin(), c.threads.end(), s.thread) == c.threads.end())
                 others_busy = true;
         }
-        if (others_busy && now - c.told_ms < kWatchdogGraceMs)
+        if (others_busy)
             continue;
-        log_error(LogLevel::Info, "core", "killing child pid %d: %s", int(c.pid),
-                  others_busy ? "its other requests did not finish in time" : "only its stuck requests are left");
-        if (kill(c.pid, SIGKILL) != 0 && errno != ESRCH)
-            log_errno(LogLevel::Warn, "core", errno, "cannot signal child pid %d", int(c.pid));
-        c.killed = true;
+        log_error(LogLevel::Info, "core", "killing child pid %d: only its stuck requests are left", int(c.pid));
+        kill_child(*child);
     }
 }
 

@@ -1,0 +1,40 @@
+// See generation.h.
+#include "master/generation.h"
+
+#include "master/mpm_loader.h"
+#include "mpm/mpm_registry.h"
+
+namespace mpmd {
+
+std::vector<std::string> Generation::all_errors() const
+{
+    std::vector<std::string> all;
+    if (config)
+        for (const ConfigMessage& m : config->errors)
+            all.push_back(m.str());
+    all.insert(all.end(), errors.begin(), errors.end());
+    return all;
+}
+
+bool build_generation(Generation& next, const GenerationSite& site)
+{
+    if (!next.config) {
+        next.config = std::make_unique<LoadedConfig>(load_config(site.options));
+        // Every problem at once: the MPM's beside the file's, even when the file has some.
+        MpmChoice choice = choose_mpm(linked_in_mpm(), next.config->server, site.options.path, MPMD_LIBEXECDIR);
+        std::vector<ConfigMessage>& errors = next.config->errors;
+        errors.insert(errors.end(), choice.errors.begin(), choice.errors.end());
+        sort_messages(&errors);
+        next.mpm = site.running ? site.running : choice.mpm;
+    }
+    if (!next.config_ok() || next.runtime || !site.logs || !site.listeners || !next.errors.empty())
+        return next.ok();
+    auto runtime = build_runtime(*next.config, *next.mpm, *site.logs, &next.errors);
+    if (next.errors.empty())
+        site.listeners->update(listen_specs(next.config->server), next.config->server.listen_backlog, &next.errors);
+    if (next.errors.empty())
+        next.runtime = std::move(runtime);
+    return next.ok();
+}
+
+} // namespace mpmd

@@ -51,6 +51,13 @@ class Restarter:
         pause = 0.1
         while not self.stopping.wait(pause):
             pause = RESTART_EVERY
+            # Never before the last generation has a child ready: each restart tells every
+            # child to stop accepting, so restarts that come faster than children start
+            # leave nobody to accept (under ThreadSanitizer on a loaded machine a child
+            # can take longer than RESTART_EVERY to start).
+            wait_for(lambda: self.stopping.is_set() or self.server.ready_children(), 30)
+            if self.stopping.is_set():
+                break
             if self.count % 2 == 0:
                 self.server.signal(signal.SIGUSR1)
             else:

@@ -2,8 +2,8 @@
 
 medians() reduces the rounds to one figure per server and measure (the median
 of the rounds in which the server ran; a failed round is left out and counted).
-render() prints the header (machine, versions, settings), two tables of about
-105 columns (throughput; latency, CPU and memory), the issue's targets as
+render() prints the header (machine, versions, settings), two tables of at most
+120 columns (throughput; latency, CPU and memory), the issue's targets as
 ratios, and notes: wrk errors, short access logs, error-log lines, failures.
 A cell with "!" had wrk errors in at least one round.
 """
@@ -160,8 +160,8 @@ def _targets(results, med):
         for name in sorted(mpmds, key=lambda n: n != "mpmd-event"):
             r = ratio(med, name, key, other or same_mpm_apache(name))
             verdict = "ok" if (r >= bound if higher else r <= bound) else "MISSED"
-            cells.append(f"{name[5:]} " + ("-" if r != r else f"{r:.2f}× {verdict}"))
-        rows.append(f"  {label:<42}" + "   ".join(cells))
+            cells.append(f"{name[5:]:>7} " + ("-" if r != r else f"{r:5.2f}× {verdict}"))
+        rows.append(f"  {label:<42}" + "".join(f"{c:<24}" for c in cells).rstrip())
     return rows
 
 

@@ -83,12 +83,40 @@ def ab_figures(out):
             "non2xx": number("Non-2xx responses") or 0}
 
 
-def under_restarts(t, s, label, args, timeout):
-    """Runs a load tool while the master restarts gracefully; returns its output."""
-    # What the last run left on the way is answered and logged before the counts are taken.
+def served(s):
+    """(access-log lines, Total Accesses) as one pair: the lines are read before and after
+    the count and did not move in between; None while they move."""
+    before = len(s.access_log.lines())
+    count = s.total_accesses()
+    after = len(s.access_log.lines())
+    return (after, count) if before == after and count is not None else None
+
+
+def at_rest(s, offset, timeout=10):
+    """Waits until every request the scoreboard counted is logged and every line counted:
+    lines - Total Accesses is back to `offset`, what it was when the server started. Returns
+    (lines, accesses) then, or None with the last pair seen in `at_rest.last`.
+    wait_quiet() alone does not give this: a load tool that stops leaves requests in the
+    listen backlog or in the event loop (no worker shows them busy), which are answered,
+    logged and counted after it, so the lines and the count read a moment apart differ by
+    the requests in between (up to one per connection of the tool)."""
+    at_rest.last = None
+
+    def settled():
+        pair = served(s)
+        at_rest.last = pair or at_rest.last
+        return pair is not None and pair[0] - pair[1] == offset and pair
+    return wait_for(settled, timeout)
+
+
+def under_restarts(t, s, label, args, timeout, offset):
+    """Runs a load tool while the master restarts gracefully; returns its output and the
+    (lines, accesses) the server was at before it."""
+    # What the last run left on the way is answered, logged and counted before the run.
     t.ok(s.wait_quiet(), "%s: the server is quiet before the run" % label)
-    before_lines = len(s.access_log.lines())
-    before_accesses = s.total_accesses()
+    base = at_rest(s, offset)
+    t.ok(base, "%s: before the run, the access log has one line per request counted (lines, count: %s)"
+         % (label, at_rest.last))
     before_generations = generations(s)
     restarter = Restarter(s)
     try:
@@ -103,15 +131,7 @@ def under_restarts(t, s, label, args, timeout):
     t.is_(restarter.k_failures, [], "%s: every `mpmd -k graceful` succeeded" % label)
     if status != 0:
         t.diag("%s exited %s: %s" % (args[0], status, (out + err)[-2000:]))
-    return status, out + err, before_lines, before_accesses
-
-
-def counted(t, s, label, before_accesses, low, high):
-    """The scoreboard's Total Accesses grew by the requests answered, low..high."""
-    wait_for(lambda: (s.total_accesses() or 0) - before_accesses >= low, 10)
-    grew = (s.total_accesses() or 0) - before_accesses
-    t.ok(low <= grew <= high, "%s: the scoreboard counted them (Total Accesses +%s, expected %s)"
-         % (label, grew, low if low == high else "%d..%d" % (low, high)))
+    return status, out + err, base or (0, 0)
 
 
 def main(t):
@@ -121,6 +141,9 @@ def main(t):
     s = t.server(name="graceload", conf=conf, site={"1k.txt": "x" * 1024, "big.bin": b"b" * (8 << 20)})
     s.start()
     port = s.port
+    # Every request is logged and counted: lines - Total Accesses stays what it is now.
+    first_pair = wait_for(lambda: served(s), 10) or (0, 0)
+    offset = first_pair[0] - first_pair[1]
     url = "http://127.0.0.1:%d/1k.txt" % port
     # ab and wrk take whole seconds under ThreadSanitizer: bound them generously.
     bound = 60 + REQUESTS // 100
@@ -144,17 +167,16 @@ def main(t):
     for keep_alive in (False, True) if ab else ():
         label = "ab -n %d -c %d%s" % (REQUESTS, CONCURRENCY, " -k" if keep_alive else "")
         args = [ab, "-q", "-r", "-n", str(REQUESTS), "-c", str(CONCURRENCY)] + (["-k"] if keep_alive else []) + [url]
-        status, out, before_lines, before_accesses = under_restarts(t, s, label, args, bound)
+        status, out, base = under_restarts(t, s, label, args, bound, offset)
         f = ab_figures(out)
         t.is_((status, f["complete"]), (0, REQUESTS), "%s: every request completed" % label)
         t.is_(f["failed"], 0, "%s: no failed request (%s)" % (label, f["failed"]))
         t.is_(f["non2xx"], 0, "%s: no non-2xx answer" % label)
         t.unlike(out, r"(?i)reset by peer|apr_socket_recv|apr_socket_connect", "%s: no connection reset" % label)
-        got = wait_for(lambda: len(s.access_log.lines()) - before_lines >= REQUESTS and
-                       len(s.access_log.lines()) - before_lines, 10)
-        t.is_(len(s.access_log.lines()) - before_lines, REQUESTS,
-              "%s: exactly one access-log line per request answered" % label)
-        counted(t, s, label, before_accesses, REQUESTS, REQUESTS)
+        end = at_rest(s, offset) or at_rest.last or base
+        t.is_(end[0] - base[0], REQUESTS, "%s: exactly one access-log line per request answered" % label)
+        t.is_(end[1] - base[1], REQUESTS, "%s: the scoreboard counted them (Total Accesses +%d)"
+              % (label, end[1] - base[1]))
 
     wrk = t.tool("wrk", "wrk", "wrk under graceful restarts")
     for keep_alive in (True, False) if wrk else ():
@@ -164,7 +186,7 @@ def main(t):
         # starting its children) is not a lost one.
         args = [wrk, "-t", "2", "-c", str(CONCURRENCY), "-d", "4s", "--timeout", "30s"] + \
             ([] if keep_alive else ["-H", "Connection: close"]) + [url]
-        status, out, before_lines, before_accesses = under_restarts(t, s, label, args, bound)
+        status, out, base = under_restarts(t, s, label, args, bound, offset)
         m = re.search(r"(\d+) requests in", out)
         done = int(m.group(1)) if m else 0
         t.diag("%s: %d requests" % (label, done))
@@ -174,22 +196,19 @@ def main(t):
         # too), and without keep-alive a slow server (ThreadSanitizer) sees it miss a few
         # dozen more. So every request wrk saw answered must be logged, and the scoreboard
         # must count exactly the lines (ab above gives the exact client-side counts).
-        # The requests wrk left on the way are still answered after it stops (its closed
-        # connections wait in the backlog or in the event loop, where no worker shows them
-        # busy), so the lines and the count are compared once both have stopped moving.
         t.ok(s.wait_quiet(), "%s: the server is quiet after the run" % label)
-
-        def settled():
-            logged, grew = len(s.access_log.lines()) - before_lines, (s.total_accesses() or 0) - before_accesses
-            return logged == grew and (logged, grew)
-        wait_for(settled, 10)
-        logged = len(s.access_log.lines()) - before_lines
+        quiet = served(s)
+        end = at_rest(s, offset)
+        t.ok(end, "%s: the access log has one line per request counted, as at the start "
+             "(lines, count: %s; lines - count at the start: %d)" % (label, at_rest.last, offset))
+        end = end or at_rest.last or base
+        if quiet is not None and quiet != end:
+            t.diag("%s: answered after the server looked quiet: %+d lines, %+d counted"
+                   % (label, end[0] - quiet[0], end[1] - quiet[1]))
+        logged = end[0] - base[0]
         t.ok(done <= logged, "%s: every request answered is logged (%d answered, %d lines)" % (label, done, logged))
-        # Open question: under ThreadSanitizer, after wrk's run the count has exceeded the
-        # lines by up to the number of wrk's connections (never in the exact ab runs above,
-        # nor in other builds). Until it is explained, the wrk runs allow that much; a real
-        # loss of counts or lines still fails.
-        counted(t, s, label, before_accesses, logged, logged + CONCURRENCY)
+        t.is_(end[1] - base[1], logged, "%s: the scoreboard counted them (Total Accesses +%d)"
+              % (label, end[1] - base[1]))
     t.ok(not s.error_log.grep(r"\[(core|mpm):(error|crit|alert|emerg)\]"), "no errors logged during the restarts")
 
     # The new generation is as large as the busy part of the old one.

@@ -469,7 +469,8 @@ void Connection::log_request(const HttpRequest& request, const Response& respons
         return;
     if (report != nullptr)
         report->set_status(WorkerStatus::Logging);
-    write_access_log(*env_.runtime, client_, local_port_, request, response, body_sent_, request_start_, log_line_);
+    write_access_log(*env_.runtime, client_, local_port_, env_.pid, request, response, body_sent_, request_start_,
+                     log_line_);
 }
 
 } // namespace mpmd

@@ -37,6 +37,7 @@
 #include "shared/server_runtime.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -52,6 +53,9 @@ struct ConnectionEnv {
     int master_watch_fd = -1;                 // readable once the master is gone
     const Scoreboard* scoreboard = nullptr;   // for the status page
     const Clock* clock = &system_clock();
+    // The serving process, read once when the child builds this (after its fork): the
+    // access log's %P would otherwise cost a getpid(2) per request (glibc caches no pid).
+    pid_t pid = ::getpid();
 };
 
 // How long a connection closed after its last reply keeps reading what the client still

@@ -75,7 +75,7 @@ const std::string& current_http_date()
     return cached;
 }
 
-void write_access_log(const ServerRuntime& runtime, const std::string& client_ip, int local_port,
+void write_access_log(const ServerRuntime& runtime, const std::string& client_ip, int local_port, pid_t pid,
                       const HttpRequest& request, const Response& response, uint64_t body_bytes,
                       const struct timespec& start, std::string& line)
 {
@@ -105,7 +105,7 @@ void write_access_log(const ServerRuntime& runtime, const std::string& client_ip
     record.start = start;
     record.duration_us = (int64_t(end.tv_sec) - start.tv_sec) * 1000000 + (end.tv_nsec - start.tv_nsec) / 1000;
     record.server_name = runtime.server.server_name;
-    record.pid = getpid();
+    record.pid = pid;
     record.request_headers = HeaderSource{&request, lookup_request_header};
     record.response_headers = HeaderSource{&response, lookup_response_header};
     for (const AccessLogTarget& log : logs) {

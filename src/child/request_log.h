@@ -28,9 +28,9 @@ std::string client_with_port(const sockaddr_storage& peer);
 const std::string& current_http_date();
 
 // One access log line per target for a request that got `response` after `body_bytes` of
-// its body were sent, timed from `start` (CLOCK_REALTIME) to now; `line` is scratch space
-// kept by the caller.
-void write_access_log(const ServerRuntime& runtime, const std::string& client_ip, int local_port,
+// its body were sent, timed from `start` (CLOCK_REALTIME) to now, served by process `pid`
+// (%P); `line` is scratch space kept by the caller.
+void write_access_log(const ServerRuntime& runtime, const std::string& client_ip, int local_port, pid_t pid,
                       const HttpRequest& request, const Response& response, uint64_t body_bytes,
                       const struct timespec& start, std::string& line);
 

@@ -1,11 +1,34 @@
 #!/usr/bin/env python3
 # Persistent connections: HTTP/1.1 keeps the connection open, HTTP/1.0 only with
 # Connection: keep-alive; MaxKeepAliveRequests limits a connection (the last allowed response
-# carries Connection: close); KeepAliveTimeout closes an idle connection; pipelined requests
-# are answered in order; KeepAlive Off closes after every response.
+# carries Connection: close); KeepAliveTimeout closes an idle connection; a client that asked
+# to close is closed at once, a close the server decides lingers; pipelined requests are
+# answered in order; KeepAlive Off closes after every response.
+import socket
 import time
 
 from mpmdtest import HttpConnection, Test, wait_for
+
+
+TCP_CLOSE = 7   # tcp_info's tcpi_state (linux/tcp_states.h)
+
+
+def reset_after_byte(c, within):
+    """Sends one byte on a connection the server has closed; True when the kernel answers it
+    with a reset within `within` seconds (the server's socket is gone), False while the
+    server still reads it (a lingering close). Read from the socket's TCP state, which a
+    reset takes from CLOSE-WAIT to CLOSE: after the end of the stream a read only ever
+    returns that end, and the pending error is not kept in every state."""
+    try:
+        c.sock.sendall(b"x")
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if c.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] == TCP_CLOSE:
+            return True
+        time.sleep(0.01)   # the interval of a poll bounded by `within`
+    return False
 
 
 def main(t):
@@ -46,6 +69,21 @@ def main(t):
         r = c.request("GET", "/a.txt", headers={"Connection": "close"})
         t.is_((r.header("Connection") or "").lower(), "close", "Connection: close is echoed")
         t.ok(c.closed_by_peer(3), "HTTP/1.1 Connection: close: closed after the response")
+
+    # Closing. A client that asked to close sends nothing more, so the server closes at once,
+    # with no lingering close: its socket is gone by the time the client reads the end of the
+    # reply, and a byte sent after that is answered by the kernel with a reset. A close the
+    # server decides (MaxKeepAliveRequests reached) lingers instead: what the client still
+    # sends is read and dropped for up to 2 s, so no reset can destroy the reply in flight.
+    with HttpConnection(port) as c:
+        c.request("GET", "/a.txt", headers={"Connection": "close"})
+        t.ok(c.closed_by_peer(3), "Connection: close: the reply ends with the close")
+        t.ok(reset_after_byte(c, 1.5), "... a full close, not a lingering one (a later byte is reset)")
+    with HttpConnection(port) as c:
+        for name in ("/a.txt", "/b.txt", "/c.txt"):
+            c.request("GET", name)
+        t.ok(c.closed_by_peer(3), "MaxKeepAliveRequests reached: the reply ends with the close")
+        t.ok(not reset_after_byte(c, 0.5), "... a lingering close (a later byte is read, not reset)")
 
     # Pipelining: three requests in one write, answered in order (a 404 in the middle).
     with HttpConnection(port) as c:

@@ -59,13 +59,14 @@ def main(t):
     for c in slow:
         c.close()
 
-    # Lingering closes: 10 clients get their last reply (Connection: close) but keep their
-    # side open; the server drains them for 2 s in its event loop, not in a worker.
+    # Lingering closes: 10 clients get their last reply (Connection: close, with bytes of a
+    # further request behind it, so they may still send) but keep their side open; the
+    # server drains them for 2 s in its event loop, not in a worker.
     closing = []
     for i in range(10):
         c = HttpConnection(port, timeout=5)
-        r = c.request("GET", "/hello.txt?close-%d" % i, headers={"Connection": "close"})
-        closing.append((c, r.status))
+        c.send(c.request_bytes(path="/hello.txt?close-%d" % i, headers={"Connection": "close"}) + b"GET /more")
+        closing.append((c, c.read_response().status))
     t.is_([st for _, st in closing if st != 200], [], "10 last replies sent")
     start = time.monotonic()
     st = http_get(port, "/hello.txt", timeout=3).status

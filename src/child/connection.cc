@@ -341,12 +341,30 @@ void Connection::handle(WorkerReport& report)
     }
     ++requests_served_;
     if (!keep_alive) {
+        if (client_sends_no_more(request)) {
+            close();
+            return;
+        }
         report.set_status(WorkerStatus::Closing);
         begin_linger();
         return;
     }
     report.set_status(WorkerStatus::KeepAlive);
     begin_keep_alive();
+}
+
+// A close after the last reply lingers only while the client may still send (nginx's
+// heuristic, not Apache's always): bytes arriving at a closed socket make the kernel answer
+// with a reset, which can destroy the reply before the client reads it. A client that asked
+// to close (RFC 9112 9.6: it sends nothing after that request), whose request was read to
+// its end with nothing behind it, or that closed its side already, sends nothing more; the
+// close then costs no wait for its FIN, which in prefork holds the whole process.
+bool Connection::client_sends_no_more(const HttpRequest& request) const
+{
+    if (peer_closed_)
+        return true;
+    const bool client_asked_to_close = !request.close_after && !request.keep_alive_requested();
+    return client_asked_to_close && error_status_ == 0 && request_complete_ && buffer_.empty();
 }
 
 // The handler for a request: a test build's fault hook when it takes the request, the

@@ -12,7 +12,9 @@
 //              (Timeout, header stage)  a whole head or refused it  Linger; else Closed
 //   Handle     - (a thread runs handle(): reads the body, answers, logs)
 //                                     -> KeepAlive, ReadHead or Handle (pipelined bytes),
-//                                        Linger (no keep-alive), Closed (send failed)
+//                                        Linger (no keep-alive, and the client may still
+//                                        send), Closed (the client asked to close and
+//                                        sent nothing more; or a send failed)
 //   KeepAlive  the next request       ReadHead (or Handle)         Closed
 //              (KeepAliveTimeout)
 //   Linger     the client's close     drained and dropped          Closed
@@ -113,6 +115,7 @@ private:
     void take_buffered();         // feeds the parser; ReadHead -> Handle when it is decided
     void begin_keep_alive();
     void begin_linger();
+    bool client_sends_no_more(const HttpRequest& request) const;
     void drain();
     void answer_head_timeout();
     BodyRead read_body();

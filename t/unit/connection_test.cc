@@ -3,7 +3,8 @@
 // fake clock, and the test reads what a client would from the other end. Each state, each
 // transition and each deadline: a new connection's Timeout and header stage, a head in
 // pieces, a kept-alive wait and the clocks of the next request, pipelining, the 408 and the
-// lingering close, a refused request, a client that half-closes.
+// lingering close (only while the client may still send), a refused request, a client that
+// half-closes.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "child/connection.h"
@@ -46,8 +47,11 @@ class ConnectionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(silent_connection_closes_without_a_word);
     CPPUNIT_TEST(pipelined_requests_in_order);
     CPPUNIT_TEST(refused_request_answered_then_lingers);
-    CPPUNIT_TEST(connection_close_lingers_until_the_client_closes);
+    CPPUNIT_TEST(connection_close_closes_at_once);
+    CPPUNIT_TEST(http10_without_keep_alive_closes_at_once);
+    CPPUNIT_TEST(close_with_bytes_behind_it_lingers_until_the_client_closes);
     CPPUNIT_TEST(linger_deadline_closes);
+    CPPUNIT_TEST(last_keep_alive_request_lingers);
     CPPUNIT_TEST(half_closed_client_still_answered);
     CPPUNIT_TEST(min_rate_moves_the_header_deadline);
     CPPUNIT_TEST(state_names);
@@ -270,15 +274,39 @@ public:
         CPPUNIT_ASSERT(reply.find("Connection: close\r\n") != std::string::npos);
     }
 
-    void connection_close_lingers_until_the_client_closes()
+    void connection_close_closes_at_once()
     {
+        // The client asked to close and sent nothing after its request: no lingering.
         send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        connection_->on_readable();
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::Closed);
+        CPPUNIT_ASSERT_EQUAL(-1, connection_->fd());
+        bool closed = false;
+        CPPUNIT_ASSERT(received(&closed).find("hello\n") != std::string::npos);
+        CPPUNIT_ASSERT(closed);
+        CPPUNIT_ASSERT_EQUAL(1L, connection_->requests_served());
+    }
+
+    void http10_without_keep_alive_closes_at_once()
+    {
+        send("GET /hello.txt HTTP/1.0\r\n\r\n");
+        connection_->on_readable();
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::Closed);
+    }
+
+    void close_with_bytes_behind_it_lingers_until_the_client_closes()
+    {
+        // Bytes after a request that asked to close: the client may still send, so the reply
+        // is not put at risk of a reset.
+        send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /again");
         connection_->on_readable();
         connection_->handle(*report_);
         CPPUNIT_ASSERT(connection_->state() == State::Linger);
         bool closed = false;
         CPPUNIT_ASSERT(received(&closed).find("hello\n") != std::string::npos);
-        CPPUNIT_ASSERT(closed);
+        CPPUNIT_ASSERT(closed);   // our side shut down its writing
         close(client_);
         client_ = -1;
         connection_->on_readable();
@@ -287,13 +315,25 @@ public:
 
     void linger_deadline_closes()
     {
-        send("GET /hello.txt HTTP/1.0\r\n\r\n");   // HTTP/1.0 without keep-alive
+        send("GET /hello.txt\r\n");   // refused (HTTP/0.9): the server decides to close
         connection_->on_readable();
         connection_->handle(*report_);
         CPPUNIT_ASSERT(connection_->state() == State::Linger);
         clock_.now_ms = connection_->deadline_ms();
         connection_->on_deadline();
         CPPUNIT_ASSERT(connection_->state() == State::Closed);
+    }
+
+    void last_keep_alive_request_lingers()
+    {
+        // MaxKeepAliveRequests reached: the server closes a connection whose client meant
+        // to go on, so it lingers.
+        runtime_.server.max_keep_alive_requests = 1;
+        send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        connection_->on_readable();
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::Linger);
+        CPPUNIT_ASSERT(received().find("Connection: close\r\n") != std::string::npos);
     }
 
     void half_closed_client_still_answered()

@@ -335,13 +335,20 @@ void EventListener::dispatch(Held* held)
 void EventListener::park(void* self, std::unique_ptr<Connection> connection)
 {
     auto* me = static_cast<EventListener*>(self);
+    bool first;
     {
         std::lock_guard<std::mutex> lock(me->parked_mutex_);
+        first = me->parked_.empty();
         me->parked_.push_back(std::move(connection));
     }
-    const uint64_t one = 1;
-    const ssize_t ignored = write(me->parked_fd_, &one, sizeof one);
-    (void)ignored;
+    // Only the connection that makes the list non-empty wakes the loop: on_parked reads the
+    // eventfd before it takes the whole list, so the ones parked behind it are taken by the
+    // same wake-up (a busy child saves an eventfd write and read per connection).
+    if (first) {
+        const uint64_t one = 1;
+        const ssize_t ignored = write(me->parked_fd_, &one, sizeof one);
+        (void)ignored;
+    }
 }
 
 void EventListener::on_parked(evutil_socket_t fd, short, void* self)

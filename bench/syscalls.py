@@ -1,12 +1,11 @@
 #!/usr/bin/env python3
-"""syscalls.py: system calls and context switches per request, each server in turn.
+"""syscalls.py: system calls, context switches and CPU time per request, each server in turn.
 
 Where a small request's time goes on this machine is, to a first approximation, its
-system calls and its context switches (doc/performance.md): this counts both with
-`perf stat -e raw_syscalls:sys_enter,context-switches` attached to every process of the
-server (master and children, every thread) around one wrk run per workload, and divides
-by the requests wrk completed. The servers, their configs and the document root are
-make bench's (run_bench.py, server_configs.py); each server is started alone, warmed up,
+system calls and its context switches (doc/performance.md): this counts both, and the CPU
+time used (task-clock), with `perf stat` attached to every process of the server (master
+and children, every thread) around one wrk run per workload, and divides by the requests
+wrk completed. The servers, their configs and the document root are make bench's (run_bench.py, server_configs.py); each server is started alone, warmed up,
 measured and stopped by its pid.
 
     make bench-syscalls [SERVERS="mpmd-event nginx"] [DURATION=5]
@@ -31,7 +30,7 @@ import run_bench
 import server_configs
 import wrk_run
 
-EVENTS = ("raw_syscalls:sys_enter", "context-switches")
+EVENTS = ("raw_syscalls:sys_enter", "context-switches", "task-clock")   # task-clock: CPU ms
 
 
 def descendants(pid):
@@ -66,8 +65,11 @@ def counted(pids, url, duration, cfg, headers):
     counts = {}
     for line in done.stderr.splitlines():
         fields = line.split(",")
-        if len(fields) > 2 and fields[2] in EVENTS and fields[0].strip().isdigit():
-            counts[fields[2]] = int(fields[0])
+        if len(fields) > 2 and fields[2] in EVENTS:
+            try:
+                counts[fields[2]] = float(fields[0])
+            except ValueError:
+                pass    # "<not counted>"
     missing = [e for e in EVENTS if e not in counts]
     if missing:
         raise RuntimeError(f"perf stat counted no {' '.join(missing)}: {done.stderr.strip()[-500:]}")
@@ -87,10 +89,11 @@ def measure_server(server, cfg, work):
             requests, counts = counted(pids, base + path, cfg.duration, cfg, headers)
             if requests == 0:
                 raise RuntimeError(f"{server.name}: wrk completed no request ({name})")
-            rows[name] = tuple(counts[e] / requests for e in EVENTS)
+            rows[name] = (counts[EVENTS[0]] / requests, counts[EVENTS[1]] / requests,
+                          counts[EVENTS[2]] * 1000 / requests)
             measure.log(f"   {server.name} {name}: {requests} requests, "
-                        f"{rows[name][0]:.2f} system calls and {rows[name][1]:.3f} context "
-                        f"switches a request ({len(pids)} processes)")
+                        f"{rows[name][0]:.2f} system calls, {rows[name][1]:.3f} context "
+                        f"switches, {rows[name][2]:.1f} us CPU a request ({len(pids)} processes)")
     finally:
         proc.stop()
     return rows
@@ -132,10 +135,11 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     print(f"\nPer request, 1 KiB file, wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
           f"(perf stat -e {','.join(EVENTS)})")
-    print(f"{'server':16} {'keep-alive: syscalls':>21} {'switches':>9} {'close: syscalls':>16} {'switches':>9}")
+    print(f"{'':16} {'keep-alive':>26} {'Connection: close':>28}")
+    print(f"{'server':16} {'syscalls':>8} {'switches':>8} {'CPU us':>8} {'syscalls':>10} {'switches':>8} {'CPU us':>8}")
     for name, rows in results.items():
         ka, close = rows["ka"], rows["close"]
-        print(f"{name:16} {ka[0]:21.2f} {ka[1]:9.3f} {close[0]:16.2f} {close[1]:9.3f}")
+        print(f"{name:16} {ka[0]:8.2f} {ka[1]:8.3f} {ka[2]:8.1f} {close[0]:10.2f} {close[1]:8.3f} {close[2]:8.1f}")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ Where a small request's time goes on this machine is, to a first approximation, 
 system calls and its context switches (doc/performance.md): this counts both, and the CPU
 time used (task-clock), with `perf stat` attached to every process of the server (master
 and children, every thread) around one wrk run per workload, and divides by the requests
-wrk completed. The servers, their configs and the document root are make bench's (run_bench.py, server_configs.py); each server is started alone, warmed up,
-measured and stopped by its pid.
+wrk completed. The servers, their configs and the document root are make bench's
+(run_bench.py, server_configs.py); each server is started alone, warmed up, measured and
+stopped by its pid.
 
     make bench-syscalls [SERVERS="mpmd-event nginx"] [DURATION=5]
     bench/syscalls.py --build-dir BUILD [--servers ...] [--duration N] [--mpmd-dir DIR]

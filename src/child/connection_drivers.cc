@@ -27,9 +27,17 @@ WorkerStatus waiting_status(const Connection& connection, WorkerStatus current)
 
 } // namespace
 
+void read_first_request(Connection& connection)
+{
+    if (connection.state() == Connection::State::ReadHead && connection.requests_served() == 0 &&
+        !connection.request_begun())
+        connection.on_readable();
+}
+
 void serve_blocking(Connection& connection, WorkerReport& report)
 {
     report.connection_started(connection.client());
+    read_first_request(connection);
     WorkerStatus shown = WorkerStatus(report.record().status);
     while (connection.state() != Connection::State::Closed) {
         if (connection.state() == Connection::State::Handle) {
@@ -71,7 +79,9 @@ void serve_ready(Connection& connection, WorkerReport& report)
         if (connection.state() == Connection::State::KeepAlive) {
             // One read that does not wait before giving it back: a client that already sent
             // its next request (a fast or pipelining one) is served on this thread at once
-            // instead of paying a round trip through the loop.
+            // instead of paying a round trip through the loop. (Measured: skipping it when
+            // the last read had emptied the socket, as nginx would, made the keep-alive
+            // request dearer, 14.35 -> 15.15 system calls: the next request is often there.)
             connection.on_readable();
             if (connection.state() == Connection::State::Handle)
                 continue;

@@ -14,6 +14,12 @@
 
 namespace mpmd {
 
+// A connection just accepted: one read that does not wait, since a client usually sends its
+// request with the connection (it is there before the server gets to it): found, it saves
+// the wait (a poll, or the event loop's epoll_ctl and epoll_wait); not found, it costs a
+// recv that says EAGAIN. No-op for a connection already read from.
+void read_first_request(Connection& connection);
+
 // Returns once the connection is Closed.
 void serve_blocking(Connection& connection, WorkerReport& report);
 

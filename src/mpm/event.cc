@@ -1,5 +1,6 @@
 // The event MPM: like worker, but the child's main thread runs a libevent loop that
-//   - accepts connections,
+//   - accepts connections, and reads each once at its accept (read_first_request: a client
+//     usually sends its request with the connection, which then goes to a worker at once),
 //   - holds each Connection (child/connection.h) while it waits for the client, without a
 //     thread: while its request head arrives (a client that sends its headers slowly holds
 //     no worker: slowloris costs a descriptor, not a thread; apache2's event MPM gives a
@@ -16,6 +17,7 @@
 // Leans on: libevent (event_base, event_new with timeouts), accept4(2), eventfd(2).
 #include "child/child_signals.h"
 #include "child/connection.h"
+#include "child/connection_drivers.h"
 #include "child/connection_limit.h"
 #include "mpm/mpm_registry.h"
 #include "mpm/threaded_mpm.h"
@@ -246,7 +248,21 @@ void EventListener::on_accept(evutil_socket_t fd, short, void* self)
                 log_errno(LogLevel::Error, "mpm_event", errno, "accept4 failed");
             break;
         }
-        me->hold(std::make_unique<Connection>(me->env_, make_plain_transport(client), peer, port), true);
+        auto connection = std::make_unique<Connection>(me->env_, make_plain_transport(client), peer, port);
+        read_first_request(*connection);
+        switch (connection->state()) {
+        case Connection::State::Closed:
+            break;
+        case Connection::State::Handle:
+            me->queue_.push(std::move(connection));   // a whole request came with it
+            break;
+        default: {
+            // Part of a head already in: a slow head, which does not reserve a worker.
+            const bool fresh = !connection->request_begun();
+            me->hold(std::move(connection), fresh);
+            break;
+        }
+        }
         const uint64_t max_connections = me->context_.max_connections;
         if (max_connections != 0 && ++me->accepted_ >= max_connections) {
             log_connection_limit_reached("mpm_event", me->context_);

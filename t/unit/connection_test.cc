@@ -8,6 +8,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "child/connection.h"
+#include "child/connection_drivers.h"
 #include "child/transport.h"
 
 #include <fcntl.h>
@@ -54,6 +55,7 @@ class ConnectionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(last_keep_alive_request_lingers);
     CPPUNIT_TEST(half_closed_client_still_answered);
     CPPUNIT_TEST(min_rate_moves_the_header_deadline);
+    CPPUNIT_TEST(first_request_read_without_waiting);
     CPPUNIT_TEST(state_names);
     CPPUNIT_TEST_SUITE_END();
 
@@ -350,6 +352,26 @@ public:
         if (connection_->state() == State::KeepAlive)
             connection_->on_readable();
         CPPUNIT_ASSERT(connection_->state() == State::Closed);
+    }
+
+    void first_request_read_without_waiting()
+    {
+        // Nothing came yet: the look finds nothing and changes nothing.
+        const int64_t deadline = connection_->deadline_ms();
+        mpmd::read_first_request(*connection_);
+        CPPUNIT_ASSERT(connection_->state() == State::ReadHead);
+        CPPUNIT_ASSERT(!connection_->request_begun());
+        CPPUNIT_ASSERT_EQUAL(deadline, connection_->deadline_ms());
+        // The request came with the connection: it is read at once, ready to be handled.
+        send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        mpmd::read_first_request(*connection_);
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        // Only a connection's first request: one kept alive is left to its driver's wait.
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::KeepAlive);
+        send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        mpmd::read_first_request(*connection_);
+        CPPUNIT_ASSERT(connection_->state() == State::KeepAlive);
     }
 
     void min_rate_moves_the_header_deadline()

@@ -414,10 +414,12 @@ void EventListener::on_master_gone(evutil_socket_t, short, void* self)
 void EventListener::on_housekeeping(evutil_socket_t, short, void* self)
 {
     auto* me = static_cast<EventListener*>(self);
-    const int64_t expired = monotonic_ms() - kReserveMs;
-    for (Held* held : me->held_)
-        if (held->reserving && held->accepted_ms <= expired)
-            me->end_reservation(held);
+    if (me->reserving_.load(std::memory_order_relaxed) > 0) {
+        const int64_t expired = monotonic_ms() - kReserveMs;
+        for (Held* held : me->held_)
+            if (held->reserving && held->accepted_ms <= expired)
+                me->end_reservation(held);
+    }
     if (me->accepting_done_.load())
         me->begin_leaving();
     if (!me->leaving_)

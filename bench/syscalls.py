@@ -27,30 +27,12 @@ import sys
 import tempfile
 
 import measure
+from idle_clients import descendants
 import run_bench
 import server_configs
 import wrk_run
 
 EVENTS = ("raw_syscalls:sys_enter", "context-switches", "task-clock")   # task-clock: CPU ms
-
-
-def descendants(pid):
-    """PID and every process below it (children of children too)."""
-    parent_of = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        parent_of[int(entry)] = int(stat[stat.rfind(b")") + 2:].split()[1])
-    found, frontier = [pid], [pid]
-    while frontier:
-        frontier = [p for p, pp in parent_of.items() if pp in frontier]
-        found += frontier
-    return found
 
 
 def counted(pids, url, duration, cfg, headers):

@@ -1,8 +1,6 @@
 // See connection_queue.h. One mutex; the critical sections are a few instructions.
 #include "mpm/connection_queue.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdint>
 
@@ -13,11 +11,6 @@ bool ConnectionQueue::pop(std::unique_ptr<Connection>* out)
     std::unique_lock<std::mutex> lock(mutex_);
     ++idle_;
     worker_idle_.notify_one();
-    if (idle_notify_fd_ >= 0 && idle_ > queue_.size() && idle_notice_wanted_.exchange(false)) {
-        const uint64_t one = 1;
-        const ssize_t ignored = write(idle_notify_fd_, &one, sizeof one);
-        (void)ignored;
-    }
     work_ready_.wait(lock, [this] { return !queue_.empty() || closed_; });
     --idle_;
     if (queue_.empty())
@@ -36,11 +29,13 @@ void ConnectionQueue::push(std::unique_ptr<Connection> connection)
     work_ready_.notify_one();
 }
 
-ConnectionQueue::Wait ConnectionQueue::wait_for_idle_worker(int timeout_ms)
+ConnectionQueue::Wait ConnectionQueue::wait_for_idle_worker(int timeout_ms, const std::atomic<size_t>* claimed)
 {
     std::unique_lock<std::mutex> lock(mutex_);
-    const bool done = worker_idle_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                                            [this] { return idle_ > queue_.size() || closed_; });
+    const bool done = worker_idle_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [this, claimed] {
+        const size_t others = claimed != nullptr ? claimed->load(std::memory_order_relaxed) : 0;
+        return idle_ > queue_.size() + others || closed_;
+    });
     if (closed_)
         return Wait::Closed;
     return done ? Wait::Idle : Wait::TimedOut;

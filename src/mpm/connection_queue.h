@@ -26,21 +26,14 @@ public:
     void push(std::unique_ptr<Connection> connection);
     enum class Wait { Idle, TimedOut, Closed };
     // Waits at most `timeout_ms` until some worker is idle (and not yet claimed by a queued
-    // connection). The bound lets the listener notice signals and its master's death.
-    Wait wait_for_idle_worker(int timeout_ms);
+    // connection, nor by one of the `*claimed` connections the caller counts elsewhere).
+    // The bound lets the listener notice signals and its master's death, and a change of
+    // *claimed, which wakes nobody.
+    Wait wait_for_idle_worker(int timeout_ms, const std::atomic<size_t>* claimed = nullptr);
     // Workers idle beyond the connections already queued for them.
     uint32_t idle_workers() const;
     // Connections queued and not yet taken by a worker.
     size_t waiting() const;
-    // Makes `fd` (an eventfd) readable when a worker becomes idle after
-    // request_idle_notice(), so an event loop that stopped accepting can start again at
-    // once. (Notifying only when the pool goes from no idle worker to one is not enough: a
-    // loop also stops while its idle workers are all reserved by connections just accepted,
-    // and would then wait for its next housekeeping pass, 100 ms per stall under load.)
-    void notify_idle_on(int fd) { idle_notify_fd_ = fd; }
-    // One notice, at the next worker that becomes idle. The caller checks again after
-    // asking, since a worker may have become idle just before.
-    void request_idle_notice() { idle_notice_wanted_.store(true, std::memory_order_seq_cst); }
     void close();
 
 private:
@@ -50,8 +43,6 @@ private:
     std::deque<std::unique_ptr<Connection>> queue_;
     uint32_t idle_ = 0;   // workers blocked in pop()
     bool closed_ = false;
-    int idle_notify_fd_ = -1;   // set before the workers start
-    std::atomic<bool> idle_notice_wanted_{false};   // set by the event loop, cleared by the worker that notifies
 };
 
 } // namespace mpmd

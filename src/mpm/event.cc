@@ -1,7 +1,10 @@
-// The event MPM: like worker, but the child's main thread runs a libevent loop that
-//   - accepts connections, and reads each once at its accept (read_first_request: a client
-//     usually sends its request with the connection, which then goes to a worker at once),
-//   - holds each Connection (child/connection.h) while it waits for the client, without a
+// The event MPM: like worker, but
+//   - an accepting thread waits on the listeners as worker's listener does (AcceptSet,
+//     EPOLLEXCLUSIVE, so the kernel wakes one child per new connection instead of every
+//     child's loop), only while a worker thread is idle, and reads each connection once at
+//     its accept (read_first_request: a client usually sends its request with the
+//     connection, which then goes to a worker at once); anything else goes to the loop;
+//   - the child's main thread runs a libevent loop that holds each Connection (child/connection.h) while it waits for the client, without a
 //     thread: while its request head arrives (a client that sends its headers slowly holds
 //     no worker: slowloris costs a descriptor, not a thread; apache2's event MPM gives a
 //     thread at the first byte), between requests when kept alive, and while it lingers
@@ -10,15 +13,17 @@
 //     parser says when a head is whole or hopeless, it answers 408, it lingers),
 // and hands a connection to a worker thread only when there is a request to serve
 // (serve_ready, child/connection_drivers.h); the worker gives it back when it would wait.
-// A child accepts only while a worker thread is idle, and stops while too many requests
-// wait for a worker (ThreadsPerChild x AsyncRequestWorkerFactor) or it holds as many
-// connections as its descriptor limit allows, so other children take the load.
+// A child accepts only while a worker thread is idle (and not reserved by a connection just
+// accepted, kReserveMs), and stops while too many requests wait for a worker (ThreadsPerChild
+// x AsyncRequestWorkerFactor) or it holds as many connections as its descriptor limit
+// allows, so other children take the load.
 // Runs in: master (policy, via ThreadedMpm), children (event loop and workers).
-// Leans on: libevent (event_base, event_new with timeouts), accept4(2), eventfd(2).
+// Leans on: libevent (event_base, event_new with timeouts), accept_set.h, eventfd(2).
 #include "child/child_signals.h"
 #include "child/connection.h"
 #include "child/connection_drivers.h"
 #include "child/connection_limit.h"
+#include "mpm/accept_set.h"
 #include "mpm/mpm_registry.h"
 #include "mpm/threaded_mpm.h"
 #include "mpm/worker_pool.h"
@@ -32,10 +37,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <thread>
 #include <unordered_set>
 
 namespace mpmd {
@@ -43,6 +51,9 @@ namespace mpmd {
 namespace {
 
 constexpr int kHousekeepingMs = 100;
+// How often an accepting thread that waits for an idle worker looks up (signals, the
+// master's death, reservations that expired: none of these wakes it).
+constexpr int kIdleWaitMs = 100;
 // A new connection is expected to bring its whole request within moments, so until its
 // first bytes arrive (for at most this long) it reserves one of the child's idle workers:
 // a burst of new clients is spread over children with free threads instead of queueing
@@ -88,18 +99,24 @@ public:
 
     bool setup();
     void run() { event_base_dispatch(base_); }
+    // The accepting thread's loop (see the top of this file); returns once the child leaves,
+    // its master is gone, or at MaxConnectionsPerChild.
+    void accept_connections();
     // Worker threads give back the connections that wait for the client: kept alive, with
     // the next head arriving, or lingering after their last reply.
     static void park(void* self, std::unique_ptr<Connection> connection);
 
 private:
-    static void on_accept(evutil_socket_t fd, short what, void* self);
+    struct Parked {
+        std::unique_ptr<Connection> connection;
+        bool fresh;   // from the accepting thread, with no byte yet: it reserves a worker
+    };
+
     static void on_client(evutil_socket_t fd, short what, void* held);
     static void on_parked(evutil_socket_t fd, short what, void* self);
     static void on_leave(evutil_socket_t fd, short what, void* self);
     static void on_master_gone(evutil_socket_t fd, short what, void* self);
     static void on_housekeeping(evutil_socket_t fd, short what, void* self);
-    static void on_worker_idle(evutil_socket_t fd, short what, void* self);
 
     void hold(std::unique_ptr<Connection> connection, bool fresh);
     void arm(Held* held);
@@ -107,29 +124,30 @@ private:
     void drop(Held* held);
     void dispatch(Held* held);
     void forget(Held* held);
+    void give_to_loop(std::unique_ptr<Connection> connection, bool fresh);
     bool may_accept() const;
-    void set_accepting(bool on);
-    void update_accepting();
     void begin_leaving();
     void publish_count();
+    void end_reservation(Held* held);
 
     const ChildContext& context_;
     const ThreadedConfig& config_;
     ConnectionQueue& queue_;
     const ConnectionEnv env_;
     event_base* base_ = nullptr;
-    std::vector<event*> accept_events_;
     std::vector<event*> control_events_;
-    bool accepting_ = false;
-    bool leaving_ = false;
-    uint64_t accepted_ = 0;
-    std::unordered_set<Held*> held_;
-    size_t reserving_ = 0;   // held connections with reserving set
+    bool leaving_ = false;                 // the loop's: it ends once nothing is left
+    std::unordered_set<Held*> held_;       // the loop's
     size_t max_held_ = 1000;
+    // Read by the accepting thread for may_accept(). reserving_ counts fresh connections
+    // from their hand-over to the loop until their reservation ends (the accepting thread
+    // adds, the loop subtracts); held_count_ mirrors held_.size().
+    std::atomic<size_t> reserving_{0};
+    std::atomic<size_t> held_count_{0};
+    std::atomic<bool> accepting_done_{false};   // the accepting thread has returned
     int parked_fd_ = -1;
-    int idle_fd_ = -1;
     std::mutex parked_mutex_;
-    std::vector<std::unique_ptr<Connection>> parked_;
+    std::vector<Parked> parked_;
 };
 
 EventListener::~EventListener()
@@ -138,16 +156,12 @@ EventListener::~EventListener()
         event_free(held->ev);
         delete held;   // and its connection, closed
     }
-    for (event* e : accept_events_)
-        event_free(e);
     for (event* e : control_events_)
         event_free(e);
     if (base_)
         event_base_free(base_);
     if (parked_fd_ >= 0)
         close(parked_fd_);
-    if (idle_fd_ >= 0)
-        close(idle_fd_);
 }
 
 bool EventListener::setup()
@@ -159,10 +173,6 @@ bool EventListener::setup()
     struct rlimit files {};
     if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur > 2 * kReservedFds)
         max_held_ = size_t(files.rlim_cur - kReservedFds);
-    for (size_t i = 0; i < context_.listeners->size(); ++i) {
-        event* e = event_new(base_, (*context_.listeners)[i].fd, EV_READ | EV_PERSIST, on_accept, this);
-        accept_events_.push_back(e);
-    }
     auto control = [this](int fd, event_callback_fn fn, short flags) {
         if (fd < 0)
             return;
@@ -171,18 +181,12 @@ bool EventListener::setup()
         event_add(e, nullptr);
     };
     control(parked_fd_, on_parked, EV_READ | EV_PERSIST);
-    idle_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (idle_fd_ < 0)
-        return false;
-    queue_.notify_idle_on(idle_fd_);
-    control(idle_fd_, on_worker_idle, EV_READ | EV_PERSIST);
     control(child_leave_fd(), on_leave, EV_READ);
     control(context_.master_watch_fd, on_master_gone, EV_READ);
     event* tick = event_new(base_, -1, EV_PERSIST, on_housekeeping, this);
     const struct timeval every = as_timeval(kHousekeepingMs);
     event_add(tick, &every);
     control_events_.push_back(tick);
-    set_accepting(true);
     return true;
 }
 
@@ -192,89 +196,80 @@ bool EventListener::setup()
 // Requests from connections it already holds may still wait for a thread, up to
 // ThreadsPerChild x AsyncRequestWorkerFactor; past that, or at the descriptor budget, it
 // takes none either. Idle connections cost no thread, so thousands fit in one child.
+// Runs on the accepting thread: it reads only the queue (locked) and atomics.
 bool EventListener::may_accept() const
 {
     const size_t waiting_limit = size_t(config_.threads_per_child) *
                                  size_t(std::max<long long>(config_.async_request_worker_factor, 100)) / 100;
-    return !leaving_ && held_.size() < max_held_ && queue_.idle_workers() > reserving_ &&
-           queue_.waiting() < waiting_limit;
-}
-
-void EventListener::set_accepting(bool on)
-{
-    if (on == accepting_)
-        return;
-    accepting_ = on;
-    for (event* e : accept_events_) {
-        if (on)
-            event_add(e, nullptr);
-        else
-            event_del(e);
-    }
-}
-
-// Accepts while may_accept(); while it may not, asks the workers for a notice when one
-// becomes idle (on_worker_idle), then looks again in case one became idle meanwhile.
-void EventListener::update_accepting()
-{
-    if (!may_accept()) {
-        queue_.request_idle_notice();
-        set_accepting(may_accept());
-        return;
-    }
-    set_accepting(true);
+    return held_count_.load(std::memory_order_relaxed) < max_held_ &&
+           queue_.idle_workers() > reserving_.load(std::memory_order_relaxed) && queue_.waiting() < waiting_limit;
 }
 
 void EventListener::publish_count()
 {
+    held_count_.store(held_.size(), std::memory_order_relaxed);
     __atomic_store_n(&context_.scoreboard->process(context_.slot).connections, uint32_t(held_.size()),
                      __ATOMIC_RELAXED);
 }
 
-void EventListener::on_accept(evutil_socket_t fd, short, void* self)
+void EventListener::accept_connections()
 {
-    auto* me = static_cast<EventListener*>(self);
-    int port = 0;
-    for (const ListenSocket& s : *me->context_.listeners)
-        if (s.fd == fd)
-            port = s.port;
-    // A few per wake-up: fair to the other children that share the listener.
-    for (int i = 0; i < 16 && me->may_accept(); ++i) {
-        sockaddr_storage peer{};
-        socklen_t length = sizeof peer;
-        const int client = accept4(fd, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (client < 0) {
-            if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-                log_errno(LogLevel::Error, "mpm_event", errno, "accept4 failed");
+    AcceptSet accepting(context_, "mpm_event");
+    const uint64_t max_connections = context_.max_connections;
+    uint64_t accepted = 0;
+    bool master_gone = !accepting.ok();
+    bool done = !accepting.ok();
+    while (!child_leaving() && !master_gone && !done) {
+        if (!may_accept()) {
+            // Every thread busy or reserved: wait (bounded) for one to become idle. At the
+            // descriptor budget nothing would wake it: look again after the same bound.
+            if (queue_.wait_for_idle_worker(kIdleWaitMs, &reserving_) != ConnectionQueue::Wait::Idle)
+                master_gone = accepting.master_gone();
+            else if (!may_accept())
+                std::this_thread::sleep_for(std::chrono::milliseconds(kIdleWaitMs));
+            continue;
+        }
+        AcceptedSocket client;
+        switch (accepting.next(&client)) {
+        case AcceptSet::Outcome::Accepted: {
+            auto connection = std::make_unique<Connection>(env_, make_plain_transport(client.fd), client.peer,
+                                                           client.local_port);
+            read_first_request(*connection);
+            if (connection->state() == Connection::State::Handle) {
+                queue_.push(std::move(connection));   // a whole request came with it
+            } else if (connection->state() != Connection::State::Closed) {
+                // Its head is still to come: the loop waits for it. Without a byte yet it
+                // reserves a worker; a slow head already begun does not.
+                const bool fresh = !connection->request_begun();
+                if (fresh)
+                    reserving_.fetch_add(1, std::memory_order_relaxed);
+                give_to_loop(std::move(connection), fresh);
+            }
+            // At MaxConnectionsPerChild the child stops accepting; the connections in hand
+            // are served to their end, keep-alive included.
+            done = max_connections != 0 && ++accepted >= max_connections;
+            if (done)
+                log_connection_limit_reached("mpm_event", context_);
             break;
         }
-        auto connection = std::make_unique<Connection>(me->env_, make_plain_transport(client), peer, port);
-        read_first_request(*connection);
-        switch (connection->state()) {
-        case Connection::State::Closed:
+        case AcceptSet::Outcome::MasterGone:
+            master_gone = true;
             break;
-        case Connection::State::Handle:
-            me->queue_.push(std::move(connection));   // a whole request came with it
+        case AcceptSet::Outcome::Failed:
+            done = true;
             break;
-        default: {
-            // Part of a head already in: a slow head, which does not reserve a worker.
-            const bool fresh = !connection->request_begun();
-            me->hold(std::move(connection), fresh);
-            break;
-        }
-        }
-        const uint64_t max_connections = me->context_.max_connections;
-        if (max_connections != 0 && ++me->accepted_ >= max_connections) {
-            log_connection_limit_reached("mpm_event", me->context_);
-            me->begin_leaving();   // stop accepting; what is held is served to its end
+        case AcceptSet::Outcome::Leave:
+        case AcceptSet::Outcome::Nothing:
             break;
         }
     }
-    me->update_accepting();
+    accepting_done_.store(true);
+    // The loop notices at its next housekeeping pass (begin_leaving); a master that is gone
+    // the loop sees itself.
 }
 
-// A new connection (`fresh`: it reserves an idle worker for a moment, see kReserveMs) or one
-// a worker gave back.
+// A new connection (`fresh`: it reserves an idle worker for a moment, see kReserveMs, already
+// counted in reserving_ by the accepting thread) or one a worker gave back.
 void EventListener::hold(std::unique_ptr<Connection> connection, bool fresh)
 {
     auto* held = new Held;
@@ -282,7 +277,6 @@ void EventListener::hold(std::unique_ptr<Connection> connection, bool fresh)
     held->connection = std::move(connection);
     held->accepted_ms = monotonic_ms();
     held->reserving = fresh;
-    reserving_ += held->reserving;
     held->ev = event_new(base_, held->connection->fd(), EV_READ, on_client, held);
     held_.insert(held);
     publish_count();
@@ -319,12 +313,16 @@ void EventListener::client_event(Held* held, short what)
     default:
         break;
     }
-    if (held->reserving) {
-        held->reserving = false;   // a slow head: it will not need a worker soon
-        --reserving_;
-        update_accepting();
-    }
+    end_reservation(held);   // a slow head: it will not need a worker soon
     arm(held);
+}
+
+void EventListener::end_reservation(Held* held)
+{
+    if (held->reserving) {
+        held->reserving = false;
+        reserving_.fetch_sub(1, std::memory_order_relaxed);
+    }
 }
 
 void EventListener::drop(Held* held)
@@ -335,7 +333,7 @@ void EventListener::drop(Held* held)
 
 void EventListener::forget(Held* held)
 {
-    reserving_ -= held->reserving;
+    end_reservation(held);
     held_.erase(held);
     delete held;
     publish_count();
@@ -350,19 +348,24 @@ void EventListener::dispatch(Held* held)
 
 void EventListener::park(void* self, std::unique_ptr<Connection> connection)
 {
-    auto* me = static_cast<EventListener*>(self);
+    static_cast<EventListener*>(self)->give_to_loop(std::move(connection), false);
+}
+
+// From a worker or the accepting thread to the loop.
+void EventListener::give_to_loop(std::unique_ptr<Connection> connection, bool fresh)
+{
     bool first;
     {
-        std::lock_guard<std::mutex> lock(me->parked_mutex_);
-        first = me->parked_.empty();
-        me->parked_.push_back(std::move(connection));
+        std::lock_guard<std::mutex> lock(parked_mutex_);
+        first = parked_.empty();
+        parked_.push_back(Parked{std::move(connection), fresh});
     }
     // Only the connection that makes the list non-empty wakes the loop: on_parked reads the
     // eventfd before it takes the whole list, so the ones parked behind it are taken by the
     // same wake-up (a busy child saves an eventfd write and read per connection).
     if (first) {
         const uint64_t one = 1;
-        const ssize_t ignored = write(me->parked_fd_, &one, sizeof one);
+        const ssize_t ignored = write(parked_fd_, &one, sizeof one);
         (void)ignored;
     }
 }
@@ -373,35 +376,25 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
     uint64_t count;
     const ssize_t ignored = read(fd, &count, sizeof count);
     (void)ignored;
-    std::vector<std::unique_ptr<Connection>> parked;
+    std::vector<Parked> parked;
     {
         std::lock_guard<std::mutex> lock(me->parked_mutex_);
         parked.swap(me->parked_);
     }
-    for (std::unique_ptr<Connection>& c : parked) {
-        if (child_hurrying() && c->idle())
-            c.reset();   // restarting: idle and lingering connections end now
-        else
-            me->hold(std::move(c), false);
+    for (Parked& p : parked) {
+        if (child_hurrying() && p.connection->idle()) {
+            if (p.fresh)
+                me->reserving_.fetch_sub(1, std::memory_order_relaxed);
+            p.connection.reset();   // restarting: idle and lingering connections end now
+        } else {
+            me->hold(std::move(p.connection), p.fresh);
+        }
     }
 }
 
-void EventListener::on_worker_idle(evutil_socket_t fd, short, void* self)
-{
-    auto* me = static_cast<EventListener*>(self);
-    uint64_t count;
-    const ssize_t ignored = read(fd, &count, sizeof count);
-    (void)ignored;
-    me->update_accepting();
-}
-
-void EventListener::begin_leaving()
-{
-    if (leaving_)
-        return;
-    leaving_ = true;
-    set_accepting(false);
-}
+// The accepting thread stops by itself (it watches the leave eventfd and the master); the
+// loop then serves what it holds to its end.
+void EventListener::begin_leaving() { leaving_ = true; }
 
 void EventListener::on_leave(evutil_socket_t, short, void* self) { static_cast<EventListener*>(self)->begin_leaving(); }
 
@@ -414,25 +407,23 @@ void EventListener::on_master_gone(evutil_socket_t, short, void* self)
     event_base_loopbreak(me->base_);
 }
 
-// Every 100 ms: expire reservations; resume accepting when there is room again; while leaving, close idle
-// connections a restart does not wait for, and end the loop once nothing is held and no
+// Every 100 ms: expire reservations; notice an accepting thread that stopped (at
+// MaxConnectionsPerChild); while leaving, close idle connections a restart does not wait
+// for, and end the loop once the accepting thread has returned, nothing is held and no
 // worker is busy.
 void EventListener::on_housekeeping(evutil_socket_t, short, void* self)
 {
     auto* me = static_cast<EventListener*>(self);
-    if (me->reserving_ > 0) {
+    if (me->reserving_.load(std::memory_order_relaxed) > 0) {
         const int64_t expired = monotonic_ms() - kReserveMs;
-        for (Held* held : me->held_) {
-            if (held->reserving && held->accepted_ms <= expired) {
-                held->reserving = false;
-                --me->reserving_;
-            }
-        }
+        for (Held* held : me->held_)
+            if (held->reserving && held->accepted_ms <= expired)
+                me->end_reservation(held);
     }
-    if (!me->leaving_) {
-        me->update_accepting();
+    if (me->accepting_done_.load())
+        me->begin_leaving();
+    if (!me->leaving_)
         return;
-    }
     if (child_hurrying()) {
         std::vector<Held*> idle;
         for (Held* held : me->held_)
@@ -446,7 +437,7 @@ void EventListener::on_housekeeping(evutil_socket_t, short, void* self)
         std::lock_guard<std::mutex> lock(me->parked_mutex_);
         parked_empty = me->parked_.empty();
     }
-    if (me->held_.empty() && parked_empty && me->queue_.waiting() == 0 &&
+    if (me->accepting_done_.load() && me->held_.empty() && parked_empty && me->queue_.waiting() == 0 &&
         me->queue_.idle_workers() >= uint32_t(me->config_.threads_per_child))
         event_base_loopbreak(me->base_);
 }
@@ -473,8 +464,10 @@ int EventMpm::run_child(ChildContext& context)
         }
         WorkerPool pool(context, uint32_t(config.threads_per_child), queue, EventListener::park, &listener);
         pool.start();
+        std::thread accepting([&listener] { listener.accept_connections(); });
         listener.run();
-        set_child_leaving();
+        set_child_leaving();   // wakes the accepting thread if it still waits
+        accepting.join();
         queue.close();
         pool.join();   // before the listener goes: workers may still park connections
     }

@@ -23,7 +23,7 @@ def main(t):
     s.start()
     port = s.port
     # Counted once both workers report ready in the scoreboard: every thread of the child
-    # (listener + 2 workers, + a sanitizer's own) has started by then.
+    # (loop, accepting thread, 2 workers, + a sanitizer's own) has started by then.
     kids = wait_for(lambda: len(s.ready_children(workers=2)) == 1 and s.ready_children(workers=2), 10) or [0]
     start_threads = thread_count(kids[0])
 

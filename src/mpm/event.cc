@@ -463,8 +463,10 @@ int EventMpm::run_child(ChildContext& context)
             return 1;
         }
         WorkerPool pool(context, uint32_t(config.threads_per_child), queue, EventListener::park, &listener);
-        pool.start();
+        // The accepting thread first: it waits for an idle worker anyway, and once the
+        // workers report ready in the scoreboard every thread of the child exists.
         std::thread accepting([&listener] { listener.accept_connections(); });
+        pool.start();
         listener.run();
         set_child_leaving();   // wakes the accepting thread if it still waits
         accepting.join();

@@ -385,7 +385,8 @@ Response Connection::dispatch(const HttpRequest& request)
     }
     const StaticContext context{config_.document_root, config_.directory_index, env_.runtime->mime,
                                 config_.server_name, local_port_, config_.file_access,
-                                allowed_methods(config_), client_port_, config_.max_ranges};
+                                allowed_methods(config_), client_port_, config_.max_ranges,
+                                config_.open_file_cache};
     return handle_static(request, context);
 }
 

@@ -262,8 +262,10 @@ DocumentFile open_document(const std::string& document_root, std::string_view pa
     }
 
     result.fd = open_beneath_without_links(root.get(), relative.c_str(), flags);
-    if (result.fd >= 0)
+    if (result.fd >= 0) {
+        result.without_links = true;
         return result;
+    }
     const int err = errno;
     // ELOOP: a link on the way. ENOSYS, EPERM, E2BIG: no usable openat2 (an old kernel, a
     // seccomp filter); the walk then decides everything.

@@ -29,6 +29,8 @@ struct DocumentFile {
     int error = 0;               // errno when fd < 0
     bool link_refused = false;   // a symbolic link the rule does not allow, or one leading out
                                  // of DocumentRoot (error is then EACCES)
+    bool without_links = false;  // opened by the fast path: no link below DocumentRoot, so
+                                 // the path names this file as long as it is unchanged
 };
 
 // Opens `path` (a decoded, normalised URL path such as "/a/b.html" or "/dir/") below

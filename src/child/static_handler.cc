@@ -1,6 +1,6 @@
 // The static file handler. Files are opened once (document_open.h applies the link rule on
 // the way) and checked with fstat on the open descriptor, so what is checked is what is
-// sent; O_NONBLOCK keeps a FIFO placed in the tree from blocking the open, and fstat then
+// sent (a file the thread's open-file cache still holds unchanged is taken from there); O_NONBLOCK keeps a FIFO placed in the tree from blocking the open, and fstat then
 // refuses it as not a regular file. Range is applied last, to a file that passed its
 // preconditions, by byte_ranges and partial_content.
 // Runs in: children. Leans on fstat(2), RFC 9110 9.3, 13.1.5, 13.2.2, 14.2, 15.4.2.
@@ -11,8 +11,10 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 #include "child/document_open.h"
+#include "child/open_file_cache.h"
 #include "shared/error_log.h"
 #include "shared/http/byte_ranges.h"
 #include "shared/http/conditional.h"
@@ -83,12 +85,38 @@ RangeSelection requested_ranges(const HttpRequest& request, std::string_view eta
     return select_byte_ranges(*range, size, max_ranges > 0 ? static_cast<size_t>(max_ranges) : 0);
 }
 
-// 200, 206, 304, 412 or 416 for an open regular file; takes ownership of fd.
-Response serve_file(int fd, const struct stat& st, std::string_view name, const HttpRequest& request,
+// A regular file, directory or other node a URL path names, open, with its fstat.
+struct OpenedFile {
+    int fd = -1;
+    bool owned = true;   // false: lent by the thread's OpenFileCache
+    int error = 0;       // errno when fd < 0
+    struct stat st {};
+
+    OpenedFile() = default;
+    OpenedFile(const OpenedFile&) = delete;
+    OpenedFile& operator=(const OpenedFile&) = delete;
+    ~OpenedFile() { close(); }
+    // Hands the descriptor to a Response, which then lets go of it.
+    void lend_to(Response& r)
+    {
+        r.file_fd = std::exchange(fd, -1);
+        r.file_owned = owned;
+    }
+    void close()
+    {
+        if (fd >= 0 && owned)
+            ::close(fd);
+        fd = -1;
+    }
+};
+
+// 200, 206, 304, 412 or 416 for an open regular file, which the Response takes.
+Response serve_file(OpenedFile& file, std::string_view name, const HttpRequest& request,
                     const StaticContext& context)
 {
     Response r;
-    r.file_fd = fd;
+    const struct stat st = file.st;
+    file.lend_to(r);
     const std::string etag = make_etag(static_cast<uint64_t>(st.st_size), st.st_mtim);
     switch (evaluate_preconditions(request, etag, st.st_mtim.tv_sec)) {
     case Precondition::Failed:
@@ -128,26 +156,59 @@ Response serve_file(int fd, const struct stat& st, std::string_view name, const 
     return r;
 }
 
-// The full file name of a URL path, for error log lines.
+// The full file name of a URL path, into *file (whose buffer is reused).
+void set_file_name(const StaticContext& context, std::string_view path, std::string* file)
+{
+    *file = context.document_root;
+    while (!file->empty() && file->back() == '/')
+        file->pop_back();
+    *file += path;
+}
+
+// The same, for error log lines.
 std::string file_name(const StaticContext& context, std::string_view path)
 {
-    std::string file = context.document_root;
-    while (!file.empty() && file.back() == '/')
-        file.pop_back();
-    file += path;
+    std::string file;
+    set_file_name(context, path, &file);
     return file;
 }
 
-// Opens a URL path under the link rule; a refused link is logged as Apache's AH00037.
-int open_path(const StaticContext& context, std::string_view path, int* err)
+// Opens a URL path under the link rule (a refused link is logged as Apache's AH00037), or
+// takes it from the thread's open-file cache while it names the same unchanged file.
+void open_path(const StaticContext& context, std::string_view path, OpenedFile* out)
 {
+    out->close();
+    const auto capacity = static_cast<size_t>(context.open_file_cache);
+    OpenFileCache& cache = OpenFileCache::this_thread();
+    // The key, built in a buffer each thread keeps, so a hit allocates nothing.
+    static thread_local std::string file;
+    if (capacity == 0 && cache.size() > 0)
+        cache.clear();
+    if (capacity > 0) {
+        set_file_name(context, path, &file);
+        out->fd = cache.find(file, capacity, &out->st);
+        if (out->fd >= 0) {
+            out->owned = false;
+            return;
+        }
+    }
     const DocumentFile opened = open_document(context.document_root, path, context.access, kOpenFlags);
-    *err = opened.error;
+    out->fd = opened.fd;
+    out->owned = true;
+    out->error = opened.error;
     if (opened.link_refused)
         log_client_error(LogLevel::Error, "core", context.client,
                          "Symbolic link not allowed or link target not accessible: %s",
                          file_name(context, path).c_str());
-    return opened.fd;
+    if (out->fd < 0)
+        return;
+    if (::fstat(out->fd, &out->st) != 0) {
+        out->error = errno;
+        out->close();
+        return;
+    }
+    if (capacity > 0 && opened.without_links && cache.keep(file, out->fd, out->st, capacity))
+        out->owned = false;
 }
 
 // A directory requested with its trailing slash: the first DirectoryIndex name that is a
@@ -161,14 +222,10 @@ Response serve_directory(std::string_view path, const HttpRequest& request, cons
             continue;
         index_path.assign(path);
         index_path += name;
-        int err = 0;
-        const int fd = open_path(context, index_path, &err);
-        if (fd < 0)
-            continue;
-        struct stat st;
-        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-            return serve_file(fd, st, name, request, context);
-        ::close(fd);
+        OpenedFile file;
+        open_path(context, index_path, &file);
+        if (file.fd >= 0 && S_ISREG(file.st.st_mode))
+            return serve_file(file, name, request, context);
     }
     return error_response(403);
 }
@@ -206,31 +263,22 @@ Response dispatch(const HttpRequest& request, const StaticContext& context)
         return error_response(403);
     }
 
-    int err = 0;
-    const int fd = open_path(context, url.path, &err);
-    if (fd < 0)
-        return error_response(status_for_errno(err));
-    struct stat st;
-    if (::fstat(fd, &st) != 0) {
-        err = errno;
-        ::close(fd);
-        return error_response(status_for_errno(err));
-    }
+    OpenedFile file;
+    open_path(context, url.path, &file);
+    if (file.fd < 0)
+        return error_response(status_for_errno(file.error));
+    const struct stat& st = file.st;
     if (request.method_kind == HttpMethod::Options && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
         // RFC 9110 9.3.7: what the resource allows, and no body.
-        ::close(fd);
         Response r;
         r.add_header("Allow", context.allow);
         return r;
     }
     if (S_ISREG(st.st_mode))
-        return serve_file(fd, st, url.path, request, context);
-    if (!S_ISDIR(st.st_mode)) {
-        ::close(fd);
+        return serve_file(file, url.path, request, context);
+    if (!S_ISDIR(st.st_mode))
         return error_response(403);
-    }
     if (url.path.back() != '/') {
-        ::close(fd);
         std::string location = "http://";
         location += redirect_host(request, url, context);
         location += escape_url_path(url.path);
@@ -238,7 +286,7 @@ Response dispatch(const HttpRequest& request, const StaticContext& context)
         location += url.query;
         return redirect_response(301, location);
     }
-    ::close(fd);
+    file.close();
     return serve_directory(url.path, request, context);
 }
 

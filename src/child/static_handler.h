@@ -28,6 +28,7 @@ struct StaticContext {
     std::string_view allow;                           // the Allow value: "GET, HEAD, OPTIONS"...
     std::string_view client;                          // "ADDR:PORT", for error log lines
     int max_ranges;                                   // MaxRanges; 0 ignores Range fields
+    int open_file_cache;                              // OpenFileCache: files this thread keeps open
 };
 
 // Never throws for a bad request; every outcome is a Response:

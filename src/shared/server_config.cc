@@ -386,6 +386,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     out.graceful_restart_timeout = as_int(config, kServer, "GracefulRestartTimeout");
     out.request_timeout = as_int(config, kServer, "RequestTimeout");
     out.max_ranges = as_int(config, kServer, "MaxRanges");
+    out.open_file_cache = as_int(config, kServer, "OpenFileCache");
     return out;
 }
 

@@ -75,6 +75,7 @@ struct ServerConfig {
     int graceful_restart_timeout = 0;    // seconds; 0 = no limit
     int request_timeout = 0;             // seconds a handler may run; 0 = no watchdog
     int max_ranges = 0;                  // range-specs one Range field may hold; 0 = ignore Range
+    int open_file_cache = 0;             // files each serving thread keeps open; 0 = none
 
     std::string error_log;
     LogLevel log_level = LogLevel::Warn;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "child/open_file_cache.h"
 #include "child/static_handler.h"
 #include "shared/http/conditional.h"
 #include "shared/http/mime_types.h"
@@ -70,6 +71,11 @@ class StaticHandlerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(range_after_preconditions);
     CPPUNIT_TEST(if_range_decides);
     CPPUNIT_TEST(range_ignored_when_invalid_or_repeated);
+    CPPUNIT_TEST(cache_lends_an_unchanged_file);
+    CPPUNIT_TEST(cache_sees_each_change);
+    CPPUNIT_TEST(cache_never_serves_a_link_put_in_place);
+    CPPUNIT_TEST(cache_keeps_at_most_its_capacity);
+    CPPUNIT_TEST(cache_off_owns_every_descriptor);
     CPPUNIT_TEST_SUITE_END();
 
     std::string root_;
@@ -77,6 +83,7 @@ class StaticHandlerTest : public CppUnit::TestFixture {
     std::string server_name_ = "www.example.com";
     mpmd::MimeTypes mime_;
     mpmd::FileAccess access_;
+    int cache_ = 0;   // OpenFileCache
 
     void write_file(const std::string& rel, const std::string& content)
     {
@@ -92,7 +99,7 @@ class StaticHandlerTest : public CppUnit::TestFixture {
     Response handle(const HttpRequest& request, int port = 80, int max_ranges = 200)
     {
         const mpmd::StaticContext context{root_, index_, mime_, server_name_, port, access_,
-                                          "GET, HEAD, OPTIONS", "192.0.2.1:4242", max_ranges};
+                                          "GET, HEAD, OPTIONS", "192.0.2.1:4242", max_ranges, cache_};
         return mpmd::handle_static(request, context);
     }
 
@@ -118,6 +125,7 @@ public:
 
     void tearDown() override
     {
+        mpmd::OpenFileCache::this_thread().clear();
         test_support::remove_tree(root_);
     }
 
@@ -428,6 +436,102 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-0,2-2,4-4"}}, 2));    // over MaxRanges
         CPPUNIT_ASSERT_EQUAL(206, status({{"Range", "bytes=0-0,2-2"}}, 2));
         CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-,0-"}}));             // more than the file
+    }
+
+    // The open-file cache (OpenFileCache): a second request for an unchanged file gets the
+    // descriptor the first one opened, lent (the Response does not close it).
+    void cache_lends_an_unchanged_file()
+    {
+        cache_ = 8;
+        int first_fd = -1;
+        {
+            const Response r = handle(get("/a.txt"));
+            CPPUNIT_ASSERT_EQUAL(200, r.status);
+            CPPUNIT_ASSERT(!r.file_owned);
+            first_fd = r.file_fd;
+        }
+        CPPUNIT_ASSERT(::fcntl(first_fd, F_GETFD) >= 0);   // still open: the cache holds it
+        const Response again = handle(get("/a.txt"));
+        CPPUNIT_ASSERT_EQUAL(200, again.status);
+        CPPUNIT_ASSERT_EQUAL(first_fd, again.file_fd);
+        CPPUNIT_ASSERT_EQUAL(std::string("hello world\n"), test_support::read_all(again.file_fd));
+        CPPUNIT_ASSERT_EQUAL(size_t(1), mpmd::OpenFileCache::this_thread().size());
+        // HEAD and 304 let go of the lent descriptor without closing it.
+        const Response head = handle(make_request("HEAD", HttpMethod::Head, "/a.txt"));
+        CPPUNIT_ASSERT_EQUAL(-1, head.file_fd);
+        CPPUNIT_ASSERT(::fcntl(first_fd, F_GETFD) >= 0);
+    }
+
+    // Whatever changes the file at the path (even content of the same size with the same
+    // modification time: only the change time differs), the cache misses and the new file
+    // is served; a removed file is 404.
+    void cache_sees_each_change()
+    {
+        cache_ = 8;
+        CPPUNIT_ASSERT_EQUAL(std::string("hello world\n"), body_of(handle(get("/a.txt"))));
+        write_file("a.txt", "HELLO WORLD\n");   // same size, same mtime (write_file sets it)
+        CPPUNIT_ASSERT_EQUAL(std::string("HELLO WORLD\n"), body_of(handle(get("/a.txt"))));
+        write_file("b.txt", "renamed over it\n");
+        CPPUNIT_ASSERT_EQUAL(0, ::rename((root_ + "/b.txt").c_str(), (root_ + "/a.txt").c_str()));
+        CPPUNIT_ASSERT_EQUAL(std::string("renamed over it\n"), body_of(handle(get("/a.txt"))));
+        CPPUNIT_ASSERT_EQUAL(0, ::chmod((root_ + "/a.txt").c_str(), 0600));
+        const Response after_chmod = handle(get("/a.txt"));
+        CPPUNIT_ASSERT_EQUAL(200, after_chmod.status);   // root reads it; what matters: a new entry
+        CPPUNIT_ASSERT_EQUAL(0600u, unsigned(after_chmod.file_fd >= 0 ? mode_of(after_chmod.file_fd) : 0));
+        CPPUNIT_ASSERT_EQUAL(0, ::unlink((root_ + "/a.txt").c_str()));
+        CPPUNIT_ASSERT_EQUAL(404, handle(get("/a.txt")).status);
+        CPPUNIT_ASSERT_EQUAL(size_t(0), mpmd::OpenFileCache::this_thread().size());
+    }
+
+    // A symbolic link put where a cached file was is never served from the cache: the
+    // request goes through the link rule again (Options None here: 403).
+    void cache_never_serves_a_link_put_in_place()
+    {
+        cache_ = 8;
+        access_.symlinks = mpmd::SymlinkRule::None;
+        CPPUNIT_ASSERT_EQUAL(200, handle(get("/sub/plain.txt")).status);
+        write_file("outside.txt", "secret");
+        CPPUNIT_ASSERT_EQUAL(0, ::unlink((root_ + "/sub/plain.txt").c_str()));
+        CPPUNIT_ASSERT_EQUAL(0, ::symlink((root_ + "/outside.txt").c_str(), (root_ + "/sub/plain.txt").c_str()));
+        CPPUNIT_ASSERT_EQUAL(403, handle(get("/sub/plain.txt")).status);
+        // A directory on the way swapped for a link to another with a file of that name.
+        CPPUNIT_ASSERT_EQUAL(200, handle(get("/docs/index.htm")).status);
+        CPPUNIT_ASSERT_EQUAL(0, ::rename((root_ + "/docs").c_str(), (root_ + "/docs.old").c_str()));
+        CPPUNIT_ASSERT_EQUAL(0, ::mkdir((root_ + "/elsewhere").c_str(), 0755));
+        write_file("elsewhere/index.htm", "<p>elsewhere</p>\n");
+        CPPUNIT_ASSERT_EQUAL(0, ::symlink((root_ + "/elsewhere").c_str(), (root_ + "/docs").c_str()));
+        CPPUNIT_ASSERT_EQUAL(403, handle(get("/docs/index.htm")).status);
+    }
+
+    void cache_keeps_at_most_its_capacity()
+    {
+        cache_ = 2;
+        for (const char* path : {"/a.txt", "/index.html", "/logo.PNG", "/a.txt"})
+            CPPUNIT_ASSERT_EQUAL(200, handle(get(path)).status);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), mpmd::OpenFileCache::this_thread().size());
+        cache_ = 0;   // OpenFileCache 0 empties it at the next request
+        CPPUNIT_ASSERT_EQUAL(200, handle(get("/a.txt")).status);
+        CPPUNIT_ASSERT_EQUAL(size_t(0), mpmd::OpenFileCache::this_thread().size());
+    }
+
+    void cache_off_owns_every_descriptor()
+    {
+        const Response r = handle(get("/a.txt"));
+        CPPUNIT_ASSERT(r.file_owned);
+        CPPUNIT_ASSERT_EQUAL(size_t(0), mpmd::OpenFileCache::this_thread().size());
+    }
+
+    static std::string body_of(const Response& r)
+    {
+        CPPUNIT_ASSERT_EQUAL(200, r.status);
+        return test_support::read_all(r.file_fd);
+    }
+
+    static unsigned mode_of(int fd)
+    {
+        struct stat st;
+        CPPUNIT_ASSERT_EQUAL(0, ::fstat(fd, &st));
+        return st.st_mode & 07777;
     }
 };
 

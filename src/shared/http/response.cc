@@ -87,7 +87,7 @@ Response::~Response()
 
 Response::Response(Response&& other) noexcept
     : status(other.status), headers(std::move(other.headers)), body(std::move(other.body)),
-      file_fd(std::exchange(other.file_fd, -1)), pieces(std::move(other.pieces)),
+      file_fd(std::exchange(other.file_fd, -1)), file_owned(other.file_owned), pieces(std::move(other.pieces)),
       send_body(other.send_body)
 {
 }
@@ -100,6 +100,7 @@ Response& Response::operator=(Response&& other) noexcept
         headers = std::move(other.headers);
         body = std::move(other.body);
         file_fd = std::exchange(other.file_fd, -1);
+        file_owned = other.file_owned;
         pieces = std::move(other.pieces);
         send_body = other.send_body;
     }
@@ -108,10 +109,9 @@ Response& Response::operator=(Response&& other) noexcept
 
 void Response::close_file()
 {
-    if (file_fd >= 0) {
+    if (file_fd >= 0 && file_owned)
         ::close(file_fd);
-        file_fd = -1;
-    }
+    file_fd = -1;
 }
 
 off_t Response::content_length() const

@@ -2,7 +2,7 @@
 // and ranges of an open file for sendfile), the serialisation of its head, and Apache-style
 // HTML error pages.
 // Runs in: children. Leans on RFC 9110 (15 status codes, 6.4.1 and 8.6 Content-Length) and
-// RFC 9112 (4 status line, 9.3 Connection); close(2) for the owned file descriptor.
+// RFC 9112 (4 status line, 9.3 Connection); close(2) for an owned file descriptor.
 #ifndef MPMD_SHARED_HTTP_RESPONSE_H
 #define MPMD_SHARED_HTTP_RESPONSE_H
 
@@ -32,7 +32,8 @@ struct Response {
     // Fields besides Date, Server, Content-Length and Connection, which serialisation adds.
     std::vector<HttpHeader> headers;
     std::string body;               // a body held in memory (error pages, the status page)
-    int file_fd = -1;               // owned: closed by the destructor; read by the file pieces
+    int file_fd = -1;               // read by the file pieces; closed by the destructor when owned
+    bool file_owned = true;         // false: lent by the open-file cache, which closes it
     std::vector<BodyPiece> pieces;  // kept (file_fd closed) for HEAD, so Content-Length is right
     bool send_body = true;          // false for HEAD and 304: the head describes a body not sent
 
@@ -49,6 +50,7 @@ struct Response {
     void add_file_range(off_t offset, off_t length);
     void add_header(std::string_view name, std::string_view value);
     const std::string* header(std::string_view name) const;   // case-insensitive
+    // Lets go of file_fd: closes it when owned, forgets it when lent.
     void close_file();
 };
 

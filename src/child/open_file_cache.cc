@@ -1,0 +1,120 @@
+// See open_file_cache.h.
+#include "child/open_file_cache.h"
+
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace mpmd {
+
+namespace {
+
+int64_t coarse_seconds()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);   // the vDSO: no system call
+    return ts.tv_sec;
+}
+
+bool same_time(const struct timespec& a, const struct timespec& b)
+{
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+} // namespace
+
+bool same_unchanged_file(const struct stat& a, const struct stat& b)
+{
+    // The change time moves with any write, truncation, chmod, chown, link count change or
+    // rename of the inode; size and modification time are compared as well because they are
+    // what the response's validators (ETag, Last-Modified, Content-Length) are made of.
+    return S_ISREG(a.st_mode) && S_ISREG(b.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+           a.st_size == b.st_size && a.st_mode == b.st_mode && same_time(a.st_mtim, b.st_mtim) &&
+           same_time(a.st_ctim, b.st_ctim);
+}
+
+OpenFileCache::~OpenFileCache() { clear(); }
+
+OpenFileCache& OpenFileCache::this_thread()
+{
+    static thread_local OpenFileCache cache;
+    return cache;
+}
+
+int OpenFileCache::find(const std::string& file, size_t capacity, struct stat* st)
+{
+    if (capacity == 0) {
+        clear();
+        return -1;
+    }
+    if (entries_.empty())
+        return -1;
+    const int64_t now_s = coarse_seconds();
+    if (now_s - last_sweep_s_ >= kIdleSeconds / 4)
+        drop_idle(now_s);
+    const auto it = entries_.find(file);
+    if (it == entries_.end())
+        return -1;
+    // AT_SYMLINK_NOFOLLOW: a link put in the file's place is seen as a change, never served.
+    if (::fstatat(AT_FDCWD, file.c_str(), st, AT_SYMLINK_NOFOLLOW) != 0 || !same_unchanged_file(*st, it->second.st)) {
+        ::close(it->second.fd);
+        entries_.erase(it);
+        return -1;
+    }
+    it->second.last_use = ++use_counter_;
+    it->second.last_use_s = now_s;
+    return it->second.fd;
+}
+
+bool OpenFileCache::keep(const std::string& file, int fd, const struct stat& st, size_t capacity)
+{
+    if (capacity == 0 || !S_ISREG(st.st_mode))
+        return false;
+    const auto it = entries_.find(file);
+    if (it != entries_.end()) {   // a stale entry find() did not see (capacity was 0 then)
+        ::close(it->second.fd);
+        entries_.erase(it);
+    }
+    while (entries_.size() >= capacity)
+        drop_least_recent();
+    Entry& e = entries_[file];
+    e.fd = fd;
+    e.st = st;
+    e.last_use = ++use_counter_;
+    e.last_use_s = coarse_seconds();
+    return true;
+}
+
+void OpenFileCache::drop_idle(int64_t now_s)
+{
+    last_sweep_s_ = now_s;
+    for (auto it = entries_.begin(); it != entries_.end();) {
+        if (now_s - it->second.last_use_s >= kIdleSeconds) {
+            ::close(it->second.fd);
+            it = entries_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void OpenFileCache::drop_least_recent()
+{
+    auto oldest = entries_.begin();
+    for (auto it = entries_.begin(); it != entries_.end(); ++it)
+        if (it->second.last_use < oldest->second.last_use)
+            oldest = it;
+    if (oldest == entries_.end())
+        return;
+    ::close(oldest->second.fd);
+    entries_.erase(oldest);
+}
+
+void OpenFileCache::clear()
+{
+    for (auto& [file, e] : entries_)
+        ::close(e.fd);
+    entries_.clear();
+}
+
+} // namespace mpmd

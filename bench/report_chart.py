@@ -86,6 +86,8 @@ def script(panels, results, tsv, png):
            "set style data histograms", "set style histogram clustered gap 1",
            "set style fill solid 0.8 border -1", "set grid ytics", "set key top left",
            "set xtics rotate by -25 nomirror", "set yrange [0:*]", "set auto x",
+           # A quarter of headroom above the tallest bar, where the key goes.
+           "set offsets 0, 0, graph 0.25, 0",
            f"set multiplot layout {nrows},{cols} title {q(title)}"]
     for title, ylabel, series, log in panels:
         out += [f"set title {q(title)}", f"set ylabel {q(ylabel)}"]

@@ -21,8 +21,7 @@ bool same_time(const struct timespec& a, const struct timespec& b)
     return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
-} // namespace
-
+// True when `a` and `b` describe the same regular file with the same size, times and mode.
 bool same_unchanged_file(const struct stat& a, const struct stat& b)
 {
     // The change time moves with any write, truncation, chmod, chown, link count change or
@@ -33,6 +32,8 @@ bool same_unchanged_file(const struct stat& a, const struct stat& b)
            same_time(a.st_ctim, b.st_ctim);
 }
 
+} // namespace
+
 OpenFileCache::~OpenFileCache() { clear(); }
 
 OpenFileCache& OpenFileCache::this_thread()
@@ -41,12 +42,8 @@ OpenFileCache& OpenFileCache::this_thread()
     return cache;
 }
 
-int OpenFileCache::find(const std::string& file, size_t capacity, struct stat* st)
+int OpenFileCache::find(const std::string& file, struct stat* st)
 {
-    if (capacity == 0) {
-        clear();
-        return -1;
-    }
     if (entries_.empty())
         return -1;
     const int64_t now_s = coarse_seconds();
@@ -71,7 +68,7 @@ bool OpenFileCache::keep(const std::string& file, int fd, const struct stat& st,
     if (capacity == 0 || !S_ISREG(st.st_mode))
         return false;
     const auto it = entries_.find(file);
-    if (it != entries_.end()) {   // a stale entry find() did not see (capacity was 0 then)
+    if (it != entries_.end()) {   // not expected (find() drops what changed); never leak its fd
         ::close(it->second.fd);
         entries_.erase(it);
     }

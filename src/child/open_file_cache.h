@@ -43,8 +43,7 @@ public:
 
     // The descriptor kept for `file` (a full path) when the path still names the same
     // unchanged file, with its fstat in *st; -1 otherwise (a changed entry is dropped).
-    // `capacity` is the configured size (OpenFileCache); 0 empties the cache and misses.
-    int find(const std::string& file, size_t capacity, struct stat* st);
+    int find(const std::string& file, struct stat* st);
     // Keeps `fd` (a regular file opened without links, `st` its fstat) for `file`, pushing
     // out the least recently used entry when full. True: the cache owns fd now; false
     // (capacity 0): the caller still does.
@@ -69,10 +68,6 @@ private:
     uint64_t use_counter_ = 0;
     int64_t last_sweep_s_ = 0;
 };
-
-// True when `a` and `b` describe the same regular file with the same size, times and
-// permissions (what OpenFileCache compares).
-bool same_unchanged_file(const struct stat& a, const struct stat& b);
 
 } // namespace mpmd
 

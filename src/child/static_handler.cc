@@ -1,6 +1,7 @@
 // The static file handler. Files are opened once (document_open.h applies the link rule on
 // the way) and checked with fstat on the open descriptor, so what is checked is what is
-// sent (a file the thread's open-file cache still holds unchanged is taken from there); O_NONBLOCK keeps a FIFO placed in the tree from blocking the open, and fstat then
+// sent; a file the thread's open-file cache still holds unchanged is taken from there.
+// O_NONBLOCK keeps a FIFO placed in the tree from blocking the open, and fstat then
 // refuses it as not a regular file. Range is applied last, to a file that passed its
 // preconditions, by byte_ranges and partial_content.
 // Runs in: children. Leans on fstat(2), RFC 9110 9.3, 13.1.5, 13.2.2, 14.2, 15.4.2.
@@ -183,10 +184,10 @@ void open_path(const StaticContext& context, std::string_view path, OpenedFile* 
     // The key, built in a buffer each thread keeps, so a hit allocates nothing.
     static thread_local std::string file;
     if (capacity == 0 && cache.size() > 0)
-        cache.clear();
+        cache.clear();   // OpenFileCache 0: nothing is kept
     if (capacity > 0) {
         set_file_name(context, path, &file);
-        out->fd = cache.find(file, capacity, &out->st);
+        out->fd = cache.find(file, &out->st);
         if (out->fd >= 0) {
             out->owned = false;
             return;

@@ -24,7 +24,7 @@ def main(t):
     kids = wait_for(lambda: len(s.children()) == 1 and s.children(), 5) or []
     t.is_(len(kids), 1, "StartServers=1: one child")
     # A sanitizer build adds a helper thread or two of its own.
-    own, names = (2, "a loop, an accepting thread") if t.mpm() == "event" else (1, "a listener")
+    own, names = (2, "a loop, an accepting thread") if t.mpm() == "event" else (1, "a main thread")
     t.ok(kids and wait_for(lambda: own + TPC <= thread_count(kids[0]) <= own + 2 + TPC, 5),
          "the child runs %s and ThreadsPerChild=%d workers (%s threads)"
          % (names, TPC, kids and thread_count(kids[0])))

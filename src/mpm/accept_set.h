@@ -1,8 +1,11 @@
-// AcceptSet: what a child's accepting thread waits on: every listener (EPOLLEXCLUSIVE, so
+// AcceptSet: what a child's accepting threads wait on: every listener (EPOLLEXCLUSIVE, so
 // the kernel wakes one waiting child per new connection instead of all of them, the job of
 // Apache's accept mutex without a lock a dying child could hold), the master-watch pipe (EOF
-// once the master is gone) and the child's leave eventfd (child_signals.h).
-// Runs in: children of the prefork and worker MPMs (the event MPM waits in libevent).
+// once the master is gone) and the child's leave eventfd (child_signals.h). Several threads
+// may wait in one set at once: epoll_wait(2) wakes one of them per connection, and a child
+// counts as waiting only while one does.
+// Runs in: children: prefork's process, worker's idle worker threads, event's accepting
+// thread.
 // Leans on: epoll_create1(2), epoll_ctl(2) EPOLLEXCLUSIVE, epoll_wait(2), accept4(2).
 #ifndef MPMD_MPM_ACCEPT_SET_H
 #define MPMD_MPM_ACCEPT_SET_H

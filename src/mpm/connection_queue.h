@@ -1,9 +1,9 @@
-// ConnectionQueue: accepted connections handed from a threaded child's listener to its
-// worker threads. The listener accepts only while a worker is idle (as Apache's worker MPM
-// waits for an "idler"), so a connection never waits in the queue behind busy threads
-// while another child has capacity. close() wakes every waiter; pop() then drains what is
-// left and returns false.
-// Runs in: children of the worker and event MPMs (listener and worker threads).
+// ConnectionQueue: connections with a request to serve, handed from the event MPM's
+// accepting thread and loop to its worker threads. The accepting thread accepts only while
+// a worker is idle (as Apache's worker MPM waits for an "idler"), so a connection never
+// waits in the queue behind busy threads while another child has capacity. close() wakes
+// every waiter; pop() then drains what is left and returns false.
+// Runs in: children of the event MPM (accepting thread, loop and worker threads).
 #ifndef MPMD_MPM_CONNECTION_QUEUE_H
 #define MPMD_MPM_CONNECTION_QUEUE_H
 

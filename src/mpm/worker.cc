@@ -1,28 +1,29 @@
-// The worker MPM: each child runs ThreadsPerChild worker threads and uses its main thread as
-// the listener. The listener accepts only while a worker thread is idle, so a busy child
-// leaves new connections to its siblings, and hands each accepted connection to a worker,
-// which serves it to its end (keep-alive included). The master keeps idle threads between
-// MinSpareThreads and MaxSpareThreads by starting and gracefully stopping whole children.
-// Runs in: master (policy, via ThreadedMpm), children (listener and workers).
-// Leans on: pthreads; accept_set.h for accepting.
+// The worker MPM: each child runs ThreadsPerChild worker threads. Each idle thread waits
+// for a connection in the child's AcceptSet and serves what it accepts to its end
+// (keep-alive included), so only a child with an idle thread accepts and a busy child leaves
+// new connections to its siblings. The master keeps idle threads between MinSpareThreads and
+// MaxSpareThreads by starting and gracefully stopping whole children.
+// Runs in: master (policy, via ThreadedMpm), children (worker threads; the main thread
+// takes the signals and waits for the workers).
+// Leans on: pthreads; accept_set.h for accepting (epoll_wait(2) wakes one waiter).
 #include "child/child_signals.h"
+#include "child/connection_drivers.h"
 #include "child/connection_limit.h"
 #include "mpm/accept_set.h"
 #include "mpm/mpm_registry.h"
 #include "mpm/threaded_mpm.h"
-#include "mpm/worker_pool.h"
 #include "shared/error_log.h"
 
+#include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include <atomic>
+#include <thread>
+#include <vector>
 
 namespace mpmd {
 
 namespace {
-
-// How often a listener waiting for an idle worker looks up to notice it should leave.
-constexpr int kIdleWaitMs = 100;
 
 class WorkerMpm final : public ThreadedMpm {
 public:
@@ -33,55 +34,96 @@ protected:
     const ThreadedConfig& settings(const LoadedConfig& config) const override { return config.worker; }
 };
 
-int WorkerMpm::run_child(ChildContext& context)
-{
-    const ThreadedConfig& config = context.config->worker;
-    AcceptSet accepting(context, "mpm_worker");
-    if (!accepting.ok())
-        return 1;
-    const ConnectionEnv env{context.runtime, context.master_watch_fd, context.scoreboard};
-    ConnectionQueue queue;
-    WorkerPool pool(context, uint32_t(config.threads_per_child), queue);
-    pool.start();
+// The threads of one child. Each thread waits in the child's AcceptSet itself and serves
+// what it accepts to its end (Apache 2.0's leader/follower MPM did the same): epoll_wait's
+// waiters are woken one at a time, and the listeners' EPOLLEXCLUSIVE entries count a child
+// only while one of its threads sleeps there, so an idle thread is what makes a child
+// accept, and a connection costs no hand-off from a listener thread to a worker (a futex
+// wake and a context switch per connection, measured in doc/performance.md).
+class WorkerChild {
+public:
+    explicit WorkerChild(ChildContext& context)
+        : context_(context), accepting_(context, "mpm_worker"),
+          env_{context.runtime, context.master_watch_fd, context.scoreboard}
+    {
+    }
 
-    const uint64_t max_connections = context.max_connections;
-    uint64_t connections = 0;
-    bool master_gone = false;
-    bool done_accepting = false;
-    while (!child_leaving() && !master_gone && !done_accepting) {
-        if (queue.wait_for_idle_worker(kIdleWaitMs) != ConnectionQueue::Wait::Idle) {
-            master_gone = accepting.master_gone();   // every thread busy: do not accept
-            continue;
-        }
+    int run(uint32_t threads);
+
+private:
+    void serve(uint32_t index);
+
+    ChildContext& context_;
+    AcceptSet accepting_;
+    const ConnectionEnv env_;
+    std::atomic<uint64_t> accepted_{0};
+    std::atomic<bool> master_gone_{false};
+    std::atomic<bool> failed_{false};
+};
+
+int WorkerChild::run(uint32_t threads)
+{
+    if (!accepting_.ok())
+        return 1;
+    // Threads start with every signal blocked: signals reach the main thread, which only
+    // waits for them (child_signals.h wakes everyone through eventfds in the AcceptSet).
+    std::vector<std::thread> pool;
+    pool.reserve(threads);
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    for (uint32_t i = 0; i < threads; ++i)
+        pool.emplace_back([this, i] { serve(i); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    for (std::thread& t : pool)
+        t.join();
+    if (master_gone_.load())
+        log_error(LogLevel::Info, "mpm_worker", "master process is gone; child %d leaves", int(getpid()));
+    return 0;
+}
+
+void WorkerChild::serve(uint32_t index)
+{
+    WorkerReport report(context_.scoreboard->worker(context_.slot, index));
+    report.start(getpid(), context_.generation);
+    const uint64_t max_connections = context_.max_connections;
+    while (!child_leaving() && !master_gone_.load(std::memory_order_relaxed) &&
+           !failed_.load(std::memory_order_relaxed)) {
+        report.set_status(WorkerStatus::Ready);
         AcceptedSocket client;
-        switch (accepting.next(&client)) {
-        case AcceptSet::Outcome::Accepted:
-            queue.push(std::make_unique<Connection>(env, make_plain_transport(client.fd), client.peer,
-                                                    client.local_port));
-            // At MaxConnectionsPerChild the listener stops; the connections in hand are
-            // served to their end, keep-alive included, as a prefork child serves its last.
-            done_accepting = max_connections != 0 && ++connections >= max_connections;
-            if (done_accepting)
-                log_connection_limit_reached("mpm_worker", context);
+        switch (accepting_.next(&client)) {
+        case AcceptSet::Outcome::Accepted: {
+            // At MaxConnectionsPerChild the child leaves as after a graceful stop (Apache's
+            // worker does the same): no thread accepts again, and the connections in hand
+            // are answered, the next request on a kept-alive one with Connection: close.
+            if (max_connections != 0 && accepted_.fetch_add(1) + 1 == max_connections) {
+                log_connection_limit_reached("mpm_worker", context_);
+                set_child_leaving();
+            }
+            Connection connection(env_, make_plain_transport(client.fd), client.peer, client.local_port);
+            serve_blocking(connection, report);
             break;
+        }
         case AcceptSet::Outcome::MasterGone:
-            master_gone = true;
+            if (!master_gone_.exchange(true))
+                set_child_leaving();
             break;
         case AcceptSet::Outcome::Failed:
-            done_accepting = true;
+            failed_.store(true);
+            set_child_leaving();
             break;
         case AcceptSet::Outcome::Leave:
         case AcceptSet::Outcome::Nothing:
             break;
         }
     }
-    if (master_gone) {
-        set_child_leaving();
-        log_error(LogLevel::Info, "mpm_worker", "master process is gone; child %d leaves", int(getpid()));
-    }
-    queue.close();
-    pool.join();
-    return 0;
+    report.set_status(WorkerStatus::Graceful);
+}
+
+int WorkerMpm::run_child(ChildContext& context)
+{
+    WorkerChild child(context);
+    return child.run(uint32_t(context.config->worker.threads_per_child));
 }
 
 } // namespace

@@ -45,13 +45,9 @@ void WorkerPool::run(uint32_t index)
         report.set_status(WorkerStatus::Ready);
         if (!queue_.pop(&connection))
             break;
-        if (park_ == nullptr) {
-            serve_blocking(*connection, report);
-        } else {
-            serve_ready(*connection, report);
-            if (connection->state() != Connection::State::Closed)
-                park_(park_owner_, std::move(connection));
-        }
+        serve_ready(*connection, report);
+        if (connection->state() != Connection::State::Closed)
+            park_(park_owner_, std::move(connection));
         connection.reset();
     }
     report.set_status(WorkerStatus::Graceful);

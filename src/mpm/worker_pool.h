@@ -1,9 +1,9 @@
-// WorkerPool: a threaded child's worker threads. Each owns one worker record of the child's
-// scoreboard slot, takes connections from the ConnectionQueue and serves them; in the event
-// MPM a connection that goes idle between requests is handed back (park) instead of
-// holding its thread. Threads start with every signal blocked, so signals reach the
+// WorkerPool: the event MPM's worker threads. Each owns one worker record of the child's
+// scoreboard slot, takes connections from the ConnectionQueue and serves the requests they
+// have in hand; a connection that would wait for the client is handed back (park) instead
+// of holding its thread. Threads start with every signal blocked, so signals reach the
 // child's main thread only (child_signals.h wakes everyone through eventfds).
-// Runs in: children of the worker and event MPMs.
+// Runs in: children of the event MPM.
 #ifndef MPMD_MPM_WORKER_POOL_H
 #define MPMD_MPM_WORKER_POOL_H
 
@@ -18,14 +18,12 @@ namespace mpmd {
 
 class WorkerPool {
 public:
-    // With a Park (event MPM), a thread runs only the requests a connection has in hand
-    // (serve_ready) and gives it back, still open, to `owner` as soon as it would wait for
-    // the client (a head arriving, kept alive, lingering). Without one, a thread serves each
-    // connection to its close (serve_blocking).
+    // A thread runs only the requests a connection has in hand (serve_ready) and gives it
+    // back, still open, to `owner` as soon as it would wait for the client (a head
+    // arriving, kept alive, lingering).
     using Park = void (*)(void* owner, std::unique_ptr<Connection> connection);
 
-    WorkerPool(const ChildContext& context, uint32_t threads, ConnectionQueue& queue, Park park = nullptr,
-               void* park_owner = nullptr);
+    WorkerPool(const ChildContext& context, uint32_t threads, ConnectionQueue& queue, Park park, void* park_owner);
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;

@@ -6,6 +6,7 @@
 
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,9 +28,10 @@ AcceptSet::AcceptSet(const ChildContext& context, const char* module) : context_
         ev.data.u64 = i;
         epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listeners[i].fd, &ev);
     }
-    // Tags past the listeners' indexes: the master watch, then the leave eventfd.
-    const int controls[2] = {context.master_watch_fd, child_leave_fd()};
-    for (uint64_t k = 0; k < 2; ++k) {
+    // Tags past the listeners' indexes: the master watch, the leave eventfd, the stop eventfd.
+    stop_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    const int controls[3] = {context.master_watch_fd, child_leave_fd(), stop_fd_};
+    for (uint64_t k = 0; k < 3; ++k) {
         struct epoll_event ev {};
         ev.events = EPOLLIN;
         ev.data.u64 = listeners.size() + k;
@@ -42,6 +44,15 @@ AcceptSet::~AcceptSet()
 {
     if (epoll_fd_ >= 0)
         close(epoll_fd_);
+    if (stop_fd_ >= 0)
+        close(stop_fd_);
+}
+
+void AcceptSet::stop()
+{
+    const uint64_t one = 1;
+    const ssize_t ignored = write(stop_fd_, &one, sizeof one);
+    (void)ignored;
 }
 
 AcceptSet::Outcome AcceptSet::next(AcceptedSocket* out)
@@ -60,7 +71,7 @@ AcceptSet::Outcome AcceptSet::next(AcceptedSocket* out)
         const uint64_t which = events[i].data.u64;
         if (which == listeners.size())
             return Outcome::MasterGone;
-        if (which == listeners.size() + 1)
+        if (which == listeners.size() + 1 || which == listeners.size() + 2)
             leave = true;
     }
     for (int i = 0; i < n; ++i) {

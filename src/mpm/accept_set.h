@@ -48,11 +48,15 @@ public:
     Outcome next(AcceptedSocket* out);
     // Without waiting: has the master gone? (for a listener that is not accepting just now)
     bool master_gone() const;
+    // Ends every wait in this set, now and later (next() answers Leave), without making the
+    // child leave: its threads stop accepting and finish what they hold (MaxConnectionsPerChild).
+    void stop();
 
 private:
     const ChildContext& context_;
     const char* module_;
     int epoll_fd_ = -1;
+    int stop_fd_ = -1;   // an eventfd, readable once stop() was called
 };
 
 } // namespace mpmd

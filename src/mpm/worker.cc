@@ -59,6 +59,7 @@ private:
     std::atomic<uint64_t> accepted_{0};
     std::atomic<bool> master_gone_{false};
     std::atomic<bool> failed_{false};
+    std::atomic<bool> done_accepting_{false};   // MaxConnectionsPerChild reached
 };
 
 int WorkerChild::run(uint32_t threads)
@@ -88,17 +89,18 @@ void WorkerChild::serve(uint32_t index)
     report.start(getpid(), context_.generation);
     const uint64_t max_connections = context_.max_connections;
     while (!child_leaving() && !master_gone_.load(std::memory_order_relaxed) &&
-           !failed_.load(std::memory_order_relaxed)) {
+           !failed_.load(std::memory_order_relaxed) && !done_accepting_.load(std::memory_order_relaxed)) {
         report.set_status(WorkerStatus::Ready);
         AcceptedSocket client;
         switch (accepting_.next(&client)) {
         case AcceptSet::Outcome::Accepted: {
-            // At MaxConnectionsPerChild the child leaves as after a graceful stop (Apache's
-            // worker does the same): no thread accepts again, and the connections in hand
-            // are answered, the next request on a kept-alive one with Connection: close.
+            // At MaxConnectionsPerChild no thread accepts again; the connections in hand
+            // are served to their end, keep-alive included, as a prefork child serves its
+            // last, and the child exits when the last thread is done.
             if (max_connections != 0 && accepted_.fetch_add(1) + 1 == max_connections) {
                 log_connection_limit_reached("mpm_worker", context_);
-                set_child_leaving();
+                done_accepting_.store(true);
+                accepting_.stop();
             }
             Connection connection(env_, make_plain_transport(client.fd), client.peer, client.local_port);
             serve_blocking(connection, report);

@@ -1,13 +1,14 @@
 // The event MPM: like worker, but
-//   - an accepting thread waits on the listeners as worker's listener does (AcceptSet,
+//   - an accepting thread waits on the listeners as worker's threads do (AcceptSet,
 //     EPOLLEXCLUSIVE, so the kernel wakes one child per new connection instead of every
 //     child's loop), only while a worker thread is idle, and reads each connection once at
 //     its accept (read_first_request: a client usually sends its request with the
 //     connection, which then goes to a worker at once); anything else goes to the loop;
-//   - the child's main thread runs a libevent loop that holds each Connection (child/connection.h) while it waits for the client, without a
-//     thread: while its request head arrives (a client that sends its headers slowly holds
-//     no worker: slowloris costs a descriptor, not a thread; apache2's event MPM gives a
-//     thread at the first byte), between requests when kept alive, and while it lingers
+//   - the child's main thread runs a libevent loop that holds each Connection
+//     (child/connection.h) while it waits for the client, without a thread: while its
+//     request head arrives (a client that sends its headers slowly holds no worker:
+//     slowloris costs a descriptor, not a thread; apache2's event MPM gives a thread at
+//     the first byte), between requests when kept alive, and while it lingers
 //     after its last reply. The loop only turns readiness and deadlines into the
 //     connection's on_readable() and on_deadline(); the connection itself decides (its
 //     parser says when a head is whole or hopeless, it answers 408, it lingers),

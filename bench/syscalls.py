@@ -32,7 +32,10 @@ import run_bench
 import server_configs
 import wrk_run
 
-EVENTS = ("raw_syscalls:sys_enter", "context-switches", "task-clock")   # task-clock: CPU ms
+EVENTS = ["raw_syscalls:sys_enter", "context-switches", "task-clock"]   # task-clock: CPU ms
+# --mallocs: calls of libc's malloc (C++'s operator new included), through a uprobe that
+# `perf probe -x LIBC malloc` creates once (root); the name perf gives it:
+MALLOC_EVENT = "probe_libc:malloc"
 
 
 def counted(pids, url, duration, cfg, headers):
@@ -73,7 +76,8 @@ def measure_server(server, cfg, work):
             if requests == 0:
                 raise RuntimeError(f"{server.name}: wrk completed no request ({name})")
             rows[name] = (counts[EVENTS[0]] / requests, counts[EVENTS[1]] / requests,
-                          counts[EVENTS[2]] * 1000 / requests)
+                          counts[EVENTS[2]] * 1000 / requests,
+                          counts.get(MALLOC_EVENT, 0) / requests)
             measure.log(f"   {server.name} {name}: {requests} requests, "
                         f"{rows[name][0]:.2f} system calls, {rows[name][1]:.3f} context "
                         f"switches, {rows[name][2]:.1f} us CPU a request ({len(pids)} processes)")
@@ -92,9 +96,17 @@ def main():
     p.add_argument("--duration", type=int, default=run_bench.seconds(os.environ.get("DURATION", "5")))
     p.add_argument("--connections", type=int, default=int(os.environ.get("CONNECTIONS", 50)))
     p.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", 1)))
+    p.add_argument("--mallocs", action="store_true",
+                   help="also count malloc calls a request (needs the uprobe: perf probe -x LIBC malloc)")
     args = p.parse_args()
     if not shutil.which("perf"):
         sys.exit("syscalls.py: perf is missing (Debian package linux-perf)")
+    if args.mallocs:
+        listed = subprocess.run(["perf", "probe", "-l"], capture_output=True, text=True).stdout
+        if MALLOC_EVENT not in listed:
+            sys.exit(f"syscalls.py: no {MALLOC_EVENT} uprobe; as root: "
+                     "perf probe -x /lib/x86_64-linux-gnu/libc.so.6 malloc")
+        EVENTS.append(MALLOC_EVENT)
     build = os.path.abspath(args.build_dir)
     mime = os.path.join(args.source_dir, "etc", "mime.types")
     paths = server_configs.Paths(build, mime if os.path.exists(mime) else "/etc/mime.types")
@@ -118,11 +130,20 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     print(f"\nPer request, 1 KiB file, wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
           f"(perf stat -e {','.join(EVENTS)})")
-    print(f"{'':16} {'keep-alive':>26} {'Connection: close':>28}")
-    print(f"{'server':16} {'syscalls':>8} {'switches':>8} {'CPU us':>8} {'syscalls':>10} {'switches':>8} {'CPU us':>8}")
+    if not args.mallocs:
+        print(f"{'':16} {'keep-alive':>26} {'Connection: close':>28}")
+        print(f"{'server':16} {'syscalls':>8} {'switches':>8} {'CPU us':>8} {'syscalls':>10} {'switches':>8} {'CPU us':>8}")
+        for name, rows in results.items():
+            ka, close = rows["ka"], rows["close"]
+            print(f"{name:16} {ka[0]:8.2f} {ka[1]:8.3f} {ka[2]:8.1f} {close[0]:10.2f} {close[1]:8.3f} {close[2]:8.1f}")
+        return
+    print(f"{'':16} {'keep-alive':>35} {'Connection: close':>37}")
+    print(f"{'server':16} {'syscalls':>8} {'switches':>8} {'CPU us':>8} {'mallocs':>8} "
+          f"{'syscalls':>10} {'switches':>8} {'CPU us':>8} {'mallocs':>8}")
     for name, rows in results.items():
         ka, close = rows["ka"], rows["close"]
-        print(f"{name:16} {ka[0]:8.2f} {ka[1]:8.3f} {ka[2]:8.1f} {close[0]:10.2f} {close[1]:8.3f} {close[2]:8.1f}")
+        print(f"{name:16} {ka[0]:8.2f} {ka[1]:8.3f} {ka[2]:8.1f} {ka[3]:8.2f} "
+              f"{close[0]:10.2f} {close[1]:8.3f} {close[2]:8.1f} {close[3]:8.2f}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <optional>
 #include <utility>
+#include <vector>
 
 namespace mpmd {
 
@@ -46,15 +47,50 @@ const char* Connection::state_name(State state)
     return "?";
 }
 
+namespace {
+
+// The buffers of ended connections, kept for the thread's next ones (with the parser's,
+// request_parser.h): a prefork or worker thread then serves a new connection without
+// allocating them again. Only modest ones are kept.
+struct SpareBuffers {
+    std::string received;
+    std::string reply;
+    std::string log_line;
+};
+
+std::vector<SpareBuffers>& spare_buffers()
+{
+    thread_local std::vector<SpareBuffers> spares;
+    return spares;
+}
+
+} // namespace
+
 Connection::Connection(const ConnectionEnv& env, std::unique_ptr<Transport> transport, const sockaddr_storage& peer,
                        int local_port)
     : env_(env), config_(env.runtime->server), clock_(*env.clock), transport_(std::move(transport)), peer_(peer),
       local_port_(local_port), client_(client_address(peer)), client_port_(client_with_port(peer))
 {
+    std::vector<SpareBuffers>& spares = spare_buffers();
+    if (!spares.empty()) {
+        buffer_ = std::move(spares.back().received);
+        reply_ = std::move(spares.back().reply);
+        log_line_ = std::move(spares.back().log_line);
+        spares.pop_back();
+        buffer_.clear();
+    }
     begin_request(clock_.monotonic_ms());
 }
 
-Connection::~Connection() = default;
+Connection::~Connection()
+{
+    constexpr size_t kMaxSpare = 4;
+    constexpr size_t kMaxKeptBytes = 65536;
+    std::vector<SpareBuffers>& spares = spare_buffers();
+    if (spares.size() < kMaxSpare && buffer_.capacity() <= kMaxKeptBytes && reply_.capacity() <= kMaxKeptBytes &&
+        log_line_.capacity() <= kMaxKeptBytes)
+        spares.push_back(SpareBuffers{std::move(buffer_), std::move(reply_), std::move(log_line_)});
+}
 
 bool Connection::idle() const
 {
@@ -413,24 +449,38 @@ bool Connection::send_reply(const HttpRequest& request, Response& response, bool
         response.send_body = false;
         response.close_file();
     }
-    std::string out = serialize_head(response, request.version >= 11 ? 11 : 10, keep_alive,
-                                     env_.runtime->banner, current_http_date());
+    // The buffer is the connection's, so a kept-alive connection builds each head without
+    // allocating; one that grew past a few pages for a large in-memory body (the status
+    // page) is let go rather than held for the connection's life.
+    constexpr size_t kKeptReplyBytes = 16384;
+    std::string& out = reply_;
+    out.clear();
+    append_head(&out, response, request.version >= 11 ? 11 : 10, keep_alive, env_.runtime->banner,
+                current_http_date());
     size_t head = out.size();   // the bytes of `out` that are not body
     body_sent_ = 0;
-    if (!response.send_body)
-        return send_bytes(out, head, false, blocking);
-    out += response.body;
-    for (const BodyPiece& piece : response.pieces) {
-        if (!piece.from_file) {
-            out += piece.text;
-            continue;
+    bool sent = true;
+    if (!response.send_body) {
+        sent = send_bytes(out, head, false, blocking);
+    } else {
+        out += response.body;
+        for (const BodyPiece& piece : response.pieces) {
+            if (!piece.from_file) {
+                out += piece.text;
+                continue;
+            }
+            sent = send_bytes(out, head, true, blocking) && send_file(response.file_fd, piece.offset, piece.length);
+            if (!sent)
+                break;
+            out.clear();
+            head = 0;
         }
-        if (!send_bytes(out, head, true, blocking) || !send_file(response.file_fd, piece.offset, piece.length))
-            return false;
-        out.clear();
-        head = 0;
+        if (sent)
+            sent = send_bytes(out, head, false, blocking);
     }
-    return send_bytes(out, head, false, blocking);
+    if (out.capacity() > kKeptReplyBytes)
+        std::string().swap(out);
+    return sent;
 }
 
 // Sends all of `data`, each wait within Timeout. Bytes past its first `head_bytes` are body

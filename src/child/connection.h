@@ -151,6 +151,7 @@ private:
     size_t drained_ = 0;                // Linger: bytes thrown away
     bool peer_closed_ = false;          // the client closed its side: no further request
     std::string log_line_;
+    std::string reply_;           // the head (and bytes in memory) being sent, reused
 };
 
 } // namespace mpmd

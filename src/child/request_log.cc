@@ -69,7 +69,9 @@ const std::string& current_http_date()
     thread_local std::string cached;
     const time_t now = time(nullptr);
     if (now != cached_second) {
-        cached = http_date(now);
+        char text[29];
+        format_http_date(now, text);
+        cached.assign(text, sizeof text);   // in place: no allocation once a second
         cached_second = now;
     }
     return cached;

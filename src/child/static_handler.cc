@@ -118,7 +118,8 @@ Response serve_file(OpenedFile& file, std::string_view name, const HttpRequest& 
     Response r;
     const struct stat st = file.st;
     file.lend_to(r);
-    const std::string etag = make_etag(static_cast<uint64_t>(st.st_size), st.st_mtim);
+    const EntityTag tag = make_etag(static_cast<uint64_t>(st.st_size), st.st_mtim);
+    const std::string_view etag = tag.view();
     switch (evaluate_preconditions(request, etag, st.st_mtim.tv_sec)) {
     case Precondition::Failed:
         return error_response(412);   // r closes fd

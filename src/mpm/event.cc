@@ -19,7 +19,8 @@
 // x AsyncRequestWorkerFactor) or it holds as many connections as its descriptor limit
 // allows, so other children take the load.
 // Runs in: master (policy, via ThreadedMpm), children (event loop and workers).
-// Leans on: libevent (event_base, event_new with timeouts), accept_set.h, eventfd(2).
+// Leans on: libevent (event_base, event_new with timeouts, event_assign to reuse an
+// event), accept_set.h, eventfd(2).
 #include "child/child_signals.h"
 #include "child/connection.h"
 #include "child/connection_drivers.h"
@@ -45,7 +46,7 @@
 #include <ctime>
 #include <mutex>
 #include <thread>
-#include <unordered_set>
+#include <vector>
 
 namespace mpmd {
 
@@ -81,10 +82,14 @@ struct timeval as_timeval(int64_t ms)
 class EventListener;
 
 // A connection the loop holds while it waits for the client (ReadHead, KeepAlive, Linger).
+// A Held and its event outlive the connection: the loop keeps the ones it let go and gives
+// them to the next connections (event_assign), so a kept-alive connection that goes to a
+// worker and back for each request costs no allocation (part 7).
 struct Held {
     EventListener* owner = nullptr;
     std::unique_ptr<Connection> connection;
-    event* ev = nullptr;
+    event* ev = nullptr;       // never pending while the Held is spare
+    size_t index = 0;          // its place in EventListener::held_
     int64_t accepted_ms = 0;
     bool reserving = false;    // new, and still reserving an idle worker (kReserveMs)
 };
@@ -138,7 +143,8 @@ private:
     event_base* base_ = nullptr;
     std::vector<event*> control_events_;
     bool leaving_ = false;                 // the loop's: it ends once nothing is left
-    std::unordered_set<Held*> held_;       // the loop's
+    std::vector<Held*> held_;              // the loop's; each Held knows its index
+    std::vector<Held*> spare_held_;        // the loop's: let go, with their events, for reuse
     size_t max_held_ = 1000;
     // Read by the accepting thread for may_accept(). reserving_ counts fresh connections
     // from their hand-over to the loop until their reservation ends (the accepting thread
@@ -149,13 +155,18 @@ private:
     int parked_fd_ = -1;
     std::mutex parked_mutex_;
     std::vector<Parked> parked_;
+    // The loop's: the list it takes the parked connections into. The two lists trade
+    // places at each take, so both keep their capacity (no allocation per hand-back).
+    std::vector<Parked> taking_;
 };
 
 EventListener::~EventListener()
 {
-    for (Held* held : held_) {
-        event_free(held->ev);
-        delete held;   // and its connection, closed
+    for (std::vector<Held*>* list : {&held_, &spare_held_}) {
+        for (Held* held : *list) {
+            event_free(held->ev);
+            delete held;   // and its connection, closed
+        }
     }
     for (event* e : control_events_)
         event_free(e);
@@ -273,13 +284,21 @@ void EventListener::accept_connections()
 // counted in reserving_ by the accepting thread) or one a worker gave back.
 void EventListener::hold(std::unique_ptr<Connection> connection, bool fresh)
 {
-    auto* held = new Held;
-    held->owner = this;
+    Held* held;
+    if (spare_held_.empty()) {
+        held = new Held;
+        held->owner = this;
+        held->ev = event_new(base_, connection->fd(), EV_READ, on_client, held);
+    } else {
+        held = spare_held_.back();
+        spare_held_.pop_back();
+        event_assign(held->ev, base_, connection->fd(), EV_READ, on_client, held);
+    }
     held->connection = std::move(connection);
     held->accepted_ms = monotonic_ms();
     held->reserving = fresh;
-    held->ev = event_new(base_, held->connection->fd(), EV_READ, on_client, held);
-    held_.insert(held);
+    held->index = held_.size();
+    held_.push_back(held);
     publish_count();
     arm(held);
 }
@@ -328,21 +347,33 @@ void EventListener::end_reservation(Held* held)
 
 void EventListener::drop(Held* held)
 {
-    event_free(held->ev);
-    forget(held);   // the connection goes with it, closed
+    event_del(held->ev);        // before its descriptor closes
+    held->connection.reset();   // closed
+    forget(held);
 }
 
+// Takes the Held out of held_ (the last one moves into its place) and keeps it, with its
+// event, for the next connection; a burst's surplus is freed.
 void EventListener::forget(Held* held)
 {
+    constexpr size_t kMaxSpare = 1024;
+    event_del(held->ev);
     end_reservation(held);
-    held_.erase(held);
-    delete held;
+    Held* last = held_.back();
+    held_[held->index] = last;
+    last->index = held->index;
+    held_.pop_back();
+    if (spare_held_.size() < kMaxSpare) {
+        spare_held_.push_back(held);
+    } else {
+        event_free(held->ev);
+        delete held;
+    }
     publish_count();
 }
 
 void EventListener::dispatch(Held* held)
 {
-    event_free(held->ev);
     queue_.push(std::move(held->connection));
     forget(held);
 }
@@ -377,7 +408,7 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
     uint64_t count;
     const ssize_t ignored = read(fd, &count, sizeof count);
     (void)ignored;
-    std::vector<Parked> parked;
+    std::vector<Parked>& parked = me->taking_;
     {
         std::lock_guard<std::mutex> lock(me->parked_mutex_);
         parked.swap(me->parked_);
@@ -391,6 +422,7 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
             me->hold(std::move(p.connection), p.fresh);
         }
     }
+    parked.clear();
 }
 
 // The accepting thread stops by itself (it watches the leave eventfd and the master); the

@@ -232,13 +232,13 @@ bool parse_http_date(std::string_view text, time_t* out)
     return false;
 }
 
-std::string make_etag(uint64_t size, const struct timespec& mtime)
+EntityTag make_etag(uint64_t size, const struct timespec& mtime)
 {
     static constexpr char kHex[] = "0123456789abcdef";
     const uint64_t usec = static_cast<uint64_t>(mtime.tv_sec) * 1000000u +
                           static_cast<uint64_t>(mtime.tv_nsec / 1000);
-    char buf[2 + 16 + 1 + 16 + 1];
-    char* p = buf;
+    EntityTag tag;
+    char* p = tag.bytes;
     *p++ = '"';
     for (const uint64_t v : {size, usec}) {
         char digits[16];
@@ -253,7 +253,8 @@ std::string make_etag(uint64_t size, const struct timespec& mtime)
         *p++ = '-';
     }
     p[-1] = '"';
-    return std::string(buf, static_cast<size_t>(p - buf));
+    tag.size = static_cast<size_t>(p - tag.bytes);
+    return tag;
 }
 
 bool etag_list_matches_weak(std::string_view list, std::string_view etag)

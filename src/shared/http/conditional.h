@@ -25,8 +25,17 @@ void format_http_date(time_t t, char out[29]);
 // year below 70 is 20xx) and asctime ("Sun Nov  6 08:49:37 1994"). False for anything else.
 bool parse_http_date(std::string_view text, time_t* out);
 
+// An entity-tag held in place (a std::string of this length would be allocated on every
+// request for a file).
+struct EntityTag {
+    char bytes[2 + 16 + 1 + 16] = {};
+    size_t size = 0;
+
+    std::string_view view() const { return {bytes, size}; }
+};
+
 // Apache's default FileETag (MTime Size): "\"<size hex>-<mtime in microseconds hex>\"".
-std::string make_etag(uint64_t size, const struct timespec& mtime);
+EntityTag make_etag(uint64_t size, const struct timespec& mtime);
 
 // RFC 9110 8.8.3.2. `list` is a field value: "*" or comma-separated entity-tags.
 bool etag_list_matches_weak(std::string_view list, std::string_view etag);

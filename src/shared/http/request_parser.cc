@@ -410,9 +410,32 @@ RequestParser::Result RequestParser::Impl::feed(const char* data, size_t size)
     return Result{Status::NeedMore, skipped + used};
 }
 
-RequestParser::RequestParser(const RequestLimits& limits) : impl_(std::make_unique<Impl>(limits)) {}
+std::vector<std::unique_ptr<RequestParser::Impl>>& RequestParser::spare_impls()
+{
+    thread_local std::vector<std::unique_ptr<Impl>> spares;
+    return spares;
+}
 
-RequestParser::~RequestParser() = default;
+RequestParser::RequestParser(const RequestLimits& limits)
+{
+    std::vector<std::unique_ptr<Impl>>& spares = spare_impls();
+    if (spares.empty()) {
+        impl_ = std::make_unique<Impl>(limits);
+        return;
+    }
+    impl_ = std::move(spares.back());
+    spares.pop_back();
+    impl_->limits_ = limits;
+    impl_->reset();
+}
+
+RequestParser::~RequestParser()
+{
+    constexpr size_t kMaxSpare = 4;
+    std::vector<std::unique_ptr<Impl>>& spares = spare_impls();
+    if (impl_ && spares.size() < kMaxSpare)
+        spares.push_back(std::move(impl_));
+}
 
 RequestParser::Result RequestParser::feed(const char* data, size_t size)
 {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "shared/http/http_request.h"
 
@@ -52,6 +53,9 @@ public:
 
 private:
     class Impl;
+    // The parsers of ended connections, kept for the thread's next ones: a new connection
+    // then reuses the request's strings and field list instead of allocating them.
+    static std::vector<std::unique_ptr<Impl>>& spare_impls();
     std::unique_ptr<Impl> impl_;
 };
 

@@ -78,11 +78,61 @@ void append_field(std::string* out, std::string_view name, std::string_view valu
     out->append(name).append(": ").append(value).append("\r\n");
 }
 
+// What ended Responses leave to their thread's next ones: their lists of fields and of
+// body pieces, emptied but with their capacity, and the fields themselves with their
+// strings' buffers. A thread serving one request after another then allocates nothing
+// for its replies once the first few have warmed these up (part 7: no allocation per
+// request). Bounded, so one reply with many fields keeps no more than a few around.
+struct ResponseSpares {
+    static constexpr size_t kMaxLists = 4;
+    static constexpr size_t kMaxFields = 64;
+    std::vector<std::vector<HttpHeader>> header_lists;
+    std::vector<std::vector<BodyPiece>> piece_lists;
+    std::vector<HttpHeader> fields;
+
+    template <typename T>
+    static void keep(std::vector<std::vector<T>>& lists, std::vector<T>& list)
+    {
+        list.clear();
+        if (list.capacity() != 0 && lists.size() < kMaxLists)
+            lists.push_back(std::move(list));
+    }
+
+    template <typename T>
+    static void take(std::vector<std::vector<T>>& lists, std::vector<T>& list)
+    {
+        if (list.capacity() == 0 && !lists.empty()) {
+            list = std::move(lists.back());
+            lists.pop_back();
+        }
+    }
+};
+
+ResponseSpares& spares()
+{
+    thread_local ResponseSpares per_thread;
+    return per_thread;
+}
+
+// Gives a Response's lists and fields to the thread's spares, leaving them empty.
+void recycle(Response& r)
+{
+    ResponseSpares& kept = spares();
+    for (HttpHeader& field : r.headers) {
+        if (kept.fields.size() >= ResponseSpares::kMaxFields)
+            break;
+        kept.fields.push_back(std::move(field));
+    }
+    ResponseSpares::keep(kept.header_lists, r.headers);
+    ResponseSpares::keep(kept.piece_lists, r.pieces);
+}
+
 } // namespace
 
 Response::~Response()
 {
     close_file();
+    recycle(*this);
 }
 
 Response::Response(Response&& other) noexcept
@@ -96,6 +146,7 @@ Response& Response::operator=(Response&& other) noexcept
 {
     if (this != &other) {
         close_file();
+        recycle(*this);
         status = other.status;
         headers = std::move(other.headers);
         body = std::move(other.body);
@@ -124,6 +175,7 @@ off_t Response::content_length() const
 
 void Response::add_text(std::string text)
 {
+    ResponseSpares::take(spares().piece_lists, pieces);
     BodyPiece piece;
     piece.text = std::move(text);
     pieces.push_back(std::move(piece));
@@ -131,6 +183,7 @@ void Response::add_text(std::string text)
 
 void Response::add_file_range(off_t offset, off_t length)
 {
+    ResponseSpares::take(spares().piece_lists, pieces);
     BodyPiece piece;
     piece.from_file = true;
     piece.offset = offset;
@@ -140,7 +193,16 @@ void Response::add_file_range(off_t offset, off_t length)
 
 void Response::add_header(std::string_view name, std::string_view value)
 {
-    headers.push_back(HttpHeader{std::string(name), std::string(value)});
+    ResponseSpares& kept = spares();
+    ResponseSpares::take(kept.header_lists, headers);
+    if (kept.fields.empty()) {
+        headers.push_back(HttpHeader{std::string(name), std::string(value)});
+        return;
+    }
+    headers.push_back(std::move(kept.fields.back()));
+    kept.fields.pop_back();
+    headers.back().name.assign(name);
+    headers.back().value.assign(value);
 }
 
 const std::string* Response::header(std::string_view name) const

@@ -10,6 +10,7 @@
 #include "child/connection.h"
 #include "child/connection_drivers.h"
 #include "child/transport.h"
+#include "connection_test_support.h"
 #include "shared/log_file.h"
 #include "shared/log_format.h"
 
@@ -76,17 +77,9 @@ public:
             std::fputs("<p>a kilobyte of page, more or less.</p>\n", f);
         std::fclose(f);
 
-        mpmd::ServerConfig& server = runtime_.server;
-        server.document_root = root_;
-        server.directory_index = {"index.html"};
-        server.server_name = "test.example";
-        server.timeout = 60;
-        server.keep_alive = true;
-        server.keep_alive_timeout = 5;
-        server.max_keep_alive_requests = 0;   // unlimited: the connection stays open throughout
-        server.max_ranges = 200;
-        server.open_file_cache = 64;
-        runtime_.banner = "mpmd";
+        set_test_server(runtime_, root_);
+        runtime_.server.max_keep_alive_requests = 0;   // unlimited: the connection stays open throughout
+        runtime_.server.open_file_cache = 64;
         std::string error;
         auto format = mpmd::LogFormat::compile(
             "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\"", &error);
@@ -97,16 +90,7 @@ public:
         env_.runtime = &runtime_;
         report_ = std::make_unique<mpmd::WorkerReport>(record_);
 
-        int pair[2];
-        CPPUNIT_ASSERT_EQUAL(0, socketpair(AF_UNIX, SOCK_STREAM, 0, pair));
-        CPPUNIT_ASSERT_EQUAL(0, fcntl(pair[0], F_SETFL, O_NONBLOCK));
-        client_ = pair[1];
-        sockaddr_storage peer{};
-        auto* in = reinterpret_cast<sockaddr_in*>(&peer);
-        in->sin_family = AF_INET;
-        in->sin_port = htons(40000);
-        in->sin_addr.s_addr = htonl(0x7f000001);
-        connection_ = std::make_unique<mpmd::Connection>(env_, mpmd::make_plain_transport(pair[0]), peer, 8080);
+        connection_ = connection_over_socketpair(env_, &client_);
     }
 
     void tearDown() override

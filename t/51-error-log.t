@@ -5,8 +5,9 @@
 import datetime
 import os
 import signal
+import socket
 
-from mpmdtest import ERROR_LOG_LINE, LogFile, Test, http_get, wait_for
+from mpmdtest import ERROR_LOG_LINE, LogFile, Test, connection_holder, http_get, wait_for
 
 LEVELS = ["emerg", "alert", "crit", "error", "warn", "notice", "info", "debug"]
 
@@ -55,6 +56,23 @@ def main(t):
         http_get(s.port, "/missing-after-%s" % name)
         wait_for(lambda: len(s.error_log.lines()) > len(new), 2)
         t.is_(os.path.getsize(rotated), size, "%s: the renamed file gets no more lines" % name)
+
+    # A leaving child that dies of a signal the master did not send is an error, not a
+    # child's normal end at info: a crash during a graceful restart must be seen.
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+    sock.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n")   # a request in hand, its head unfinished
+    holder = wait_for(lambda: connection_holder(s.children(), sock), 10)
+    t.ok(holder, "a child holds an unfinished request (%s)" % holder)
+    if holder:
+        s.signal(signal.SIGUSR1)
+        t.ok(wait_for(lambda: s.scoreboard_processes().get(holder, {}).get("stopping"), 10),
+             "after USR1 that child is leaving, the request still in hand")
+        block = s.mark()
+        os.kill(holder, signal.SIGKILL)
+        t.ok(block.wait_for(r"\[core:error\] \[pid %d\] child pid %d \(.*, stopping\) killed by signal 9"
+                            % (s.master, holder), 10),
+             "a leaving child killed by a signal the master did not send is logged at error")
+    sock.close()
     s.check_log()
     s.stop()
 

@@ -22,6 +22,7 @@
 #ifndef MPMD_MASTER_CHILD_REGISTRY_H
 #define MPMD_MASTER_CHILD_REGISTRY_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -52,6 +53,21 @@ constexpr std::string_view child_state_name(ChildState state)
 // True once the child was told to leave in any way: the MPM's policy no longer counts it,
 // the scoreboard shows it quiescing, and its exit is expected.
 constexpr bool child_leaving(ChildState state) { return state != ChildState::Running; }
+
+// Whether a child in `state` that died of `signal` died of what the master sent it on the
+// way to that state (the leave request, then TERM, then KILL). Any other signal is a crash
+// (SIGSEGV, SIGABRT) or somebody else's kill: an error even for a child that was leaving.
+constexpr bool signal_from_master(ChildState state, int signal)
+{
+    const bool leave_request = signal == SIGUSR1 || signal == SIGHUP;
+    switch (state) {
+    case ChildState::Running: return false;
+    case ChildState::Stopping: return leave_request;
+    case ChildState::TermSent: return leave_request || signal == SIGTERM;
+    case ChildState::Killed: return leave_request || signal == SIGTERM || signal == SIGKILL;
+    }
+    return false;
+}
 
 // Why a child was told to leave; the master names the limit in the log when the child
 // outstays it.

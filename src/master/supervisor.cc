@@ -277,9 +277,13 @@ void Supervisor::reap_children()
         const bool ready = reached_ready(*child);   // read before process_gone clears its records
         s_.scoreboard->process_gone(child->slot);
         const bool expected = child_leaving(child->state) || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        // A signal the master did not send is an error even when the child was leaving: a
+        // crash during a graceful restart, or a kill the restart's HUP found unreaped.
+        const bool foreign_signal = WIFSIGNALED(status) && !signal_from_master(child->state, WTERMSIG(status));
         // "running" or "stopping": whether it was told to leave (the log's readers match on
         // these two words; the transition lines at debug level name every state).
-        log_error(expected ? LogLevel::Info : LogLevel::Error, "core", "child pid %d (slot %u, generation %u, %s) %s",
+        log_error(expected && !foreign_signal ? LogLevel::Info : LogLevel::Error, "core",
+                  "child pid %d (slot %u, generation %u, %s) %s",
                   int(pid), child->slot, child->generation, child_leaving(child->state) ? "stopping" : "running",
                   describe_exit(status).c_str());
         child_exited(*child, status, expected, ready);

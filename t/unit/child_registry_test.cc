@@ -31,6 +31,7 @@ class ChildRegistryTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(add_find_remove);
     CPPUNIT_TEST(unknown_pid_is_not_ours);
     CPPUNIT_TEST(every_state_has_a_name);
+    CPPUNIT_TEST(signals_the_master_sent_by_state);
     CPPUNIT_TEST(ask_to_leave_from_running);
     CPPUNIT_TEST(ask_again_sends_only_a_stronger_request);
     CPPUNIT_TEST(sooner_deadline_wins);
@@ -81,6 +82,27 @@ public:
         CPPUNIT_ASSERT(!child_leaving(ChildState::Running));
         CPPUNIT_ASSERT(child_leaving(ChildState::Stopping) && child_leaving(ChildState::TermSent) &&
                        child_leaving(ChildState::Killed));
+    }
+
+    // A child dead of a signal is logged as an error unless the master sent that signal on
+    // the way to the child's state.
+    void signals_the_master_sent_by_state()
+    {
+        using mpmd::signal_from_master;
+        for (int sig : {SIGUSR1, SIGHUP, SIGTERM, SIGKILL, SIGSEGV, SIGABRT})
+            CPPUNIT_ASSERT(!signal_from_master(ChildState::Running, sig));
+        CPPUNIT_ASSERT(signal_from_master(ChildState::Stopping, SIGUSR1));
+        CPPUNIT_ASSERT(signal_from_master(ChildState::Stopping, SIGHUP));
+        CPPUNIT_ASSERT(!signal_from_master(ChildState::Stopping, SIGTERM));
+        CPPUNIT_ASSERT(!signal_from_master(ChildState::Stopping, SIGKILL));   // t/51: a kill the HUP found
+        CPPUNIT_ASSERT(signal_from_master(ChildState::TermSent, SIGTERM));
+        CPPUNIT_ASSERT(!signal_from_master(ChildState::TermSent, SIGKILL));
+        CPPUNIT_ASSERT(signal_from_master(ChildState::Killed, SIGKILL));
+        CPPUNIT_ASSERT(signal_from_master(ChildState::Killed, SIGTERM));
+        for (ChildState state : {ChildState::Stopping, ChildState::TermSent, ChildState::Killed}) {
+            CPPUNIT_ASSERT(!signal_from_master(state, SIGSEGV));
+            CPPUNIT_ASSERT(!signal_from_master(state, SIGABRT));
+        }
     }
 
     void ask_to_leave_from_running()

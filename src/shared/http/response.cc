@@ -86,6 +86,7 @@ void append_field(std::string* out, std::string_view name, std::string_view valu
 struct ResponseSpares {
     static constexpr size_t kMaxLists = 4;
     static constexpr size_t kMaxFields = 64;
+    static constexpr size_t kMaxFieldBytes = 1024;   // a longer field's buffers are let go
     std::vector<std::vector<HttpHeader>> header_lists;
     std::vector<std::vector<BodyPiece>> piece_lists;
     std::vector<HttpHeader> fields;
@@ -121,7 +122,8 @@ void recycle(Response& r)
     for (HttpHeader& field : r.headers) {
         if (kept.fields.size() >= ResponseSpares::kMaxFields)
             break;
-        kept.fields.push_back(std::move(field));
+        if (field.name.capacity() + field.value.capacity() <= ResponseSpares::kMaxFieldBytes)
+            kept.fields.push_back(std::move(field));
     }
     ResponseSpares::keep(kept.header_lists, r.headers);
     ResponseSpares::keep(kept.piece_lists, r.pieces);

@@ -1,6 +1,7 @@
 // Response: what a handler answers (status, extra header fields, a body made of bytes in memory
 // and ranges of an open file for sendfile), the serialisation of its head, and Apache-style
-// HTML error pages.
+// HTML error pages. An ended Response leaves its field and piece lists to the next ones of
+// its thread (response.cc), so replies allocate nothing once a thread has warmed up.
 // Runs in: children. Leans on RFC 9110 (15 status codes, 6.4.1 and 8.6 Content-Length) and
 // RFC 9112 (4 status line, 9.3 Connection); close(2) for an owned file descriptor.
 #ifndef MPMD_SHARED_HTTP_RESPONSE_H

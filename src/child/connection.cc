@@ -40,6 +40,7 @@ const char* Connection::state_name(State state)
     switch (state) {
     case State::ReadHead: return "read-head";
     case State::Handle: return "handle";
+    case State::Write: return "write";
     case State::KeepAlive: return "keep-alive";
     case State::Linger: return "linger";
     case State::Closed: return "closed";
@@ -212,6 +213,7 @@ void Connection::on_deadline()
         close();
         return;
     case State::Handle:
+    case State::Write:
     case State::Closed:
         return;
     }
@@ -316,14 +318,32 @@ Connection::BodyRead Connection::read_body()
     }
 }
 
+namespace {
+
+std::string_view line_of(const HttpRequest& request)
+{
+    return request.request_line.empty() ? std::string_view("-") : std::string_view(request.request_line);
+}
+
+} // namespace
+
 void Connection::handle(WorkerReport& report)
 {
+    const HttpRequest& request = parser_.request();
+    const std::string_view request_line = line_of(request);
+    if (state_ == State::Write) {
+        // The loop began this reply (its record counted nothing): this thread's record
+        // takes the request over, waits for the client to take the rest, and counts it.
+        report.request_started(request_line, config_.server_name);
+        report.set_status(WorkerStatus::Writing);
+        const bool sent = write_reply(*pending_, true) == Progress::Done;
+        conclude(request, *pending_, pending_keep_alive_, sent, report);
+        pending_.reset();
+        return;
+    }
     if (state_ != State::Handle)
         return;
     report.set_status(WorkerStatus::Reading);
-    const HttpRequest& request = parser_.request();
-    const std::string_view request_line =
-        request.request_line.empty() ? std::string_view("-") : std::string_view(request.request_line);
     std::optional<Response> early;   // decided on the head alone, before the body
     if (error_status_ == 0 && !request_complete_ && request.expects_continue && !continue_answered_) {
         // RFC 9110 10.1.1: decide before the body. A handler that will refuse the request
@@ -340,7 +360,7 @@ void Connection::handle(WorkerReport& report)
             return;
         }
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-        if (!send_bytes(kContinue, kContinue.size(), false, true)) {
+        if (!send_bytes(kContinue, true)) {
             close();
             return;
         }
@@ -367,11 +387,63 @@ void Connection::handle(WorkerReport& report)
     Response response = error_status_ != 0 ? error_response(error_status_)
                         : early            ? std::move(*early)
                                            : dispatch(request);
+    const bool keep_alive = keep_alive_after(request);
+    const bool sent = send_reply(request, response, keep_alive, true);
+    conclude(request, response, keep_alive, sent, report);
+}
+
+bool Connection::answerable_at_once() const
+{
+    if (state_ != State::Handle)
+        return false;
+    if (error_status_ != 0)
+        return true;
+    if (!request_complete_)
+        return false;
+    const FaultHooks* hooks = fault_hooks();
+    return hooks == nullptr || hooks->may_block == nullptr || !hooks->may_block(parser_.request());
+}
+
+void Connection::answer_at_once(WorkerReport& report)
+{
+    if (!answerable_at_once())
+        return;
+    const HttpRequest& request = parser_.request();
+    report.request_started(line_of(request), config_.server_name);
+    Response response = error_status_ != 0 ? error_response(error_status_) : dispatch(request);
+    const bool keep_alive = keep_alive_after(request);
+    start_reply(request, response, keep_alive);
+    const Progress progress = write_reply(response, false);
+    if (progress != Progress::Blocked) {
+        conclude(request, response, keep_alive, progress == Progress::Done, report);
+        return;
+    }
+    // The socket is full: a thread that may wait finishes the reply (handle()). The file
+    // becomes the reply's own, since the open-file cache that lent it is this thread's.
+    if (!response.own_file()) {
+        conclude(request, response, keep_alive, false, report);
+        return;
+    }
+    pending_.emplace(std::move(response));
+    pending_keep_alive_ = keep_alive;
+    set_state(State::Write, 0);
+}
+
+bool Connection::keep_alive_after(const HttpRequest& request) const
+{
     const long limit = config_.max_keep_alive_requests;
-    const bool keep_alive = error_status_ == 0 && !peer_closed_ && config_.keep_alive &&
-                            request.keep_alive_requested() && !child_leaving() &&
-                            (limit == 0 || requests_served_ + 1 < limit);
-    if (!answer(request, response, keep_alive, &report)) {
+    return error_status_ == 0 && !peer_closed_ && config_.keep_alive && request.keep_alive_requested() &&
+           !child_leaving() && (limit == 0 || requests_served_ + 1 < limit);
+}
+
+// The reply has gone (`sent`) or failed: the access log line and the count, then what
+// follows: the next request, a lingering close or the close.
+void Connection::conclude(const HttpRequest& request, const Response& response, bool keep_alive, bool sent,
+                          WorkerReport& report)
+{
+    log_request(request, response, &report);
+    report.request_finished(body_sent_);
+    if (!sent) {
         close();
         return;
     }
@@ -438,11 +510,15 @@ bool Connection::answer(const HttpRequest& request, Response& response, bool kee
 
 // The one place a body is decided: whatever a handler or an error path produced, a reply to
 // HEAD, and a 1xx, 204 or 304, carry none (RFC 9110 9.3.2, 15.3.5, 15.4.5), so a pipelined
-// request behind it is read from the right byte. Then the head and the body's pieces in
-// order: bytes in memory are gathered behind the head and sent, with MSG_MORE, just before
-// each file range, so a part's header leaves in the same segment as its first file bytes;
-// file ranges go with sendfile. Without `blocking` it gives up where it would wait.
+// request behind it is read from the right byte. Without `blocking` it gives up where it
+// would wait.
 bool Connection::send_reply(const HttpRequest& request, Response& response, bool keep_alive, bool blocking)
+{
+    start_reply(request, response, keep_alive);
+    return write_reply(response, blocking) == Progress::Done;
+}
+
+void Connection::start_reply(const HttpRequest& request, Response& response, bool keep_alive)
 {
     const int status = response.status;
     if (request.method_kind == HttpMethod::Head || status / 100 == 1 || status == 204 || status == 304) {
@@ -450,83 +526,110 @@ bool Connection::send_reply(const HttpRequest& request, Response& response, bool
         response.close_file();
     }
     // The buffer is the connection's, so a kept-alive connection builds each head without
-    // allocating; one that grew past a few pages for a large in-memory body (the status
-    // page) is let go rather than held for the connection's life.
-    constexpr size_t kKeptReplyBytes = 16384;
-    std::string& out = reply_;
-    out.clear();
-    append_head(&out, response, request.version >= 11 ? 11 : 10, keep_alive, env_.runtime->banner,
+    // allocating (write_reply lets go of one that grew large).
+    reply_.clear();
+    append_head(&reply_, response, request.version >= 11 ? 11 : 10, keep_alive, env_.runtime->banner,
                 current_http_date());
-    size_t head = out.size();   // the bytes of `out` that are not body
+    out_sent_ = 0;
+    out_head_ = reply_.size();
+    file_left_ = 0;
     body_sent_ = 0;
-    bool sent = true;
     if (!response.send_body) {
-        sent = send_bytes(out, head, false, blocking);
-    } else {
-        out += response.body;
-        for (const BodyPiece& piece : response.pieces) {
-            if (!piece.from_file) {
-                out += piece.text;
-                continue;
-            }
-            sent = send_bytes(out, head, true, blocking) && send_file(response.file_fd, piece.offset, piece.length);
-            if (!sent)
-                break;
-            out.clear();
-            head = 0;
-        }
-        if (sent)
-            sent = send_bytes(out, head, false, blocking);
+        next_piece_ = response.pieces.size();
+        return;
     }
-    if (out.capacity() > kKeptReplyBytes)
-        std::string().swap(out);
-    return sent;
+    next_piece_ = 0;
+    reply_ += response.body;
+    gather(response);
 }
 
-// Sends all of `data`, each wait within Timeout. Bytes past its first `head_bytes` are body
-// and are counted in body_sent_ as they leave.
-bool Connection::send_bytes(std::string_view data, size_t head_bytes, bool more, bool blocking)
+// Bytes in memory are gathered behind what reply_ holds, up to the next file range, so a
+// part's header leaves (with MSG_MORE) in the same segment as its first file bytes.
+void Connection::gather(const Response& response)
 {
-    const int64_t deadline = clock_.monotonic_ms() + 1000LL * config_.timeout;
+    while (next_piece_ < response.pieces.size()) {
+        const BodyPiece& piece = response.pieces[next_piece_++];
+        if (!piece.from_file) {
+            reply_ += piece.text;
+            continue;
+        }
+        file_offset_ = piece.offset;
+        file_left_ = piece.length;
+        return;
+    }
+}
+
+// Sends the rest of the reply: reply_'s bytes, then file ranges with sendfile, in order.
+// Blocking, each wait for the client is bounded by Timeout; without it, Blocked where it
+// would wait (call again once the socket is writable).
+Connection::Progress Connection::write_reply(const Response& response, bool blocking)
+{
+    // A buffer that grew past a few pages for a large body in memory (the status page) is
+    // let go rather than held for the connection's life.
+    constexpr size_t kKeptReplyBytes = 16384;
+    auto settle = [this](Progress progress) {
+        if (reply_.capacity() > kKeptReplyBytes)
+            std::string().swap(reply_);
+        return progress;
+    };
+    for (;;) {
+        ssize_t n;
+        if (out_sent_ < reply_.size()) {
+            n = transport_->send(reply_.data() + out_sent_, reply_.size() - out_sent_, file_left_ > 0);
+            if (n > 0) {
+                const size_t before = out_sent_;
+                out_sent_ += size_t(n);
+                if (out_sent_ > out_head_)
+                    body_sent_ += out_sent_ - std::max(before, out_head_);
+                continue;
+            }
+        } else if (file_left_ > 0) {
+            n = transport_->send_file(response.file_fd, &file_offset_, size_t(file_left_));
+            if (n > 0) {
+                file_left_ -= n;
+                body_sent_ += uint64_t(n);
+                continue;
+            }
+            if (n == 0)
+                return settle(Progress::Failed);   // the file shrank: its promised length cannot be met
+        } else if (next_piece_ < response.pieces.size()) {
+            reply_.clear();
+            out_sent_ = 0;
+            out_head_ = 0;
+            gather(response);
+            continue;
+        } else {
+            return settle(Progress::Done);
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return settle(Progress::Failed);
+        if (!blocking)
+            return Progress::Blocked;
+        const int64_t deadline = clock_.monotonic_ms() + 1000LL * config_.timeout;
+        if (wait_until_ready(fd(), POLLOUT, deadline, env_.master_watch_fd, false, clock_) != Wait::Ready)
+            return settle(Progress::Failed);
+    }
+}
+
+// Sends all of `data` (no body: an interim response), each wait within Timeout.
+bool Connection::send_bytes(std::string_view data, bool blocking)
+{
     size_t done = 0;
     while (done < data.size()) {
-        const ssize_t n = transport_->send(data.data() + done, data.size() - done, more);
+        const ssize_t n = transport_->send(data.data() + done, data.size() - done, false);
         if (n > 0) {
-            const size_t before = done;
             done += size_t(n);
-            if (done > head_bytes)
-                body_sent_ += done - std::max(before, head_bytes);
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
             return false;
+        const int64_t deadline = clock_.monotonic_ms() + 1000LL * config_.timeout;
         if (!blocking ||
             wait_until_ready(fd(), POLLOUT, deadline, env_.master_watch_fd, false, clock_) != Wait::Ready)
-            return false;
-    }
-    return true;
-}
-
-bool Connection::send_file(int file_fd, off_t offset, off_t length)
-{
-    int64_t deadline = clock_.monotonic_ms() + 1000LL * config_.timeout;
-    while (length > 0) {
-        const ssize_t n = transport_->send_file(file_fd, &offset, size_t(length));
-        if (n > 0) {
-            length -= n;
-            body_sent_ += uint64_t(n);
-            deadline = clock_.monotonic_ms() + 1000LL * config_.timeout;   // Timeout bounds each wait
-            continue;
-        }
-        if (n == 0)
-            return false;   // the file shrank under us: the promised length cannot be met
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            return false;
-        if (wait_until_ready(fd(), POLLOUT, deadline, env_.master_watch_fd, false, clock_) != Wait::Ready)
             return false;
     }
     return true;

@@ -10,11 +10,14 @@
 //   state      waits for              on bytes                     on its deadline
 //   ReadHead   the rest of a head     Handle once the parser has   408 if a byte came, then
 //              (Timeout, header stage)  a whole head or refused it  Linger; else Closed
-//   Handle     - (a thread runs handle(): reads the body, answers, logs)
+//   Handle     - (a thread runs handle(): reads the body, answers, logs; or the event
+//                loop runs answer_at_once() when answerable_at_once())
 //                                     -> KeepAlive, ReadHead or Handle (pipelined bytes),
 //                                        Linger (no keep-alive, and the client may still
 //                                        send), Closed (the client asked to close and
-//                                        sent nothing more; or a send failed)
+//                                        sent nothing more; or a send failed), Write
+//   Write      - (answer_at_once() began a reply the socket would not take whole: a thread
+//                that may wait finishes it in handle(), then as Handle)
 //   KeepAlive  the next request       ReadHead (or Handle)         Closed
 //              (KeepAliveTimeout)
 //   Linger     the client's close     drained and dropped          Closed
@@ -45,6 +48,7 @@
 #include <cstdint>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -68,7 +72,7 @@ constexpr size_t kLingerMaxBytes = 512 * 1024;
 
 class Connection {
 public:
-    enum class State { ReadHead, Handle, KeepAlive, Linger, Closed };
+    enum class State { ReadHead, Handle, Write, KeepAlive, Linger, Closed };
     static const char* state_name(State state);
 
     // A connection just accepted: ReadHead, its clocks running from now.
@@ -104,10 +108,23 @@ public:
 
     // Handle: serves the request whose head is in on this thread, waiting (poll(2)) for
     // its body and for the client to take the reply; `report` follows each step (R, W, L).
+    // Write: finishes the reply answer_at_once() began, waiting as long as it takes.
     void handle(WorkerReport& report);
+
+    // Handle, and the request can be answered with no wait for the client: it is whole
+    // (or refused), so no body and no 100-continue is due, and no test-build fault hook
+    // (fault_hooks.h) may hold it. A handler may still read the disk (open, fstat), as
+    // nginx's loop does.
+    bool answerable_at_once() const;
+    // answerable_at_once(): answers on this thread without waiting for the client (the
+    // event loop's own requests): the reply goes out as far as the socket takes it, and
+    // the request is logged and counted in `report`; a reply the socket would not take
+    // whole leaves the connection in Write, for handle() on a thread that may wait.
+    void answer_at_once(WorkerReport& report);
 
 private:
     enum class BodyRead { Complete, TimedOut, Closed };
+    enum class Progress { Done, Blocked, Failed };
 
     void set_state(State state, int64_t deadline_ms);
     ssize_t receive_into_buffer();
@@ -120,10 +137,15 @@ private:
     void answer_head_timeout();
     BodyRead read_body();
     Response dispatch(const HttpRequest& request);
+    bool keep_alive_after(const HttpRequest& request) const;
     bool answer(const HttpRequest& request, Response& response, bool keep_alive, WorkerReport* report);
+    void conclude(const HttpRequest& request, const Response& response, bool keep_alive, bool sent,
+                  WorkerReport& report);
     bool send_reply(const HttpRequest& request, Response& response, bool keep_alive, bool blocking);
-    bool send_bytes(std::string_view data, size_t head_bytes, bool more, bool blocking);
-    bool send_file(int file_fd, off_t offset, off_t length);
+    void start_reply(const HttpRequest& request, Response& response, bool keep_alive);
+    void gather(const Response& response);
+    Progress write_reply(const Response& response, bool blocking);
+    bool send_bytes(std::string_view data, bool blocking);
     void log_request(const HttpRequest& request, const Response& response, WorkerReport* report);
 
     const ConnectionEnv& env_;
@@ -151,7 +173,20 @@ private:
     size_t drained_ = 0;                // Linger: bytes thrown away
     bool peer_closed_ = false;          // the client closed its side: no further request
     std::string log_line_;
-    std::string reply_;           // the head (and bytes in memory) being sent, reused
+    // The reply under way. reply_ (reused) holds what goes next: the head, then the bytes in
+    // memory up to the next file range; out_sent_ of them have left, the first out_head_ are
+    // head, not body. Then file_left_ bytes of the file from file_offset_, then the
+    // response's pieces from next_piece_ on.
+    std::string reply_;
+    size_t out_sent_ = 0;
+    size_t out_head_ = 0;
+    size_t next_piece_ = 0;
+    off_t file_offset_ = 0;
+    off_t file_left_ = 0;
+    // Write: the reply answer_at_once() began (its file the connection's own), and whether
+    // the connection is kept alive after it.
+    std::optional<Response> pending_;
+    bool pending_keep_alive_ = false;
 };
 
 } // namespace mpmd

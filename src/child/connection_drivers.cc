@@ -72,7 +72,7 @@ void serve_ready(Connection& connection, WorkerReport& report)
 {
     report.connection_started(connection.client());
     for (;;) {
-        if (connection.state() == Connection::State::Handle) {
+        if (connection.state() == Connection::State::Handle || connection.state() == Connection::State::Write) {
             connection.handle(report);
             continue;
         }

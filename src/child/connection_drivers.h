@@ -1,9 +1,10 @@
 // The two ways an MPM drives a Connection (connection.h):
 //   - serve_blocking: one thread takes a connection from its accept to its close, waiting
 //     with poll(2) for what each state waits for (prefork, worker);
-//   - serve_ready: a worker thread runs the requests a connection has in hand and gives it
-//     back as soon as it would wait for the client, so the event MPM's loop holds it between
-//     requests, while a head arrives and while it lingers, without a thread.
+//   - serve_ready: a worker thread runs the requests a connection has in hand (and
+//     finishes a reply the event loop began, Write) and gives it back as soon as it would
+//     wait for the client, so the event MPM's loop holds it between requests, while a head
+//     arrives and while it lingers, without a thread.
 // Both report in the thread's worker record; the loop itself reports nothing.
 // Runs in: children (prefork's thread, worker threads).
 // Leans on: socket_wait.h (poll(2)).

@@ -17,6 +17,9 @@ struct FaultHooks {
     // For every parsed request, before the handlers: true when the hook answered it in
     // *response (or never returns: it crashed or hangs on purpose).
     bool (*request)(const HttpRequest& request, Response* response) = nullptr;
+    // True when `request` would be taken by the hook above and may wait (sleep or hang):
+    // the event loop then leaves it to a worker thread, as it does a request with a body.
+    bool (*may_block)(const HttpRequest& request) = nullptr;
 };
 
 // `hooks` must live as long as the process (a static table).

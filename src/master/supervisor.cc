@@ -214,6 +214,12 @@ uint32_t Supervisor::worker_records_in_use()
     return std::min(s_.mpm->limits(*s_.config).threads_per_child, s_.scoreboard->thread_limit());
 }
 
+uint32_t Supervisor::worker_records_written()
+{
+    const MpmLimits limits = s_.mpm->limits(*s_.config);
+    return std::min(limits.threads_per_child + limits.loop_records, s_.scoreboard->thread_limit());
+}
+
 std::vector<SlotView> Supervisor::slot_views()
 {
     std::vector<SlotView> views(children_.slots());

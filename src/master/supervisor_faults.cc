@@ -165,7 +165,7 @@ void Supervisor::faults_tick()
 void Supervisor::watchdog_scan()
 {
     const int limit = s_.config->server.request_timeout;
-    const uint32_t threads = worker_records_in_use();
+    const uint32_t threads = worker_records_written();
     std::vector<WorkerSample> samples;
     for (const ChildRecord* child : children_.all()) {
         for (uint32_t t = 0; t < threads; ++t) {

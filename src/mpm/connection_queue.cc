@@ -41,6 +41,15 @@ ConnectionQueue::Wait ConnectionQueue::wait_for_idle_worker(int timeout_ms, cons
     return done ? Wait::Idle : Wait::TimedOut;
 }
 
+void ConnectionQueue::claims_released()
+{
+    {
+        // Taken so the waiter is either before its predicate check or asleep, never between.
+        std::lock_guard<std::mutex> lock(mutex_);
+    }
+    worker_idle_.notify_one();
+}
+
 uint32_t ConnectionQueue::idle_workers() const
 {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -30,6 +30,9 @@ public:
     // The bound lets the listener notice signals and its master's death, and a change of
     // *claimed, which wakes nobody.
     Wait wait_for_idle_worker(int timeout_ms, const std::atomic<size_t>* claimed = nullptr);
+    // The caller's *claimed went down (a connection stopped claiming a worker without one
+    // taking it: the event loop answered it): wakes wait_for_idle_worker to look again.
+    void claims_released();
     // Workers idle beyond the connections already queued for them.
     uint32_t idle_workers() const;
     // Connections queued and not yet taken by a worker.

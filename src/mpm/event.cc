@@ -12,8 +12,13 @@
 //     after its last reply. The loop only turns readiness and deadlines into the
 //     connection's on_readable() and on_deadline(); the connection itself decides (its
 //     parser says when a head is whole or hopeless, it answers 408, it lingers),
-// and hands a connection to a worker thread only when there is a request to serve
-// (serve_ready, child/connection_drivers.h); the worker gives it back when it would wait.
+// The loop answers itself a request that needs no wait for the client (a whole request
+// without a body to read, Connection::answerable_at_once), as nginx's loop does, and
+// reports it in a worker record of its own (the one after the worker threads', when
+// ThreadLimit leaves room; otherwise every request goes to a worker). It hands a connection
+// to a worker thread when a request may wait (a body to read, a test build's fault hook)
+// or its reply fills the socket (serve_ready, child/connection_drivers.h); the worker
+// gives it back when it would wait.
 // A child accepts only while a worker thread is idle (and not reserved by a connection just
 // accepted, kReserveMs), and stops while too many requests wait for a worker (ThreadsPerChild
 // x AsyncRequestWorkerFactor) or it holds as many connections as its descriptor limit
@@ -45,6 +50,7 @@
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -64,6 +70,9 @@ constexpr int kIdleWaitMs = 100;
 constexpr int64_t kReserveMs = 500;
 // Descriptors kept free for files, logs and the like when sizing the connection budget.
 constexpr rlim_t kReservedFds = 64;
+// Requests of one connection (pipelined) the loop answers in one wake-up before it gives
+// the connection to a worker, so one client cannot hold the loop.
+constexpr int kLoopAnswersPerWake = 16;
 
 int64_t monotonic_ms()
 {
@@ -105,6 +114,12 @@ public:
 
     bool setup();
     void run() { event_base_dispatch(base_); }
+    // The loop has ended: its record says so, as a worker thread's does.
+    void finish()
+    {
+        if (loop_report_)
+            loop_report_->set_status(WorkerStatus::Graceful);
+    }
     // The accepting thread's loop (see the top of this file); returns once the child leaves,
     // its master is gone, or at MaxConnectionsPerChild.
     void accept_connections();
@@ -130,6 +145,7 @@ private:
     void drop(Held* held);
     void dispatch(Held* held);
     void forget(Held* held);
+    void answer_here(Held* held);
     void give_to_loop(std::unique_ptr<Connection> connection, bool fresh);
     bool may_accept() const;
     void begin_leaving();
@@ -140,6 +156,8 @@ private:
     const ThreadedConfig& config_;
     ConnectionQueue& queue_;
     const ConnectionEnv env_;
+    // The loop's own worker record (absent when ThreadLimit leaves none after the workers').
+    std::optional<WorkerReport> loop_report_;
     event_base* base_ = nullptr;
     std::vector<event*> control_events_;
     bool leaving_ = false;                 // the loop's: it ends once nothing is left
@@ -199,6 +217,12 @@ bool EventListener::setup()
     const struct timeval every = as_timeval(kHousekeepingMs);
     event_add(tick, &every);
     control_events_.push_back(tick);
+    const uint32_t loop_record = uint32_t(config_.threads_per_child);
+    if (loop_record < context_.scoreboard->thread_limit()) {
+        loop_report_.emplace(context_.scoreboard->worker(context_.slot, loop_record));
+        loop_report_->start(getpid(), context_.generation);
+        loop_report_->set_status(WorkerStatus::Ready);
+    }
     return true;
 }
 
@@ -328,7 +352,7 @@ void EventListener::client_event(Held* held, short what)
         drop(held);
         return;
     case Connection::State::Handle:
-        dispatch(held);
+        answer_here(held);
         return;
     default:
         break;
@@ -337,11 +361,38 @@ void EventListener::client_event(Held* held, short what)
     arm(held);
 }
 
+// A request is in: the loop answers what needs no wait for the client, then waits for the
+// next one; what may wait goes to a worker.
+void EventListener::answer_here(Held* held)
+{
+    Connection& c = *held->connection;
+    if (loop_report_ && c.answerable_at_once()) {
+        end_reservation(held);
+        loop_report_->connection_started(c.client());
+        for (int n = 0; n < kLoopAnswersPerWake && c.answerable_at_once(); ++n)
+            c.answer_at_once(*loop_report_);
+        loop_report_->set_status(WorkerStatus::Ready);
+    }
+    switch (c.state()) {
+    case Connection::State::Closed:
+        drop(held);
+        return;
+    case Connection::State::Handle:
+    case Connection::State::Write:
+        dispatch(held);
+        return;
+    default:
+        arm(held);
+        return;
+    }
+}
+
 void EventListener::end_reservation(Held* held)
 {
     if (held->reserving) {
         held->reserving = false;
         reserving_.fetch_sub(1, std::memory_order_relaxed);
+        queue_.claims_released();   // the accepting thread may wait on this reservation
     }
 }
 
@@ -482,6 +533,7 @@ public:
 
 protected:
     const ThreadedConfig& settings(const LoadedConfig& config) const override { return config.event; }
+    bool loop_answers() const override { return true; }
 };
 
 int EventMpm::run_child(ChildContext& context)
@@ -501,6 +553,7 @@ int EventMpm::run_child(ChildContext& context)
         std::thread accepting([&listener] { listener.accept_connections(); });
         pool.start();
         listener.run();
+        listener.finish();
         set_child_leaving();   // wakes the accepting thread if it still waits
         accepting.join();
         queue.close();

@@ -45,6 +45,9 @@ struct MpmLimits {
     uint32_t threads_per_child = 1;   // worker records a child uses (<= thread_limit)
     uint64_t max_connections_per_child = 0;   // 0 = never leave for this reason
     uint64_t max_connections_jitter = 0;      // each child's limit is drawn in [M, M + this]
+    // Worker records a child writes beyond its threads' (the event loop's own, when
+    // ThreadLimit leaves room): the watchdog and the status views read them too.
+    uint32_t loop_records = 0;
 };
 
 class Mpm {

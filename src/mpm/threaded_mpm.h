@@ -22,6 +22,9 @@ public:
 protected:
     // This MPM's section of the configuration ([mpm_worker] or [mpm_event]).
     virtual const ThreadedConfig& settings(const LoadedConfig& config) const = 0;
+    // The child's event loop answers requests itself, in the worker record after its
+    // threads' (event).
+    virtual bool loop_answers() const { return false; }
 
 private:
     ThreadedPolicy policy_;

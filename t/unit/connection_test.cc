@@ -24,6 +24,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 
 using mpmd::Connection;
 using State = mpmd::Connection::State;
@@ -57,6 +58,9 @@ class ConnectionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(half_closed_client_still_answered);
     CPPUNIT_TEST(min_rate_moves_the_header_deadline);
     CPPUNIT_TEST(first_request_read_without_waiting);
+    CPPUNIT_TEST(answered_at_once_then_kept_alive);
+    CPPUNIT_TEST(body_to_come_is_not_answered_at_once);
+    CPPUNIT_TEST(reply_the_socket_cannot_take_is_finished_by_handle);
     CPPUNIT_TEST(state_names);
     CPPUNIT_TEST_SUITE_END();
 
@@ -368,10 +372,97 @@ public:
         CPPUNIT_ASSERT_EQUAL(first + 2 * int64_t(head.size()), connection_->deadline_ms());
     }
 
+    // The event loop's way: a whole request answered without waiting, counted in the
+    // record it is given, the connection kept alive.
+    void answered_at_once_then_kept_alive()
+    {
+        send("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        CPPUNIT_ASSERT(connection_->answerable_at_once());
+        connection_->answer_at_once(*report_);
+        const std::string reply = received();
+        CPPUNIT_ASSERT_EQUAL(0, int(reply.find("HTTP/1.1 200 OK\r\n")));
+        CPPUNIT_ASSERT_EQUAL(reply.size() - 6, reply.rfind("\r\n\r\nhello\n") + 4);
+        CPPUNIT_ASSERT(connection_->state() == State::KeepAlive);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(1), record_.access_count);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(6), record_.bytes_served);
+        CPPUNIT_ASSERT(!connection_->answerable_at_once());
+    }
+
+    // A body still to read may wait for the client: only handle() serves it.
+    void body_to_come_is_not_answered_at_once()
+    {
+        send("POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        CPPUNIT_ASSERT(!connection_->answerable_at_once());
+        connection_->answer_at_once(*report_);   // refuses: nothing sent, nothing counted
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(0), record_.access_count);
+        CPPUNIT_ASSERT_EQUAL(std::string(), received());
+    }
+
+    // A reply larger than the socket takes: answer_at_once stops where it would wait
+    // (Write, nothing counted), and handle() on another record finishes it, whole and in
+    // order, and counts it there once.
+    void reply_the_socket_cannot_take_is_finished_by_handle()
+    {
+        const size_t size = 4 << 20;
+        const std::string path = std::string(root_) + "/big.bin";
+        std::string content(size, '\0');
+        for (size_t i = 0; i < size; ++i)
+            content[i] = char('a' + (i * 7 + i / 4096) % 26);
+        FILE* f = std::fopen(path.c_str(), "w");
+        CPPUNIT_ASSERT(f != nullptr);
+        CPPUNIT_ASSERT_EQUAL(size, std::fwrite(content.data(), 1, size, f));
+        std::fclose(f);
+
+        send("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->answerable_at_once());
+        connection_->answer_at_once(*report_);
+        CPPUNIT_ASSERT(connection_->state() == State::Write);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(0), record_.access_count);
+
+        std::string reply;
+        std::thread reader([&] {
+            for (;;) {
+                struct pollfd p = {client_, POLLIN, 0};
+                if (poll(&p, 1, 5000) <= 0)
+                    return;
+                char buffer[65536];
+                const ssize_t n = recv(client_, buffer, sizeof buffer, 0);
+                if (n <= 0)
+                    return;
+                reply.append(buffer, size_t(n));
+                const size_t head = reply.find("\r\n\r\n");
+                if (head != std::string::npos && reply.size() >= head + 4 + size)
+                    return;
+            }
+        });
+        mpmd::WorkerScore worker_record{};
+        mpmd::WorkerReport worker(worker_record);
+        connection_->handle(worker);
+        reader.join();
+        std::remove(path.c_str());
+        CPPUNIT_ASSERT(connection_->state() == State::KeepAlive);
+        CPPUNIT_ASSERT_EQUAL(0, int(reply.find("HTTP/1.1 200 OK\r\n")));
+        const size_t head = reply.find("\r\n\r\n") + 4;
+        CPPUNIT_ASSERT(reply.find("Content-Length: 4194304\r\n") < head);
+        CPPUNIT_ASSERT_EQUAL(head + size, reply.size());
+        CPPUNIT_ASSERT(reply.compare(head, size, content) == 0);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(0), record_.access_count);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(1), worker_record.access_count);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(size), worker_record.bytes_served);
+        CPPUNIT_ASSERT_EQUAL(1L, connection_->requests_served());
+    }
+
     void state_names()
     {
         CPPUNIT_ASSERT_EQUAL(std::string("read-head"), std::string(Connection::state_name(State::ReadHead)));
         CPPUNIT_ASSERT_EQUAL(std::string("handle"), std::string(Connection::state_name(State::Handle)));
+        CPPUNIT_ASSERT_EQUAL(std::string("write"), std::string(Connection::state_name(State::Write)));
         CPPUNIT_ASSERT_EQUAL(std::string("keep-alive"), std::string(Connection::state_name(State::KeepAlive)));
         CPPUNIT_ASSERT_EQUAL(std::string("linger"), std::string(Connection::state_name(State::Linger)));
         CPPUNIT_ASSERT_EQUAL(std::string("closed"), std::string(Connection::state_name(State::Closed)));

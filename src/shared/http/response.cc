@@ -3,6 +3,7 @@
 // Runs in: children. Leans on RFC 9110 15 and RFC 9112 4 and 9.3; close(2).
 #include "shared/http/response.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 #include <utility>
 
@@ -165,6 +166,18 @@ void Response::close_file()
     if (file_fd >= 0 && file_owned)
         ::close(file_fd);
     file_fd = -1;
+}
+
+bool Response::own_file()
+{
+    if (file_fd < 0 || file_owned)
+        return true;
+    const int copy = ::fcntl(file_fd, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0)
+        return false;
+    file_fd = copy;
+    file_owned = true;
+    return true;
 }
 
 off_t Response::content_length() const

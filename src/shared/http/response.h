@@ -53,6 +53,9 @@ struct Response {
     const std::string* header(std::string_view name) const;   // case-insensitive
     // Lets go of file_fd: closes it when owned, forgets it when lent.
     void close_file();
+    // Makes a lent file_fd the response's own (a duplicate, close-on-exec), so it can
+    // outlive the lender (an open-file cache is its thread's); false when dup fails.
+    bool own_file();
 };
 
 // "Not Found" for 404; "Unknown" outside the codes mpmd may send.

@@ -9,6 +9,7 @@
 #include "child/static_handler.h"
 #include "child/status_handler.h"
 #include "shared/error_log.h"
+#include "shared/spare_pool.h"
 
 #include <poll.h>
 
@@ -50,20 +51,16 @@ const char* Connection::state_name(State state)
 
 namespace {
 
-// The buffers of ended connections, kept for the thread's next ones (with the parser's,
-// request_parser.h): a prefork or worker thread then serves a new connection without
-// allocating them again. Only modest ones are kept.
+// The buffers of ended connections, kept for the thread's next ones (spare_pool.h; the
+// parser's are kept too, request_parser.h): a prefork or worker thread then serves a new
+// connection without allocating them again. Only modest ones are kept.
 struct SpareBuffers {
     std::string received;
     std::string reply;
     std::string log_line;
 };
-
-std::vector<SpareBuffers>& spare_buffers()
-{
-    thread_local std::vector<SpareBuffers> spares;
-    return spares;
-}
+using SpareBufferPool = SparePool<SpareBuffers, 4>;
+constexpr size_t kMaxKeptBytes = 65536;
 
 } // namespace
 
@@ -72,12 +69,11 @@ Connection::Connection(const ConnectionEnv& env, std::unique_ptr<Transport> tran
     : env_(env), config_(env.runtime->server), clock_(*env.clock), transport_(std::move(transport)), peer_(peer),
       local_port_(local_port), client_(client_address(peer)), client_port_(client_with_port(peer))
 {
-    std::vector<SpareBuffers>& spares = spare_buffers();
-    if (!spares.empty()) {
-        buffer_ = std::move(spares.back().received);
-        reply_ = std::move(spares.back().reply);
-        log_line_ = std::move(spares.back().log_line);
-        spares.pop_back();
+    SpareBuffers spare;
+    if (SpareBufferPool::this_thread().take(&spare)) {
+        buffer_ = std::move(spare.received);
+        reply_ = std::move(spare.reply);
+        log_line_ = std::move(spare.log_line);
         buffer_.clear();
     }
     begin_request(clock_.monotonic_ms());
@@ -85,12 +81,10 @@ Connection::Connection(const ConnectionEnv& env, std::unique_ptr<Transport> tran
 
 Connection::~Connection()
 {
-    constexpr size_t kMaxSpare = 4;
-    constexpr size_t kMaxKeptBytes = 65536;
-    std::vector<SpareBuffers>& spares = spare_buffers();
-    if (spares.size() < kMaxSpare && buffer_.capacity() <= kMaxKeptBytes && reply_.capacity() <= kMaxKeptBytes &&
+    SpareBufferPool& spares = SpareBufferPool::this_thread();
+    if (!spares.full() && buffer_.capacity() <= kMaxKeptBytes && reply_.capacity() <= kMaxKeptBytes &&
         log_line_.capacity() <= kMaxKeptBytes)
-        spares.push_back(SpareBuffers{std::move(buffer_), std::move(reply_), std::move(log_line_)});
+        spares.keep(SpareBuffers{std::move(buffer_), std::move(reply_), std::move(log_line_)});
 }
 
 bool Connection::idle() const

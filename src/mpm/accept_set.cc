@@ -28,10 +28,10 @@ AcceptSet::AcceptSet(const ChildContext& context, const char* module) : context_
         ev.data.u64 = i;
         epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listeners[i].fd, &ev);
     }
-    // Tags past the listeners' indexes: the master watch, the leave eventfd, the stop eventfd.
-    stop_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    const int controls[3] = {context.master_watch_fd, child_leave_fd(), stop_fd_};
-    for (uint64_t k = 0; k < 3; ++k) {
+    // Tags past the listeners' indexes: the master watch, the leave eventfd, and the stop
+    // eventfd once stop() makes it.
+    const int controls[2] = {context.master_watch_fd, child_leave_fd()};
+    for (uint64_t k = 0; k < 2; ++k) {
         struct epoll_event ev {};
         ev.events = EPOLLIN;
         ev.data.u64 = listeners.size() + k;
@@ -48,11 +48,21 @@ AcceptSet::~AcceptSet()
         close(stop_fd_);
 }
 
+// Made only here, since few children ever stop this way: an eventfd that is readable from
+// the start, so adding it wakes every thread in epoll_wait and every later wait returns.
 void AcceptSet::stop()
 {
-    const uint64_t one = 1;
-    const ssize_t ignored = write(stop_fd_, &one, sizeof one);
-    (void)ignored;
+    if (stop_fd_ >= 0 || epoll_fd_ < 0)
+        return;
+    stop_fd_ = eventfd(1, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (stop_fd_ < 0) {
+        log_errno(LogLevel::Error, module_, errno, "eventfd failed; the threads stop at their next wake-up");
+        return;
+    }
+    struct epoll_event ev {};
+    ev.events = EPOLLIN;
+    ev.data.u64 = context_.listeners->size() + 2;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, stop_fd_, &ev);
 }
 
 AcceptSet::Outcome AcceptSet::next(AcceptedSocket* out)

@@ -50,13 +50,14 @@ public:
     bool master_gone() const;
     // Ends every wait in this set, now and later (next() answers Leave), without making the
     // child leave: its threads stop accepting and finish what they hold (MaxConnectionsPerChild).
+    // Called once, by one thread.
     void stop();
 
 private:
     const ChildContext& context_;
     const char* module_;
     int epoll_fd_ = -1;
-    int stop_fd_ = -1;   // an eventfd, readable once stop() was called
+    int stop_fd_ = -1;   // an eventfd made by stop(), readable from then on
 };
 
 } // namespace mpmd

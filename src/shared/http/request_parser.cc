@@ -5,6 +5,8 @@
 // message framing and smuggling, 7.1 chunked), RFC 9110 7.2 (Host), RFC 6585 (431).
 #include "shared/http/request_parser.h"
 
+#include "shared/spare_pool.h"
+
 #include <cstring>
 #include <optional>
 #include <vector>
@@ -410,31 +412,20 @@ RequestParser::Result RequestParser::Impl::feed(const char* data, size_t size)
     return Result{Status::NeedMore, skipped + used};
 }
 
-std::vector<std::unique_ptr<RequestParser::Impl>>& RequestParser::spare_impls()
-{
-    thread_local std::vector<std::unique_ptr<Impl>> spares;
-    return spares;
-}
-
 RequestParser::RequestParser(const RequestLimits& limits)
 {
-    std::vector<std::unique_ptr<Impl>>& spares = spare_impls();
-    if (spares.empty()) {
+    if (!SparePool<std::unique_ptr<Impl>, 4>::this_thread().take(&impl_)) {
         impl_ = std::make_unique<Impl>(limits);
         return;
     }
-    impl_ = std::move(spares.back());
-    spares.pop_back();
     impl_->limits_ = limits;
     impl_->reset();
 }
 
 RequestParser::~RequestParser()
 {
-    constexpr size_t kMaxSpare = 4;
-    std::vector<std::unique_ptr<Impl>>& spares = spare_impls();
-    if (impl_ && spares.size() < kMaxSpare)
-        spares.push_back(std::move(impl_));
+    if (impl_)
+        SparePool<std::unique_ptr<Impl>, 4>::this_thread().keep(std::move(impl_));
 }
 
 RequestParser::Result RequestParser::feed(const char* data, size_t size)

@@ -53,9 +53,9 @@ public:
 
 private:
     class Impl;
-    // The parsers of ended connections, kept for the thread's next ones: a new connection
-    // then reuses the request's strings and field list instead of allocating them.
-    static std::vector<std::unique_ptr<Impl>>& spare_impls();
+    // The parsers of ended connections are kept for the thread's next ones (spare_pool.h):
+    // a new connection then reuses the request's strings and field list instead of
+    // allocating them.
     std::unique_ptr<Impl> impl_;
 };
 

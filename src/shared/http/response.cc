@@ -3,6 +3,8 @@
 // Runs in: children. Leans on RFC 9110 15 and RFC 9112 4 and 9.3; close(2).
 #include "shared/http/response.h"
 
+#include "shared/spare_pool.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <utility>
@@ -79,55 +81,43 @@ void append_field(std::string* out, std::string_view name, std::string_view valu
     out->append(name).append(": ").append(value).append("\r\n");
 }
 
-// What ended Responses leave to their thread's next ones: their lists of fields and of
-// body pieces, emptied but with their capacity, and the fields themselves with their
-// strings' buffers. A thread serving one request after another then allocates nothing
-// for its replies once the first few have warmed these up (part 7: no allocation per
-// request). Bounded, so one reply with many fields keeps no more than a few around.
-struct ResponseSpares {
-    static constexpr size_t kMaxLists = 4;
-    static constexpr size_t kMaxFields = 64;
-    static constexpr size_t kMaxFieldBytes = 1024;   // a longer field's buffers are let go
-    std::vector<std::vector<HttpHeader>> header_lists;
-    std::vector<std::vector<BodyPiece>> piece_lists;
-    std::vector<HttpHeader> fields;
+// What ended Responses leave to their thread's next ones (spare_pool.h): their lists of
+// fields and of body pieces, emptied but with their capacity, and the fields themselves
+// with their strings' buffers. A thread serving one request after another then allocates
+// nothing for its replies once the first few have warmed these up. Bounded, so one reply
+// with many fields keeps no more than a few around.
+constexpr size_t kMaxFieldBytes = 1024;   // a longer field's buffers are let go
+using HeaderLists = SparePool<std::vector<HttpHeader>, 4>;
+using PieceLists = SparePool<std::vector<BodyPiece>, 4>;
+using Fields = SparePool<HttpHeader, 64>;
 
-    template <typename T>
-    static void keep(std::vector<std::vector<T>>& lists, std::vector<T>& list)
-    {
-        list.clear();
-        if (list.capacity() != 0 && lists.size() < kMaxLists)
-            lists.push_back(std::move(list));
-    }
-
-    template <typename T>
-    static void take(std::vector<std::vector<T>>& lists, std::vector<T>& list)
-    {
-        if (list.capacity() == 0 && !lists.empty()) {
-            list = std::move(lists.back());
-            lists.pop_back();
-        }
-    }
-};
-
-ResponseSpares& spares()
+template <typename Pool, typename List>
+void keep_list(List& list)
 {
-    thread_local ResponseSpares per_thread;
-    return per_thread;
+    list.clear();
+    if (list.capacity() != 0)
+        Pool::this_thread().keep(std::move(list));
+}
+
+template <typename Pool, typename List>
+void take_list(List& list)
+{
+    if (list.capacity() == 0)
+        Pool::this_thread().take(&list);
 }
 
 // Gives a Response's lists and fields to the thread's spares, leaving them empty.
 void recycle(Response& r)
 {
-    ResponseSpares& kept = spares();
+    Fields& fields = Fields::this_thread();
     for (HttpHeader& field : r.headers) {
-        if (kept.fields.size() >= ResponseSpares::kMaxFields)
+        if (fields.full())
             break;
-        if (field.name.capacity() + field.value.capacity() <= ResponseSpares::kMaxFieldBytes)
-            kept.fields.push_back(std::move(field));
+        if (field.name.capacity() + field.value.capacity() <= kMaxFieldBytes)
+            fields.keep(std::move(field));
     }
-    ResponseSpares::keep(kept.header_lists, r.headers);
-    ResponseSpares::keep(kept.piece_lists, r.pieces);
+    keep_list<HeaderLists>(r.headers);
+    keep_list<PieceLists>(r.pieces);
 }
 
 } // namespace
@@ -190,7 +180,7 @@ off_t Response::content_length() const
 
 void Response::add_text(std::string text)
 {
-    ResponseSpares::take(spares().piece_lists, pieces);
+    take_list<PieceLists>(pieces);
     BodyPiece piece;
     piece.text = std::move(text);
     pieces.push_back(std::move(piece));
@@ -198,7 +188,7 @@ void Response::add_text(std::string text)
 
 void Response::add_file_range(off_t offset, off_t length)
 {
-    ResponseSpares::take(spares().piece_lists, pieces);
+    take_list<PieceLists>(pieces);
     BodyPiece piece;
     piece.from_file = true;
     piece.offset = offset;
@@ -208,14 +198,13 @@ void Response::add_file_range(off_t offset, off_t length)
 
 void Response::add_header(std::string_view name, std::string_view value)
 {
-    ResponseSpares& kept = spares();
-    ResponseSpares::take(kept.header_lists, headers);
-    if (kept.fields.empty()) {
+    take_list<HeaderLists>(headers);
+    HttpHeader field;
+    if (!Fields::this_thread().take(&field)) {
         headers.push_back(HttpHeader{std::string(name), std::string(value)});
         return;
     }
-    headers.push_back(std::move(kept.fields.back()));
-    kept.fields.pop_back();
+    headers.push_back(std::move(field));
     headers.back().name.assign(name);
     headers.back().value.assign(value);
 }

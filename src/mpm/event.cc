@@ -93,7 +93,8 @@ class EventListener;
 // A connection the loop holds while it waits for the client (ReadHead, KeepAlive, Linger).
 // A Held and its event outlive the connection: the loop keeps the ones it let go and gives
 // them to the next connections (event_assign), so a kept-alive connection that goes to a
-// worker and back for each request costs no allocation (part 7).
+// worker and back for each request costs no allocation (part 7). The event is persistent
+// (EV_PERSIST, see arm()) and leaves the loop only with the connection (forget()).
 struct Held {
     EventListener* owner = nullptr;
     std::unique_ptr<Connection> connection;
@@ -312,11 +313,11 @@ void EventListener::hold(std::unique_ptr<Connection> connection, bool fresh)
     if (spare_held_.empty()) {
         held = new Held;
         held->owner = this;
-        held->ev = event_new(base_, connection->fd(), EV_READ, on_client, held);
+        held->ev = event_new(base_, connection->fd(), EV_READ | EV_PERSIST, on_client, held);
     } else {
         held = spare_held_.back();
         spare_held_.pop_back();
-        event_assign(held->ev, base_, connection->fd(), EV_READ, on_client, held);
+        event_assign(held->ev, base_, connection->fd(), EV_READ | EV_PERSIST, on_client, held);
     }
     held->connection = std::move(connection);
     held->accepted_ms = monotonic_ms();
@@ -327,7 +328,10 @@ void EventListener::hold(std::unique_ptr<Connection> connection, bool fresh)
     arm(held);
 }
 
-// Waits for the connection's next bytes until its deadline (both the connection's).
+// Waits for the connection's next bytes until its deadline (both the connection's). The
+// event is persistent: while the loop holds the connection it stays in the epoll set, and
+// adding it again only moves its timer, so a request the loop answers itself costs no
+// epoll_ctl (a one-shot event would cost a delete and an add each).
 void EventListener::arm(Held* held)
 {
     const struct timeval left = as_timeval(held->connection->deadline_ms() - monotonic_ms());
@@ -425,8 +429,9 @@ void EventListener::forget(Held* held)
 
 void EventListener::dispatch(Held* held)
 {
-    queue_.push(std::move(held->connection));
-    forget(held);
+    std::unique_ptr<Connection> connection = std::move(held->connection);
+    forget(held);   // its event leaves the loop before a worker may close the descriptor
+    queue_.push(std::move(connection));
 }
 
 void EventListener::park(void* self, std::unique_ptr<Connection> connection)

@@ -1,17 +1,17 @@
 // The event MPM: like worker, but
 //   - an accepting thread waits on the listeners as worker's threads do (AcceptSet,
 //     EPOLLEXCLUSIVE, so the kernel wakes one child per new connection instead of every
-//     child's loop), only while a worker thread is idle, and reads each connection once at
-//     its accept (read_first_request: a client usually sends its request with the
-//     connection, which then goes to a worker at once); anything else goes to the loop;
-//   - the child's main thread runs a libevent loop that holds each Connection
-//     (child/connection.h) while it waits for the client, without a thread: while its
-//     request head arrives (a client that sends its headers slowly holds no worker:
+//     child's loop), only while a worker thread is idle, and hands each new socket to the
+//     loop;
+//   - the child's main thread runs a libevent loop that makes each Connection
+//     (child/connection.h), reads it once (read_first_request: by then its request has
+//     usually come) and holds it while it waits for the client, without a thread: while
+//     its request head arrives (a client that sends its headers slowly holds no worker:
 //     slowloris costs a descriptor, not a thread; apache2's event MPM gives a thread at
-//     the first byte), between requests when kept alive, and while it lingers
-//     after its last reply. The loop only turns readiness and deadlines into the
-//     connection's on_readable() and on_deadline(); the connection itself decides (its
-//     parser says when a head is whole or hopeless, it answers 408, it lingers),
+//     the first byte), between requests when kept alive, and while it lingers after its
+//     last reply. The loop turns readiness and deadlines into the connection's
+//     on_readable() and on_deadline(); the connection itself decides (its parser says
+//     when a head is whole or hopeless, it answers 408, it lingers).
 // The loop answers itself a request that needs no wait for the client (a whole request
 // without a body to read, Connection::answerable_at_once), as nginx's loop does, and
 // reports it in a worker record of its own (the one after the worker threads', when
@@ -129,9 +129,11 @@ public:
     static void park(void* self, std::unique_ptr<Connection> connection);
 
 private:
+    // A connection a worker gave back, or a socket the accepting thread just accepted
+    // (counted in reserving_ until the loop knows what it brings).
     struct Parked {
         std::unique_ptr<Connection> connection;
-        bool fresh;   // from the accepting thread, with no byte yet: it reserves a worker
+        AcceptedSocket accepted;
     };
 
     static void on_client(evutil_socket_t fd, short what, void* held);
@@ -147,7 +149,8 @@ private:
     void dispatch(Held* held);
     void forget(Held* held);
     void answer_here(Held* held);
-    void give_to_loop(std::unique_ptr<Connection> connection, bool fresh);
+    void give_to_loop(Parked parked);
+    void take_new(const AcceptedSocket& accepted);
     bool may_accept() const;
     void begin_leaving();
     void publish_count();
@@ -193,6 +196,9 @@ EventListener::~EventListener()
         event_base_free(base_);
     if (parked_fd_ >= 0)
         close(parked_fd_);
+    for (const Parked& p : parked_)
+        if (!p.connection && p.accepted.fd >= 0)
+            close(p.accepted.fd);   // accepted, never taken: the loop ended first
 }
 
 bool EventListener::setup()
@@ -269,19 +275,12 @@ void EventListener::accept_connections()
         AcceptedSocket client;
         switch (accepting.next(&client)) {
         case AcceptSet::Outcome::Accepted: {
-            auto connection = std::make_unique<Connection>(env_, make_plain_transport(client.fd), client.peer,
-                                                           client.local_port);
-            read_first_request(*connection);
-            if (connection->state() == Connection::State::Handle) {
-                queue_.push(std::move(connection));   // a whole request came with it
-            } else if (connection->state() != Connection::State::Closed) {
-                // Its head is still to come: the loop waits for it. Without a byte yet it
-                // reserves a worker; a slow head already begun does not.
-                const bool fresh = !connection->request_begun();
-                if (fresh)
-                    reserving_.fetch_add(1, std::memory_order_relaxed);
-                give_to_loop(std::move(connection), fresh);
-            }
+            // The loop makes the Connection, reads it and most often answers it: by the time
+            // it gets to it the request has usually arrived, so the connection never enters
+            // the loop's epoll set, and it is made from the loop's spares (connections end
+            // on the loop), without allocating. It reserves a worker until then.
+            reserving_.fetch_add(1, std::memory_order_relaxed);
+            give_to_loop(Parked{nullptr, client});
             // At MaxConnectionsPerChild the child stops accepting; the connections in hand
             // are served to their end, keep-alive included.
             done = max_connections != 0 && ++accepted >= max_connections;
@@ -306,7 +305,8 @@ void EventListener::accept_connections()
 }
 
 // A new connection (`fresh`: it reserves an idle worker for a moment, see kReserveMs, already
-// counted in reserving_ by the accepting thread) or one a worker gave back.
+// counted in reserving_ by the accepting thread) or one a worker gave back. Its event joins
+// the loop's epoll set only when it has to wait (arm()).
 void EventListener::hold(std::unique_ptr<Connection> connection, bool fresh)
 {
     Held* held;
@@ -325,7 +325,10 @@ void EventListener::hold(std::unique_ptr<Connection> connection, bool fresh)
     held->index = held_.size();
     held_.push_back(held);
     publish_count();
-    arm(held);
+    if (held->connection->state() == Connection::State::Handle)
+        answer_here(held);   // a new connection's request came with it
+    else
+        arm(held);
 }
 
 // Waits for the connection's next bytes until its deadline (both the connection's). The
@@ -436,17 +439,17 @@ void EventListener::dispatch(Held* held)
 
 void EventListener::park(void* self, std::unique_ptr<Connection> connection)
 {
-    static_cast<EventListener*>(self)->give_to_loop(std::move(connection), false);
+    static_cast<EventListener*>(self)->give_to_loop(Parked{std::move(connection), {}});
 }
 
 // From a worker or the accepting thread to the loop.
-void EventListener::give_to_loop(std::unique_ptr<Connection> connection, bool fresh)
+void EventListener::give_to_loop(Parked parked)
 {
     bool first;
     {
         std::lock_guard<std::mutex> lock(parked_mutex_);
         first = parked_.empty();
-        parked_.push_back(Parked{std::move(connection), fresh});
+        parked_.push_back(std::move(parked));
     }
     // Only the connection that makes the list non-empty wakes the loop: on_parked reads the
     // eventfd before it takes the whole list, so the ones parked behind it are taken by the
@@ -470,15 +473,32 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
         parked.swap(me->parked_);
     }
     for (Parked& p : parked) {
-        if (child_hurrying() && p.connection->idle()) {
-            if (p.fresh)
-                me->reserving_.fetch_sub(1, std::memory_order_relaxed);
+        if (!p.connection)
+            me->take_new(p.accepted);
+        else if (child_hurrying() && p.connection->idle())
             p.connection.reset();   // restarting: idle and lingering connections end now
-        } else {
-            me->hold(std::move(p.connection), p.fresh);
-        }
+        else
+            me->hold(std::move(p.connection), false);
     }
     parked.clear();
+}
+
+// A connection the accepting thread took: one read that does not wait (its request has
+// usually come by now), then the loop answers it, gives it to a worker, or waits for its
+// head. Only one with no byte yet goes on reserving a worker (kReserveMs).
+void EventListener::take_new(const AcceptedSocket& accepted)
+{
+    auto connection =
+        std::make_unique<Connection>(env_, make_plain_transport(accepted.fd), accepted.peer, accepted.local_port);
+    read_first_request(*connection);
+    const bool fresh =
+        connection->state() == Connection::State::ReadHead && !connection->request_begun();
+    if (!fresh) {
+        reserving_.fetch_sub(1, std::memory_order_relaxed);
+        queue_.claims_released();
+    }
+    if (connection->state() != Connection::State::Closed)
+        hold(std::move(connection), fresh);
 }
 
 // The accepting thread stops by itself (it watches the leave eventfd and the master); the

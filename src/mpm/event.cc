@@ -493,12 +493,16 @@ void EventListener::take_new(const AcceptedSocket& accepted)
     read_first_request(*connection);
     const bool fresh =
         connection->state() == Connection::State::ReadHead && !connection->request_begun();
+    if (connection->state() != Connection::State::Closed)
+        hold(std::move(connection), fresh);
+    // Only now, once the connection is answered, queued for a worker (the queue counts it
+    // against the idle workers) or waiting with its head begun, may the accepting thread
+    // count the worker it reserved as idle again; earlier, it could take one more
+    // connection for a worker this one is about to occupy.
     if (!fresh) {
         reserving_.fetch_sub(1, std::memory_order_relaxed);
         queue_.claims_released();
     }
-    if (connection->state() != Connection::State::Closed)
-        hold(std::move(connection), fresh);
 }
 
 // The accepting thread stops by itself (it watches the leave eventfd and the master); the

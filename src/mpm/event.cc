@@ -374,7 +374,6 @@ void EventListener::answer_here(Held* held)
 {
     Connection& c = *held->connection;
     if (loop_report_ && c.answerable_at_once()) {
-        end_reservation(held);
         loop_report_->connection_started(c.client());
         for (int n = 0; n < kLoopAnswersPerWake && c.answerable_at_once(); ++n)
             c.answer_at_once(*loop_report_);
@@ -389,6 +388,7 @@ void EventListener::answer_here(Held* held)
         dispatch(held);
         return;
     default:
+        end_reservation(held);
         arm(held);
         return;
     }
@@ -430,11 +430,13 @@ void EventListener::forget(Held* held)
     publish_count();
 }
 
+// Its event leaves the loop before a worker may close the descriptor; its reservation ends
+// (forget) only once the queue counts it against the idle workers.
 void EventListener::dispatch(Held* held)
 {
-    std::unique_ptr<Connection> connection = std::move(held->connection);
-    forget(held);   // its event leaves the loop before a worker may close the descriptor
-    queue_.push(std::move(connection));
+    event_del(held->ev);
+    queue_.push(std::move(held->connection));
+    forget(held);
 }
 
 void EventListener::park(void* self, std::unique_ptr<Connection> connection)

@@ -100,6 +100,8 @@ void Connection::set_state(State state, int64_t deadline_ms)
 
 void Connection::close()
 {
+    if (transport_ && before_close_ != nullptr)
+        before_close_(before_close_arg_);
     transport_.reset();
     set_state(State::Closed, 0);
 }

@@ -105,6 +105,14 @@ public:
     void on_deadline();
     // Ends it at once: no reply, no lingering (the master is gone, a restart ends it idle).
     void close();
+    // `hook(arg)` runs in close() just before the descriptor closes, on the thread that
+    // closes it: the event loop takes the descriptor out of its epoll set there, while the
+    // number cannot yet belong to a connection another thread accepts. nullptr: none.
+    void set_before_close(void (*hook)(void*), void* arg)
+    {
+        before_close_ = hook;
+        before_close_arg_ = arg;
+    }
 
     // Handle: serves the request whose head is in on this thread, waiting (poll(2)) for
     // its body and for the client to take the reply; `report` follows each step (R, W, L).
@@ -152,6 +160,8 @@ private:
     const ServerConfig& config_;
     const Clock& clock_;
     std::unique_ptr<Transport> transport_;
+    void (*before_close_)(void*) = nullptr;
+    void* before_close_arg_ = nullptr;
     sockaddr_storage peer_;
     int local_port_;
     std::string client_;          // numeric address, for the access log and scoreboard

@@ -137,6 +137,7 @@ private:
     };
 
     static void on_client(evutil_socket_t fd, short what, void* held);
+    static void leave_epoll(void* held);
     static void on_parked(evutil_socket_t fd, short what, void* self);
     static void on_leave(evutil_socket_t fd, short what, void* self);
     static void on_master_gone(evutil_socket_t fd, short what, void* self);
@@ -320,6 +321,7 @@ void EventListener::hold(std::unique_ptr<Connection> connection, bool fresh)
         event_assign(held->ev, base_, connection->fd(), EV_READ | EV_PERSIST, on_client, held);
     }
     held->connection = std::move(connection);
+    held->connection->set_before_close(leave_epoll, held);
     held->accepted_ms = monotonic_ms();
     held->reserving = fresh;
     held->index = held_.size();
@@ -339,6 +341,13 @@ void EventListener::arm(Held* held)
 {
     const struct timeval left = as_timeval(held->connection->deadline_ms() - monotonic_ms());
     event_add(held->ev, &left);
+}
+
+// The connection closes itself (a timeout, the client's close, a failed send) while the loop
+// holds it: its persistent event leaves the epoll set before its descriptor closes.
+void EventListener::leave_epoll(void* arg)
+{
+    event_del(static_cast<Held*>(arg)->ev);
 }
 
 void EventListener::on_client(evutil_socket_t, short what, void* arg)
@@ -435,6 +444,7 @@ void EventListener::forget(Held* held)
 void EventListener::dispatch(Held* held)
 {
     event_del(held->ev);
+    held->connection->set_before_close(nullptr, nullptr);   // a worker's from now on
     queue_.push(std::move(held->connection));
     forget(held);
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 # Timeout: a client that sends nothing, stops in the middle of a request head, or trickles
 # the head byte by byte is dropped once Timeout passes (the head must arrive within Timeout),
-# and the child it held serves the next client.
+# and the child it held serves the next client (AcceptFilter none, so that a silent client
+# reaches mpmd at all). With AcceptFilter data, the default, a silent client stays in the
+# kernel: the only worker serves the next client at once, and the silent one is served once
+# it sends its request.
 import socket
 import time
 
@@ -22,7 +25,7 @@ def dropped_within(c, limit):
 
 
 def main(t):
-    conf = {"server": {"Timeout": str(TIMEOUT), "KeepAliveTimeout": "1"}}
+    conf = {"server": {"Timeout": str(TIMEOUT), "KeepAliveTimeout": "1", "AcceptFilter": "none"}}
     conf.update(same_children(start=1, min_spare=1, max_spare=1, max_workers=1, server_limit=1))
     s = t.server(name="timeout", conf=conf)
     s.start()
@@ -71,6 +74,23 @@ def main(t):
         t.ok(idle.closed_by_peer(TIMEOUT + 2), "the silent client was dropped")
 
     t.is_(http_get(port, "/hello.txt").status, 200, "the server still serves")
+    s.stop()
+
+    conf = {"server": {"Timeout": str(TIMEOUT), "KeepAliveTimeout": "1"}}
+    conf.update(same_children(start=1, min_spare=1, max_spare=1, max_workers=1, server_limit=1))
+    d = t.server(name="deferred", conf=conf)
+    d.start()
+    with HttpConnection(d.port, timeout=TIMEOUT + 6) as idle:
+        start = time.monotonic()
+        r = http_get(d.port, "/hello.txt", timeout=TIMEOUT + 6)
+        took = time.monotonic() - start
+        t.is_(r.status, 200, "AcceptFilter data: a client beside a silent one is served")
+        t.cmp_ok(took, "<", TIMEOUT - 0.5, "... at once: the silent client holds no worker (%.2f s)" % took)
+        t.ok(not idle.closed_by_peer(TIMEOUT + 1),
+             "... the kernel holds the silent client, so Timeout has not started for it")
+        idle.send(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        r = idle.read_response()
+        t.is_(r and r.status, 200, "... which is served once it sends its request")
 
 
 Test().main(main)

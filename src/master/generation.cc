@@ -30,8 +30,11 @@ bool build_generation(Generation& next, const GenerationSite& site)
     if (!next.config_ok() || next.runtime || !site.logs || !site.listeners || !next.errors.empty())
         return next.ok();
     auto runtime = build_runtime(*next.config, *next.mpm, *site.logs, &next.errors);
-    if (next.errors.empty())
-        site.listeners->update(listen_specs(next.config->server), next.config->server.listen_backlog, &next.errors);
+    if (next.errors.empty()) {
+        const ServerConfig& server = next.config->server;
+        const int defer = server.accept_filter == AcceptFilter::Data ? kAcceptFilterDeferSeconds : 0;
+        site.listeners->update(listen_specs(server), server.listen_backlog, defer, &next.errors);
+    }
     if (next.errors.empty())
         next.runtime = std::move(runtime);
     return next.ok();

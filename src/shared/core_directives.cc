@@ -77,6 +77,13 @@ constexpr Directive kCoreDirectives[] = {
                  "How many requests one connection may carry; 0 means unlimited."),
     make_integer(S, "ListenBacklog", "511", 1, 65535, "connections",
                  "The length of the queue of pending connections passed to listen(2)."),
+    // Choices in the order of enum AcceptFilter (server_config.h).
+    make_enum(S, "AcceptFilter", "data", "none|data",
+              "data: the kernel hands a new connection to mpmd only once its first bytes have "
+              "arrived (TCP_DEFER_ACCEPT, as Apache's AcceptFilter http data on Linux), so a client "
+              "that connects and stays silent costs no process, thread or loop work, and the "
+              "request is read at the accept; one silent for 30 s is handed over then, and Timeout "
+              "applies from there. none: every connection at once."),
     make_integer(S, "GracefulShutdownTimeout", "0", 0, 86400, "seconds",
                  "How long a graceful stop waits for requests in progress; 0 means no limit."),
     make_integer(S, "GracefulRestartTimeout", "0", 0, 86400, "seconds",

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -148,7 +149,8 @@ void ListenerSet::adopt(const std::vector<ListenSocket>& inherited, std::vector<
     }
 }
 
-bool ListenerSet::update(const std::vector<ListenSpec>& wanted, int backlog, std::vector<std::string>* errors)
+bool ListenerSet::update(const std::vector<ListenSpec>& wanted, int backlog, int defer_accept_seconds,
+                         std::vector<std::string>* errors)
 {
     std::vector<ListenSocket> next;
     std::vector<int> bound_now;
@@ -190,6 +192,9 @@ bool ListenerSet::update(const std::vector<ListenSpec>& wanted, int backlog, std
             close(old.fd);
     }
     sockets_ = std::move(next);
+    // On every socket, kept ones too, so a restart that changes AcceptFilter applies it.
+    for (const ListenSocket& s : sockets_)
+        setsockopt(s.fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_accept_seconds, sizeof defer_accept_seconds);
     return true;
 }
 

@@ -3,7 +3,7 @@
 // binds only the addresses that are new and closes only those that were dropped, so a client
 // connecting during a restart waits in the backlog instead of being refused.
 // Runs in: master (bind, update, close), children (poll and accept on the inherited fds).
-// Leans on: getaddrinfo(3), socket(2), bind(2), listen(2), IPV6_V6ONLY in ipv6(7),
+// Leans on: getaddrinfo(3), socket(2), bind(2), listen(2), IPV6_V6ONLY in ipv6(7), TCP_DEFER_ACCEPT in tcp(7),
 // getsockname(2) and SO_ACCEPTCONN in socket(7) for inherited sockets.
 #ifndef MPMD_SHARED_LISTENERS_H
 #define MPMD_SHARED_LISTENERS_H
@@ -36,7 +36,10 @@ public:
     // address (applying the new backlog), binds the new ones, closes the rest. All or
     // nothing: if any address cannot be bound, the set is left as it was and `errors` gets
     // one "origin: [server] Listen: cannot bind ADDRESS: reason" line per failure.
-    bool update(const std::vector<ListenSpec>& wanted, int backlog, std::vector<std::string>* errors);
+    // `defer_accept_seconds` > 0 sets TCP_DEFER_ACCEPT (tcp(7)) on every socket: accept(2)
+    // returns a connection once its first bytes arrived, or after about that long; 0 unsets.
+    bool update(const std::vector<ListenSpec>& wanted, int backlog, int defer_accept_seconds,
+                std::vector<std::string>* errors);
 
     // Binary upgrade, new master, before the first update(): takes the inherited sockets
     // that really are listening TCP sockets bound where their key says (getsockname), as if

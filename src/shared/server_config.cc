@@ -382,6 +382,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     out.keep_alive_timeout = as_int(config, kServer, "KeepAliveTimeout");
     out.max_keep_alive_requests = as_int(config, kServer, "MaxKeepAliveRequests");
     out.listen_backlog = as_int(config, kServer, "ListenBacklog");
+    out.accept_filter = static_cast<AcceptFilter>(config.choice(kServer, "AcceptFilter"));
     out.graceful_shutdown_timeout = as_int(config, kServer, "GracefulShutdownTimeout");
     out.graceful_restart_timeout = as_int(config, kServer, "GracefulRestartTimeout");
     out.request_timeout = as_int(config, kServer, "RequestTimeout");

@@ -49,6 +49,11 @@ struct LoadModuleSetting {
     int line = 0;
 };
 
+// AcceptFilter: whether the listeners defer a new connection until its first bytes arrive.
+enum class AcceptFilter { None, Data };
+// How long the kernel holds back a silent connection under AcceptFilter data (Apache's 30).
+constexpr int kAcceptFilterDeferSeconds = 30;
+
 struct ServerConfig {
     std::vector<ListenAddress> listen;   // never empty once built: the default is *:80
     std::string server_root;             // every path below is absolute
@@ -71,6 +76,7 @@ struct ServerConfig {
     int keep_alive_timeout = 0;          // seconds
     int max_keep_alive_requests = 0;     // 0 = unlimited
     int listen_backlog = 0;
+    AcceptFilter accept_filter = AcceptFilter::Data;
     int graceful_shutdown_timeout = 0;   // seconds; 0 = no limit
     int graceful_restart_timeout = 0;    // seconds; 0 = no limit
     int request_timeout = 0;             // seconds a handler may run; 0 = no watchdog

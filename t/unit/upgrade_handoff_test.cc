@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -122,12 +123,20 @@ public:
         CPPUNIT_ASSERT(!is_open(unbound));
         CPPUNIT_ASSERT(is_open(pipe_fds[0]));   // not a socket: someone else's descriptor
 
-        // update() keeps the adopted socket for its address and binds nothing anew.
+        // update() keeps the adopted socket for its address and binds nothing anew; it sets
+        // TCP_DEFER_ACCEPT (AcceptFilter data) on the kept socket and unsets it (none).
         std::vector<std::string> errors;
         const int port = set.sockets()[0].port;
-        CPPUNIT_ASSERT(set.update({{"127.0.0.1", port, "t:1"}}, 8, &errors));
+        CPPUNIT_ASSERT(set.update({{"127.0.0.1", port, "t:1"}}, 8, 30, &errors));
         CPPUNIT_ASSERT_EQUAL(good, set.sockets()[0].fd);
-        CPPUNIT_ASSERT(set.update({}, 8, &errors));
+        int defer = 0;
+        socklen_t length = sizeof defer;
+        CPPUNIT_ASSERT_EQUAL(0, getsockopt(good, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, &length));
+        CPPUNIT_ASSERT(defer > 0);   // the kernel rounds to its retransmission steps
+        CPPUNIT_ASSERT(set.update({{"127.0.0.1", port, "t:1"}}, 8, 0, &errors));
+        CPPUNIT_ASSERT_EQUAL(0, getsockopt(good, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer, &length));
+        CPPUNIT_ASSERT_EQUAL(0, defer);
+        CPPUNIT_ASSERT(set.update({}, 8, 0, &errors));
         CPPUNIT_ASSERT(!is_open(good));
         close(pipe_fds[0]);
         close(pipe_fds[1]);

@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
-# The event MPM's loop answers itself a request that needs no wait for the client (a whole
-# request without a body to read), as nginx's loop does, and counts it in a worker record of
-# its own, the one after the worker threads' (ThreadsPerChild) when ThreadLimit leaves room:
-#   - kept-alive and pipelined requests are answered in order and counted in that record;
+# The event MPM answers a request that needs no wait for the client (a whole request without
+# a body to read) where it arrives, as nginx's loop does: the accepting thread answers what
+# comes with the accept (with AcceptFilter data, the default, every first request) and the
+# loop answers what arrives on a connection it holds; each counts in a worker record of its
+# own after the worker threads' (ThreadsPerChild: the loop, ThreadsPerChild + 1: the
+# accepting thread) as far as ThreadLimit leaves room:
+#   - kept-alive and pipelined requests are answered in order, counted in those records;
+#   - Connection: close requests are answered by the accepting thread alone;
 #   - a reply larger than the socket takes is finished by a worker thread, whole, counted
 #     once (in the worker's record) and logged once;
-#   - the RequestTimeout watchdog sees the loop stuck in a request (the test daemons'
-#     /__fault/hang?loop=1, which the loop keeps) and a new child serves;
-#   - with ThreadLimit = ThreadsPerChild there is no record for it: workers answer all.
+#   - the RequestTimeout watchdog sees the accepting thread or the loop stuck in a request
+#     (the test daemons' /__fault/hang?nowait=1, which they keep), and a new child serves;
+#   - with less room (ThreadLimit = ThreadsPerChild + 1) only the loop answers; with none
+#     (ThreadLimit = ThreadsPerChild) the workers answer everything.
 import json
 
 from mpmdtest import HttpConnection, Test, http_get, wait_for
 
 THREADS = 2
+LOOP, ACCEPTOR = THREADS, THREADS + 1
 LIMIT = 3
 BIG = 8 * 1024 * 1024
 
@@ -25,28 +31,66 @@ def by_thread(port, pid):
     return {w["thread"]: w for w in records(port) if w.get("pid") == pid}
 
 
+def served(port, pid, threads):
+    return sum(w["accesses_child"] for th, w in by_thread(port, pid).items() if th in threads)
+
+
 def event_conf(thread_limit):
     return {"StartServers": "1", "ThreadsPerChild": str(THREADS), "ThreadLimit": str(thread_limit),
             "MinSpareThreads": "1", "MaxSpareThreads": "3", "MaxRequestWorkers": str(THREADS),
             "ServerLimit": "1"}
 
 
+def big_reply(t, s, port, pid, first, what):
+    """GET /big.bin with a small receive buffer, as the connection's first request or not."""
+    workers = range(THREADS)
+    access = s.access_log.mark()
+    before = served(port, pid, workers)
+    with HttpConnection(port, timeout=20, rcvbuf=65536) as c:
+        if not first:
+            t.is_(c.request("GET", "/hello.txt").status, 200, "a request first, so the next one reaches the loop")
+        c.send(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        r = c.read_response()
+        t.is_(r.status, 200, "an 8 MiB reply that fills the socket (%s)" % what)
+        t.ok(len(r.body) == BIG and r.body == bytes(range(256)) * (BIG // 256), "... arrives whole and in order")
+        t.is_(c.request("GET", "/hello.txt?after-big").status, 200, "... and the connection goes on")
+    t.ok(access.wait_for(r'"GET /big\.bin HTTP/1\.1" 200 %d ' % BIG, 5), "... is logged with its full size")
+    t.is_(len(access.grep(r"GET /big\.bin")), 1, "... once")
+    t.is_(served(port, pid, workers) - before, 1, "... a worker thread finished and counted it")
+
+
+def stuck(t, s, port, pid, first, thread, what):
+    """A request that hangs where plain requests are answered: the watchdog ends the child."""
+    mark = s.mark()
+    with HttpConnection(port, timeout=15) as c:
+        if not first:
+            t.is_(c.request("GET", "/hello.txt").status, 200, "a request first, so the next one reaches the loop")
+        c.send(b"GET /__fault/hang?nowait=1&stuck HTTP/1.1\r\nHost: x\r\n\r\n")
+        t.ok(c.closed_by_peer(LIMIT + 8), "%s stuck in a request: the client sees its connection end" % what)
+    line = mark.wait_for(r"RequestTimeout of %d s reached: pid %d, slot \d+, thread %d, "
+                         r"request \"GET /__fault/hang\?nowait=1&stuck HTTP/1.1\"" % (LIMIT, pid, thread), 5)
+    t.ok(line, "the watchdog names %s's record (thread %d)" % (what, thread))
+    t.ok(mark.wait_for(r"child pid %d \(slot \d+, generation \d+, stopping\) killed by signal 9" % pid, 10),
+         "the stuck child is killed")
+    t.ok(wait_for(lambda: http_get(port, "/hello.txt").status == 200 and pid not in s.children(), 10),
+         "a new child serves")
+
+
 def main(t):
     if t.mpm() != "event":
-        t.skip_all("the event loop's own requests: event MPM only")
+        t.skip_all("the event MPM's own answers: event MPM only")
     s = t.server(name="evloop", conf={"server": {"RequestTimeout": str(LIMIT)},
-                                      "mpm_event": event_conf(THREADS + 1)})
+                                      "mpm_event": event_conf(THREADS + 2)})
     s.write_file(s.docroot + "/big.bin", bytes(range(256)) * (BIG // 256))
     s.start()
     port = s.port
-    kids = wait_for(lambda: s.ready_children(workers=THREADS), 10) or [0]
-    pid = kids[0]
-    loop = wait_for(lambda: by_thread(port, pid).get(THREADS), 5)
-    t.ok(loop, "the child's loop has a record after its %d workers'" % THREADS)
-    # W when the loop is the one answering this very status request.
-    t.ok(loop and (loop["status"] == "_" or (loop["status"] == "W" and "server-status" in (loop["request"] or ""))),
-         "... idle between requests (%s)" % (loop and loop["status"]))
-    before = loop["accesses_child"] if loop else 0
+    pid = (wait_for(lambda: s.ready_children(workers=THREADS), 10) or [0])[0]
+    own = wait_for(lambda: LOOP in by_thread(port, pid) and ACCEPTOR in by_thread(port, pid) and by_thread(port, pid), 5)
+    t.ok(own, "the child's loop and accepting thread have records after its %d workers'" % THREADS)
+    # W while one of them answers this very status request.
+    t.ok(own and all(own[th]["status"] in "_W" for th in (LOOP, ACCEPTOR)),
+         "... idle between requests (%s)" % (own and [own[th]["status"] for th in (LOOP, ACCEPTOR)]))
+    loop_before, acceptor_before = served(port, pid, [LOOP]), served(port, pid, [ACCEPTOR])
 
     with HttpConnection(port, timeout=10) as c:
         statuses = [c.request("GET", "/hello.txt?ka-%d" % i).status for i in range(30)]
@@ -54,44 +98,34 @@ def main(t):
         c.send(b"".join(b"GET /hello.txt?pipe-%d HTTP/1.1\r\nHost: x\r\n\r\n" % i for i in range(5)))
         bodies = [c.read_response() for _ in range(5)]
         t.is_([r.status for r in bodies], [200] * 5, "5 pipelined requests answered in order")
-    after = by_thread(port, pid)
-    # The first request of a connection that arrives with it goes to a worker from the
-    # accepting thread; every later one is the loop's.
-    t.cmp_ok(after[THREADS]["accesses_child"] - before, ">=", 34, "the loop's record counts what it answered")
-    t.cmp_ok(sum(after[i]["accesses_child"] for i in range(THREADS)), "<=", 3,
-             "the worker threads answered at most the connections' first requests")
+    t.cmp_ok(served(port, pid, [LOOP]) - loop_before, ">=", 34, "the loop's record counts the kept-alive ones")
+    acceptor_mid = served(port, pid, [ACCEPTOR])
+    closes = [http_get(port, "/hello.txt?close-%d" % i, headers={"Connection": "close"}).status for i in range(10)]
+    t.is_(closes, [200] * 10, "10 Connection: close requests answered")
+    t.cmp_ok(served(port, pid, [ACCEPTOR]) - acceptor_mid, ">=", 10,
+             "the accepting thread's record counts them (and the first of each connection)")
+    t.is_(served(port, pid, range(THREADS)), 0, "the worker threads answered none of these")
 
-    # A reply the socket cannot take whole: a worker finishes it.
-    access = s.access_log.mark()
-    with HttpConnection(port, timeout=20, rcvbuf=65536) as c:
-        t.is_(c.request("GET", "/hello.txt").status, 200, "a request first, so the next one reaches the loop")
-        workers_before = sum(w["accesses_child"] for th, w in by_thread(port, pid).items() if th < THREADS)
-        c.send(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
-        r = c.read_response()
-        t.is_(r.status, 200, "an 8 MiB reply that fills the socket")
-        t.ok(len(r.body) == BIG and r.body == bytes(range(256)) * (BIG // 256), "... arrives whole and in order")
-        t.is_(c.request("GET", "/hello.txt?after-big").status, 200, "... and the connection goes on")
-    t.ok(access.wait_for(r'"GET /big\.bin HTTP/1\.1" 200 %d ' % BIG, 5), "the big reply is logged with its full size")
-    t.is_(len(access.grep(r"GET /big\.bin")), 1, "... once")
-    workers_after = sum(w["accesses_child"] for th, w in by_thread(port, pid).items() if th < THREADS)
-    t.cmp_ok(workers_after - workers_before, ">=", 1, "a worker thread finished and counted it")
+    big_reply(t, s, port, pid, True, "from the accepting thread")
+    big_reply(t, s, port, pid, False, "from the loop")
 
-    # The watchdog sees the loop stuck in a request.
-    mark = s.mark()
-    with HttpConnection(port, timeout=15) as c:
-        t.is_(c.request("GET", "/hello.txt").status, 200, "a request first, so the next one reaches the loop")
-        c.send(b"GET /__fault/hang?loop=1&stuck HTTP/1.1\r\nHost: x\r\n\r\n")
-        t.ok(c.closed_by_peer(LIMIT + 8), "a loop stuck in a request: the client sees its connection end")
-    line = mark.wait_for(r"RequestTimeout of %d s reached: pid %d, slot \d+, thread %d, "
-                         r"request \"GET /__fault/hang\?loop=1&stuck HTTP/1.1\"" % (LIMIT, pid, THREADS), 5)
-    t.ok(line, "the watchdog names the loop's record (thread %d)" % THREADS)
-    t.ok(mark.wait_for(r"child pid %d \(slot \d+, generation \d+, stopping\) killed by signal 9" % pid, 10),
-         "the stuck child is killed")
-    t.ok(wait_for(lambda: http_get(port, "/hello.txt").status == 200 and pid not in s.children(), 10),
-         "a new child serves")
+    stuck(t, s, port, pid, True, ACCEPTOR, "the accepting thread")
+    pid = (wait_for(lambda: s.ready_children(workers=THREADS), 10) or [0])[0]
+    stuck(t, s, port, pid, False, LOOP, "the loop")
     s.stop()
 
-    # No record left for the loop: the workers answer everything, as before.
+    # Room for the loop's record only: the loop answers every plain request.
+    s1 = t.server(name="evloop1", conf={"mpm_event": event_conf(THREADS + 1)})
+    s1.start()
+    pid1 = (wait_for(lambda: s1.ready_children(workers=THREADS), 10) or [0])[0]
+    closes = [http_get(s1.port, "/hello.txt?close-%d" % i, headers={"Connection": "close"}).status for i in range(10)]
+    t.is_(closes, [200] * 10, "ThreadLimit = ThreadsPerChild + 1: Connection: close requests answered")
+    counted = by_thread(s1.port, pid1)
+    t.is_(sorted(counted), list(range(THREADS + 1)), "... no record beyond the loop's is used")
+    t.cmp_ok(counted[LOOP]["accesses_child"], ">=", 10, "... the loop counted them")
+    s1.stop()
+
+    # No record left: the workers answer everything, as before.
     s2 = t.server(name="evnoloop", conf={"mpm_event": event_conf(THREADS)})
     s2.start()
     pid2 = (wait_for(lambda: s2.ready_children(workers=THREADS), 10) or [0])[0]
@@ -99,7 +133,7 @@ def main(t):
         statuses = [c.request("GET", "/hello.txt?ka-%d" % i).status for i in range(10)]
     t.is_(statuses, [200] * 10, "ThreadLimit = ThreadsPerChild: kept-alive requests answered")
     counted = by_thread(s2.port, pid2)
-    t.is_(sorted(counted), list(range(THREADS)), "... and no record beyond the workers' is used")
+    t.is_(sorted(counted), list(range(THREADS)), "... no record beyond the workers' is used")
     t.cmp_ok(sum(w["accesses_child"] for w in counted.values()), ">=", 10, "... the workers counted them")
 
 

@@ -5,8 +5,9 @@
 //   GET /__fault/exit         the child exits with status 3
 //   GET /__fault/hang         the handler never returns (until the child is killed)
 //   GET /__fault/sleep?ms=N   the handler sleeps N ms, then answers 200 "slept N ms"
-//   ...&loop=1                the event MPM answers it on its loop thread, as it does
-//                             plain requests (others go to a worker: may_block)
+//   ...&nowait=1              the hook does not say it may wait, so the event MPM answers
+//                             it where it answers plain requests (its accepting thread or
+//                             loop); others go to a worker thread (may_block)
 //   $MPMD_FAULT_START_CRASH   a path: a child that finds that file at start dies of SIGSEGV
 //                             (for the respawn back-off: remove the file and it recovers)
 //   $MPMD_FAULT_START_FATAL   a path: a child that finds that file at start exits with the
@@ -101,14 +102,14 @@ bool on_request(const HttpRequest& request, Response* response)
     return true;
 }
 
-// Every /__fault/ request may wait (it sleeps, hangs or dies), so the event loop leaves it
-// to a worker thread, except one that asks for the loop (`loop=1` in its query): a test of
-// a loop stuck in a request.
+// Every /__fault/ request may wait (it sleeps, hangs or dies), so the event MPM leaves it
+// to a worker thread, except one that says `nowait=1` in its query: a test of an accepting
+// thread or loop stuck in a request.
 bool may_block(const HttpRequest& request)
 {
     const UrlPath url = parse_url_path(request.target);
     return url.status == 0 && url.path.compare(0, kPrefix.size(), kPrefix) == 0 &&
-           query_value(url.query, "loop") != "1";
+           query_value(url.query, "nowait") != "1";
 }
 
 // True when the environment variable `name` names a file that exists.

@@ -134,6 +134,7 @@ private:
     struct Parked {
         std::unique_ptr<Connection> connection;
         AcceptedSocket accepted;
+        bool fresh = false;   // from the accepting thread with no byte yet: reserving a worker
     };
 
     static void on_client(evutil_socket_t fd, short what, void* held);
@@ -152,6 +153,7 @@ private:
     void answer_here(Held* held);
     void give_to_loop(Parked parked);
     void take_new(const AcceptedSocket& accepted);
+    void answer_accepted(const AcceptedSocket& accepted, WorkerReport& report);
     bool may_accept() const;
     void begin_leaving();
     void publish_count();
@@ -259,6 +261,15 @@ void EventListener::publish_count()
 void EventListener::accept_connections()
 {
     AcceptSet accepting(context_, "mpm_event");
+    // Its own worker record, the one after the loop's, when ThreadLimit leaves room: then it
+    // answers what comes with the accept itself (see answer_accepted).
+    std::optional<WorkerReport> report;
+    const uint32_t record = uint32_t(config_.threads_per_child) + 1;
+    if (record < context_.scoreboard->thread_limit()) {
+        report.emplace(context_.scoreboard->worker(context_.slot, record));
+        report->start(getpid(), context_.generation);
+        report->set_status(WorkerStatus::Ready);
+    }
     const uint64_t max_connections = context_.max_connections;
     uint64_t accepted = 0;
     bool master_gone = !accepting.ok();
@@ -276,12 +287,17 @@ void EventListener::accept_connections()
         AcceptedSocket client;
         switch (accepting.next(&client)) {
         case AcceptSet::Outcome::Accepted: {
-            // The loop makes the Connection, reads it and most often answers it: by the time
-            // it gets to it the request has usually arrived, so the connection never enters
-            // the loop's epoll set, and it is made from the loop's spares (connections end
-            // on the loop), without allocating. It reserves a worker until then.
-            reserving_.fetch_add(1, std::memory_order_relaxed);
-            give_to_loop(Parked{nullptr, client});
+            if (report) {
+                answer_accepted(client, *report);
+            } else {
+                // The loop makes the Connection, reads it and most often answers it: by the
+                // time it gets to it the request has usually arrived, so the connection never
+                // enters the loop's epoll set, and it is made from the loop's spares
+                // (connections end on the loop), without allocating. It reserves a worker
+                // until then.
+                reserving_.fetch_add(1, std::memory_order_relaxed);
+                give_to_loop(Parked{nullptr, client});
+            }
             // At MaxConnectionsPerChild the child stops accepting; the connections in hand
             // are served to their end, keep-alive included.
             done = max_connections != 0 && ++accepted >= max_connections;
@@ -300,6 +316,8 @@ void EventListener::accept_connections()
             break;
         }
     }
+    if (report)
+        report->set_status(WorkerStatus::Graceful);
     accepting_done_.store(true);
     // The loop notices at its next housekeeping pass (begin_leaving); a master that is gone
     // the loop sees itself.
@@ -490,9 +508,44 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
         else if (child_hurrying() && p.connection->idle())
             p.connection.reset();   // restarting: idle and lingering connections end now
         else
-            me->hold(std::move(p.connection), false);
+            me->hold(std::move(p.connection), p.fresh);
     }
     parked.clear();
+}
+
+// On the accepting thread, with its own record: a connection whose request came with it
+// (AcceptFilter data makes that the rule) is answered here, as nginx's loop answers what it
+// accepts, and a Connection: close request never leaves this thread: no hand-off, no wake of
+// another. What waits for the client goes to the loop, what may wait otherwise (a body, a
+// reply the socket would not take whole) to a worker.
+void EventListener::answer_accepted(const AcceptedSocket& accepted, WorkerReport& report)
+{
+    auto connection =
+        std::make_unique<Connection>(env_, make_plain_transport(accepted.fd), accepted.peer, accepted.local_port);
+    read_first_request(*connection);
+    if (connection->answerable_at_once()) {
+        report.connection_started(connection->client());
+        for (int n = 0; n < kLoopAnswersPerWake && connection->answerable_at_once(); ++n)
+            connection->answer_at_once(report);
+        report.set_status(WorkerStatus::Ready);
+    }
+    switch (connection->state()) {
+    case Connection::State::Closed:
+        return;
+    case Connection::State::Handle:
+    case Connection::State::Write:
+        queue_.push(std::move(connection));
+        return;
+    default: {
+        // Without a byte yet it reserves a worker; a head begun, a kept-alive or lingering
+        // connection does not.
+        const bool fresh = connection->state() == Connection::State::ReadHead && !connection->request_begun();
+        if (fresh)
+            reserving_.fetch_add(1, std::memory_order_relaxed);
+        give_to_loop(Parked{std::move(connection), {}, fresh});
+        return;
+    }
+    }
 }
 
 // A connection the accepting thread took: one read that does not wait (its request has
@@ -574,7 +627,7 @@ public:
 
 protected:
     const ThreadedConfig& settings(const LoadedConfig& config) const override { return config.event; }
-    bool loop_answers() const override { return true; }
+    uint32_t own_records() const override { return 2; }
 };
 
 int EventMpm::run_child(ChildContext& context)

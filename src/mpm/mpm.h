@@ -45,8 +45,8 @@ struct MpmLimits {
     uint32_t threads_per_child = 1;   // worker records a child uses (<= thread_limit)
     uint64_t max_connections_per_child = 0;   // 0 = never leave for this reason
     uint64_t max_connections_jitter = 0;      // each child's limit is drawn in [M, M + this]
-    // Worker records a child writes beyond its threads' (the event loop's own, when
-    // ThreadLimit leaves room): the watchdog and the status views read them too.
+    // Worker records a child writes beyond its workers' (the event loop's and its accepting
+    // thread's, as far as ThreadLimit leaves room): the watchdog reads them too.
     uint32_t loop_records = 0;
 };
 

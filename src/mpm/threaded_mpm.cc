@@ -16,7 +16,8 @@ MpmLimits ThreadedMpm::limits(const LoadedConfig& config) const
     limits.threads_per_child = uint32_t(c.threads_per_child);
     limits.max_connections_per_child = uint64_t(c.max_connections_per_child);
     limits.max_connections_jitter = uint64_t(c.max_connections_per_child_jitter);
-    limits.loop_records = loop_answers() && limits.threads_per_child < limits.thread_limit ? 1 : 0;
+    const uint32_t room = limits.thread_limit > limits.threads_per_child ? limits.thread_limit - limits.threads_per_child : 0;
+    limits.loop_records = std::min(own_records(), room);
     return limits;
 }
 

@@ -22,9 +22,9 @@ public:
 protected:
     // This MPM's section of the configuration ([mpm_worker] or [mpm_event]).
     virtual const ThreadedConfig& settings(const LoadedConfig& config) const = 0;
-    // The child's event loop answers requests itself, in the worker record after its
-    // threads' (event).
-    virtual bool loop_answers() const { return false; }
+    // Worker records the child's own threads write after its workers' (event: its loop's
+    // and its accepting thread's, which answer requests themselves).
+    virtual uint32_t own_records() const { return 0; }
 
 private:
     ThreadedPolicy policy_;

@@ -70,9 +70,21 @@ constexpr int kIdleWaitMs = 100;
 constexpr int64_t kReserveMs = 500;
 // Descriptors kept free for files, logs and the like when sizing the connection budget.
 constexpr rlim_t kReservedFds = 64;
-// Requests of one connection (pipelined) the loop answers in one wake-up before it gives
-// the connection to a worker, so one client cannot hold the loop.
+// Requests of one connection (pipelined) the loop or the accepting thread answers in one go
+// before the connection goes to a worker, so one client cannot hold either.
 constexpr int kLoopAnswersPerWake = 16;
+
+// Answers the requests the connection has in hand that need no wait for the client (at
+// most kLoopAnswersPerWake), counted in `report`: the accepting thread's or the loop's.
+void answer_in_hand(Connection& connection, WorkerReport& report)
+{
+    if (!connection.answerable_at_once())
+        return;
+    report.connection_started(connection.client());
+    for (int n = 0; n < kLoopAnswersPerWake && connection.answerable_at_once(); ++n)
+        connection.answer_at_once(report);
+    report.set_status(WorkerStatus::Ready);
+}
 
 int64_t monotonic_ms()
 {
@@ -400,12 +412,8 @@ void EventListener::client_event(Held* held, short what)
 void EventListener::answer_here(Held* held)
 {
     Connection& c = *held->connection;
-    if (loop_report_ && c.answerable_at_once()) {
-        loop_report_->connection_started(c.client());
-        for (int n = 0; n < kLoopAnswersPerWake && c.answerable_at_once(); ++n)
-            c.answer_at_once(*loop_report_);
-        loop_report_->set_status(WorkerStatus::Ready);
-    }
+    if (loop_report_)
+        answer_in_hand(c, *loop_report_);
     switch (c.state()) {
     case Connection::State::Closed:
         drop(held);
@@ -523,12 +531,7 @@ void EventListener::answer_accepted(const AcceptedSocket& accepted, WorkerReport
     auto connection =
         std::make_unique<Connection>(env_, make_plain_transport(accepted.fd), accepted.peer, accepted.local_port);
     read_first_request(*connection);
-    if (connection->answerable_at_once()) {
-        report.connection_started(connection->client());
-        for (int n = 0; n < kLoopAnswersPerWake && connection->answerable_at_once(); ++n)
-            connection->answer_at_once(report);
-        report.set_status(WorkerStatus::Ready);
-    }
+    answer_in_hand(*connection, report);
     switch (connection->state()) {
     case Connection::State::Closed:
         return;

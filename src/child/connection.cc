@@ -328,8 +328,9 @@ void Connection::handle(WorkerReport& report)
     const HttpRequest& request = parser_.request();
     const std::string_view request_line = line_of(request);
     if (state_ == State::Write) {
-        // The loop began this reply (its record counted nothing): this thread's record
-        // takes the request over, waits for the client to take the rest, and counts it.
+        // answer_at_once began this reply on the event loop or accepting thread (whose
+        // record counted nothing): this thread's record takes the request over, waits for
+        // the client to take the rest, and counts it.
         report.request_started(request_line, config_.server_name);
         report.set_status(WorkerStatus::Writing);
         const bool sent = write_reply(*pending_, true) == Progress::Done;

@@ -4,14 +4,16 @@
 // its lingering close. The MPMs only drive it:
 //   - prefork and worker with blocking waits on one thread (serve_blocking,
 //     connection_drivers.h);
-//   - event from its libevent loop, which waits for bytes and deadlines without a thread
-//     and hands the connection to a worker thread only to run a request (serve_ready).
+//   - event from its libevent loop, which waits for bytes and deadlines without a thread,
+//     answers what needs no wait (answer_at_once, as the accepting thread does) and hands
+//     the connection to a worker thread to run anything else (serve_ready).
 //
 //   state      waits for              on bytes                     on its deadline
 //   ReadHead   the rest of a head     Handle once the parser has   408 if a byte came, then
 //              (Timeout, header stage)  a whole head or refused it  Linger; else Closed
 //   Handle     - (a thread runs handle(): reads the body, answers, logs; or the event
-//                loop runs answer_at_once() when answerable_at_once())
+//                MPM's loop or accepting thread runs answer_at_once() when
+//                answerable_at_once())
 //                                     -> KeepAlive, ReadHead or Handle (pipelined bytes),
 //                                        Linger (no keep-alive, and the client may still
 //                                        send), Closed (the client asked to close and
@@ -124,8 +126,8 @@ public:
     // (fault_hooks.h) may hold it. A handler may still read the disk (open, fstat), as
     // nginx's loop does.
     bool answerable_at_once() const;
-    // answerable_at_once(): answers on this thread without waiting for the client (the
-    // event loop's own requests): the reply goes out as far as the socket takes it, and
+    // answerable_at_once(): answers on this thread without waiting for the client (the event
+    // MPM's loop and accepting thread): the reply goes out as far as the socket takes it, and
     // the request is logged and counted in `report`; a reply the socket would not take
     // whole leaves the connection in Write, for handle() on a thread that may wait.
     void answer_at_once(WorkerReport& report);

@@ -77,7 +77,7 @@ private:
     void start_generation(uint32_t wanted);
     std::vector<SlotView> slot_views();
     uint32_t worker_records_in_use();   // per child: ThreadsPerChild within ThreadLimit
-    uint32_t worker_records_written();  // ... and the event loop's (MpmLimits::loop_records)
+    uint32_t worker_records_written();  // ... and the event loop's and accepting thread's (MpmLimits::loop_records)
 
     // Children leaving (supervisor_leave.cc): every signal to a child goes through these.
     static void on_escalate_event(int fd, short what, void* self);

@@ -36,6 +36,15 @@ def _memory():
     return f"{int(kib) / (1 << 20):.1f} GiB" if kib.isdigit() else "?"
 
 
+def autogroup():
+    """kernel.sched_autogroup_enabled: "1" when the scheduler shares the CPU per session."""
+    try:
+        with open("/proc/sys/kernel/sched_autogroup_enabled") as f:
+            return f.read().strip()
+    except OSError:
+        return "absent"
+
+
 def machine():
     load = os.getloadavg()
     return {

@@ -46,7 +46,7 @@ def start(server, cfg, purpose, work):
     port = free_port()
     argv = server_configs.write_config(server, cfg.paths, work, cfg.docroot, port, purpose,
                                        cfg.idle_clients)
-    proc = ServerProcess(server.name, argv, work)
+    proc = ServerProcess(server.name, argv, work, getattr(cfg, "own_session", False))
     if not proc.wait_ready(port, "/1k.txt"):
         how = proc.stop()
         detail = "\n".join(proc.tail_output() + proc.error_lines()[1])

@@ -75,6 +75,13 @@ def _flag(m, key):
     return WORKLOAD_OF.get(key) in m["errors"]
 
 
+def _sessions(st):
+    """Where the servers ran against wrk, as the kernel's scheduler sees it."""
+    where = ("each server in a session of its own (--own-session)" if st.get("session") == "own"
+             else "servers in the driver's session, beside wrk")
+    return f"{where}; kernel.sched_autogroup_enabled {st.get('autogroup', '?')}"
+
+
 def _header(results):
     mc, st, v = results["machine"], results["settings"], results["versions"]
     pad = " " * 10
@@ -94,7 +101,8 @@ def _header(results):
               f"{pad}access log on for every server (\"{st['access_log']}\" to a file); "
               f"children as {st['user']}",
               f"{pad}CPU: utime+stime of the master and every child, reaped ones included "
-              f"(/proc/PID/stat, {st['tick_ms']:g} ms ticks)"]
+              f"(/proc/PID/stat, {st['tick_ms']:g} ms ticks)",
+              f"{pad}scheduling: {_sessions(st)}"]
     return lines
 
 

@@ -56,6 +56,10 @@ def settings(argv):
         help="idle keep-alive connections for the memory pass (IDLE_CLIENTS, 2000; 0: no pass)")
     add("--servers", default=env.get("SERVERS", ""),
         help="the servers to run, a space- or comma-separated subset (SERVERS, all)")
+    add("--own-session", action="store_true",
+        default=env.get("OWN_SESSION", "") not in ("", "0"),
+        help="run each server in a session of its own, so in its own autogroup against "
+             "wrk's (OWN_SESSION; default: wrk's session, see server_process.py)")
     add("--keep-work", action="store_true", default=env.get("KEEP_WORK", "") not in ("", "0"),
         help="keep the private directory with configs and logs (KEEP_WORK)")
     return p.parse_args(argv)
@@ -155,7 +159,7 @@ def main():
     cfg = SimpleNamespace(paths=paths, docroot=make_docroot(work), duration=args.duration,
                           warmup=args.warmup, connections=args.connections,
                           threads=args.threads, idle_clients=args.idle_clients,
-                          keep_work=args.keep_work)
+                          keep_work=args.keep_work, own_session=args.own_session)
     mpmd_bin = next((paths.mpmd(s.mpm) for s in servers if s.kind == "mpmd"), None)
     kinds = {s.kind for s in servers}
     results = {
@@ -168,7 +172,9 @@ def main():
                      "idle_clients": args.idle_clients, "nofile": nofile,
                      "user": ":".join(server_configs.run_as()),
                      "access_log": server_configs.COMMON_FORMAT,
-                     "tick_ms": 1000 / TICKS_PER_SECOND},
+                     "tick_ms": 1000 / TICKS_PER_SECOND,
+                     "session": "own" if args.own_session else "shared",
+                     "autogroup": machine_info.autogroup()},
         "servers": [s.name for s in servers],
         "stamp": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),    # the files' names
         "rounds": [],

@@ -1,11 +1,17 @@
 """server_process.py: one server under test as a child of the driver: start, readiness,
 CPU time of its whole process tree, stop.
 
-The server runs in the foreground in its own session (setsid): apache2 signals its
+The server runs in the foreground in its own process group: apache2 signals its
 whole process group when it stops in the foreground, which would otherwise include
-the driver.  It is stopped by its pid only: TERM, then KILL after a bound.
+the driver.  It stays in the driver's session unless asked (own_session), because
+the kernel's autogroup scheduler (sched(7), on in Debian's kernels) shares the CPU
+between sessions, not processes: a server in a session of its own gets one share
+against wrk's, however many processes serve, and on a machine that also runs the
+load generator that penalises a process per connection for a split that has no
+counterpart where clients are elsewhere.  It is stopped by its pid only: TERM,
+then KILL after a bound.
 Leans on: proc(5) /proc/PID/stat fields 14-17 (utime, stime, cutime, cstime, in
-clock ticks), sysconf(3) _SC_CLK_TCK, setsid(2).
+clock ticks), sysconf(3) _SC_CLK_TCK, setpgid(2), setsid(2), sched(7) autogroup.
 """
 
 import http.client
@@ -35,13 +41,14 @@ def stat_times(pid):
 class ServerProcess:
     """A started server; name is used in messages, work is its private directory."""
 
-    def __init__(self, name, argv, work):
+    def __init__(self, name, argv, work, own_session=False):
         self.name = name
         self.work = work
         self.output = os.path.join(work, "output")
+        group = {"start_new_session": True} if own_session else {"process_group": 0}
         with open(self.output, "ab") as out:
             self.proc = subprocess.Popen(argv, cwd=work, stdin=subprocess.DEVNULL, stdout=out,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+                                         stderr=subprocess.STDOUT, **group)
         self.pid = self.proc.pid
 
     def alive(self):
@@ -99,10 +106,10 @@ class ServerProcess:
             code = self.proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             # Its children too, or they would outlive it: every descendant still in the
-            # server's session (whose id is the master's pid, from setsid).
+            # server's process group (whose id is the master's pid).
             for pid in descendants(self.pid):
                 try:
-                    if os.getsid(pid) == self.pid:
+                    if os.getpgid(pid) == self.pid:
                         os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass

@@ -14,7 +14,7 @@ from mpmdtest import MPMD, SRCDIR, Test, run
 
 def main(t):
     rc, listing, _ = run([MPMD, "-L"], timeout=10)
-    names = re.findall(r"^\[\w+\] (\w+) =", listing, re.M)
+    names = re.findall(r"^\[[\w:]+\] (\w+) =", listing, re.M)
     t.ok(rc == 0 and len(names) > 30, "mpmd -L lists the directives (%d)" % len(names))
     with open(os.path.join(SRCDIR, "etc", "mpmd.conf")) as f:
         sample = f.read()
@@ -28,13 +28,14 @@ def main(t):
         os.chmod(scratch, 0o755)
         cores = os.path.join(scratch, "lib", "mpmd", "cores")
         os.makedirs(cores)
+        os.makedirs(os.path.join(scratch, "www", "example"))   # the sample vhost's DocumentRoot
         if os.geteuid() == 0:
             os.chown(cores, pwd.getpwnam("nobody").pw_uid, -1)
         shutil.copy(os.path.join(SRCDIR, "etc", "mime.types"), os.path.join(scratch, "mpmd"))
         lines = []
         for line in sample.splitlines():
             line = re.sub(r"<[a-z]+>", scratch, line)
-            line = re.sub(r"^#([A-Za-z]\w* = )", r"\1", line)
+            line = re.sub(r"^#([A-Za-z]\w* = |\[vhost:)", r"\1", line)
             if line.lower().startswith("loadmodule"):
                 continue   # the MPM under test is linked in; t/60-loadmodule.t covers loading
             lines.append(line)

@@ -59,10 +59,16 @@ std::vector<int> inherited_descriptors_needed(const ChildContext& context)
             keep.push_back(socket.fd);
     if (error_log().is_file())
         keep.push_back(error_log().fd());
-    if (context.runtime != nullptr)
-        for (const AccessLogTarget& log : context.runtime->access_logs)
-            if (log.file && log.file->is_open())
-                keep.push_back(log.file->fd());
+    if (context.runtime != nullptr) {
+        const auto keep_logs = [&](const std::vector<AccessLogTarget>& logs) {
+            for (const AccessLogTarget& log : logs)
+                if (log.file && log.file->is_open())
+                    keep.push_back(log.file->fd());
+        };
+        keep_logs(context.runtime->access_logs);
+        for (const auto& logs : context.runtime->vhost_access_logs)
+            keep_logs(logs);
+    }
     if (context.master_watch_fd >= 0)
         keep.push_back(context.master_watch_fd);
     std::sort(keep.begin(), keep.end());

@@ -9,6 +9,7 @@
 #include "child/static_handler.h"
 #include "child/status_handler.h"
 #include "shared/error_log.h"
+#include "shared/http/authority.h"
 #include "shared/spare_pool.h"
 
 #include <poll.h>
@@ -331,7 +332,7 @@ void Connection::handle(WorkerReport& report)
         // answer_at_once began this reply on the event loop or accepting thread (whose
         // record counted nothing): this thread's record takes the request over, waits for
         // the client to take the rest, and counts it.
-        report.request_started(request_line, config_.server_name);
+        report.request_started(request_line, vhost_name(request));
         report.set_status(WorkerStatus::Writing);
         const bool sent = write_reply(*pending_, true) == Progress::Done;
         conclude(request, *pending_, pending_keep_alive_, sent, report);
@@ -347,7 +348,7 @@ void Connection::handle(WorkerReport& report)
         // answers now (and the connection closes, the body unread); otherwise the client
         // hears 100 Continue and sends it. No handler reads a body yet, so this is safe.
         continue_answered_ = true;
-        report.request_started(request_line, config_.server_name);
+        report.request_started(request_line, vhost_name(request));
         early = dispatch(request);
         if (early->status >= 300) {
             if (answer(request, *early, false, &report))
@@ -380,7 +381,7 @@ void Connection::handle(WorkerReport& report)
         }
     }
     if (!early)
-        report.request_started(request_line, config_.server_name);
+        report.request_started(request_line, vhost_name(request));
     Response response = error_status_ != 0 ? error_response(error_status_)
                         : early            ? std::move(*early)
                                            : dispatch(request);
@@ -406,7 +407,7 @@ void Connection::answer_at_once(WorkerReport& report)
     if (!answerable_at_once())
         return;
     const HttpRequest& request = parser_.request();
-    report.request_started(line_of(request), config_.server_name);
+    report.request_started(line_of(request), vhost_name(request));
     Response response = error_status_ != 0 ? error_response(error_status_) : dispatch(request);
     const bool keep_alive = keep_alive_after(request);
     start_reply(request, response, keep_alive);
@@ -472,6 +473,13 @@ bool Connection::client_sends_no_more(const HttpRequest& request) const
     return client_asked_to_close && error_status_ == 0 && request_complete_ && buffer_.empty();
 }
 
+// The ServerName of the host that answers `request`: its vhost's, or the server's (the
+// scoreboard's VHost, the access log's %v).
+const std::string& Connection::vhost_name(const HttpRequest& request) const
+{
+    return config_.host_for(request_host(request)).server_name;
+}
+
 // The handler for a request: a test build's fault hook when it takes the request, the
 // server's own methods (TRACE, OPTIONS *), the status page when it is asked for, else a
 // static file.
@@ -488,8 +496,9 @@ Response Connection::dispatch(const HttpRequest& request)
         if (auto status = handle_status_request(request, *env_.runtime, *env_.scoreboard, peer_))
             return std::move(*status);
     }
-    const StaticContext context{config_.document_root, config_.directory_index, env_.runtime->mime,
-                                config_.server_name, local_port_, config_.file_access,
+    const HostSettings host = config_.host_for(request_host(request));
+    const StaticContext context{host.document_root, host.directory_index, env_.runtime->mime,
+                                host.server_name, local_port_, host.file_access,
                                 allowed_methods(config_), client_port_, config_.max_ranges,
                                 config_.open_file_cache};
     return handle_static(request, context);
@@ -634,7 +643,7 @@ bool Connection::send_bytes(std::string_view data, bool blocking)
 
 void Connection::log_request(const HttpRequest& request, const Response& response, WorkerReport* report)
 {
-    if (env_.runtime->access_logs.empty())
+    if (!env_.runtime->logs_requests())
         return;
     if (report != nullptr)
         report->set_status(WorkerStatus::Logging);

@@ -147,6 +147,7 @@ private:
     void answer_head_timeout();
     BodyRead read_body();
     Response dispatch(const HttpRequest& request);
+    const std::string& vhost_name(const HttpRequest& request) const;
     bool keep_alive_after(const HttpRequest& request) const;
     bool answer(const HttpRequest& request, Response& response, bool keep_alive, WorkerReport* report);
     void conclude(const HttpRequest& request, const Response& response, bool keep_alive, bool sent,

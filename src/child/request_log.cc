@@ -1,6 +1,7 @@
 // See request_log.h.
 #include "child/request_log.h"
 
+#include "shared/http/authority.h"
 #include "shared/http/conditional.h"
 #include "shared/http/url_path.h"
 #include "shared/log_format.h"
@@ -81,7 +82,8 @@ void write_access_log(const ServerRuntime& runtime, const std::string& client_ip
                       const HttpRequest& request, const Response& response, uint64_t body_bytes,
                       const struct timespec& start, std::string& line)
 {
-    const auto& logs = runtime.access_logs;
+    const VirtualHost* vhost = runtime.server.find_vhost(request_host(request));
+    const auto& logs = runtime.access_logs_for(vhost);
     if (logs.empty())
         return;
     const UrlPath url = parse_url_path(request.target);
@@ -106,7 +108,7 @@ void write_access_log(const ServerRuntime& runtime, const std::string& client_ip
     record.body_bytes = body_bytes;
     record.start = start;
     record.duration_us = (int64_t(end.tv_sec) - start.tv_sec) * 1000000 + (end.tv_nsec - start.tv_nsec) / 1000;
-    record.server_name = runtime.server.server_name;
+    record.server_name = vhost != nullptr ? vhost->server_name : runtime.server.server_name;
     record.pid = pid;
     record.request_headers = HeaderSource{&request, lookup_request_header};
     record.response_headers = HeaderSource{&response, lookup_response_header};

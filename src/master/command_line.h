@@ -1,5 +1,5 @@
 // The command line of mpmd, Apache's options: -f FILE, -d DIR, -D NAME, -k VERB, -t, -v, -V,
-// -l, -L, -X, -h (and --roff-directives and --roff-signals, which the build uses to generate
+// -l, -L, -S, -X, -h (and --roff-directives and --roff-signals, which the build uses to generate
 // mpmd.conf(5) and mpmd(8); see man/local.am). The -k verbs come from the signal table.
 // Runs in: master (before anything else).
 #ifndef MPMD_MASTER_COMMAND_LINE_H
@@ -21,6 +21,7 @@ enum class Command {
     BuildSettings,    // -V
     Modules,          // -l
     Directives,       // -L
+    VhostMap,         // -S: -t, then the virtual host map
     RoffDirectives,   // --roff-directives
     RoffSignals,      // --roff-signals
     Help,             // -h

@@ -43,6 +43,7 @@ int main_with_args(int argc, char** argv)
     case Command::RoffSignals: std::fputs(signals_roff().c_str(), stdout); return 0;
     case Command::Signal: return signal_master(line);
     case Command::ConfigTest: return test_configuration(line);
+    case Command::VhostMap: return show_vhost_map(line);
     case Command::Serve: return start_server(line, std::move(self), handoff);
     }
     return kExitFailure;

@@ -101,19 +101,32 @@ std::shared_ptr<ServerRuntime> build_runtime(const LoadedConfig& config, const M
     if (!runtime->mime.load(server.types_config, &error))
         errors->push_back(error);
 
-    for (const CustomLogSetting& log : server.custom_logs) {
-        const std::string where = log.file + ":" + std::to_string(log.line) + ": [log] CustomLog: ";
-        auto format = LogFormat::compile(log.format, &error);
-        if (!format) {
-            errors->push_back(where + error);
-            continue;
+    // The files are shared by path (LogFileCache): a vhost that logs to the server's file, or
+    // inherits it, writes through the same descriptor.
+    const auto open_logs = [&](const std::vector<CustomLogSetting>& settings, const std::string& section,
+                               std::vector<AccessLogTarget>* targets) {
+        for (const CustomLogSetting& log : settings) {
+            const std::string where = log.file + ":" + std::to_string(log.line) + ": [" + section + "] CustomLog: ";
+            auto format = LogFormat::compile(log.format, &error);
+            if (!format) {
+                errors->push_back(where + error);
+                continue;
+            }
+            auto file = logs.get(log.path, &error);
+            if (!file) {
+                errors->push_back(where + error);
+                continue;
+            }
+            targets->push_back(AccessLogTarget{std::move(*format), std::move(file)});
         }
-        auto file = logs.get(log.path, &error);
-        if (!file) {
-            errors->push_back(where + error);
-            continue;
-        }
-        runtime->access_logs.push_back(AccessLogTarget{std::move(*format), std::move(file)});
+    };
+    open_logs(server.custom_logs, "log", &runtime->access_logs);
+    for (const VirtualHost& vhost : server.vhosts) {
+        runtime->vhost_access_logs.emplace_back();
+        if (vhost.own_custom_logs)
+            open_logs(vhost.custom_logs, "vhost:" + vhost.name, &runtime->vhost_access_logs.back());
+        else
+            runtime->vhost_access_logs.back() = runtime->access_logs;
     }
     if (!errors->empty())
         return nullptr;

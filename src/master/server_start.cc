@@ -8,6 +8,7 @@
 #include "master/pid_file.h"
 #include "master/signal_table.h"
 #include "master/supervisor.h"
+#include "master/vhost_map.h"
 #include "shared/error_log.h"
 #include "shared/scoreboard.h"
 
@@ -106,6 +107,17 @@ int test_configuration(const CommandLine& line)
     if (!load_first_generation(site, first))
         return kExitFailure;
     std::printf("Syntax OK\n");
+    return 0;
+}
+
+int show_vhost_map(const CommandLine& line)
+{
+    GenerationSite site;
+    site.options = load_options(line);
+    Generation first;
+    if (!load_first_generation(site, first))
+        return kExitFailure;
+    std::fputs(vhost_map_text(first.config->server).c_str(), stdout);
     return 0;
 }
 

@@ -21,6 +21,8 @@ namespace mpmd {
 
 // -t: "Syntax OK" (0), or every error of the configuration and its MPM (kExitFailure).
 int test_configuration(const CommandLine& line);
+// mpmd -S: as -t, then the virtual host map and run settings (vhost_map.h) on stdout.
+int show_vhost_map(const CommandLine& line);
 
 // Runs the server until it stops; returns the master's exit status. `self` is what a binary
 // upgrade will execute; `handoff` is set when an old master started this one.

@@ -156,8 +156,16 @@ public:
     {
     }
 
+    // One [vhost:NAME] section's raw entries, parallel to Config::directives_.
+    struct VhostEntries {
+        std::string name;
+        int line;
+        std::vector<std::vector<RawEntry>> entries;
+    };
+
     void run() { ini_parse_stream(&Loader::read, this, &Loader::handle, this); }
     const std::vector<RawEntry>& entries(size_t directive) const { return entries_[directive]; }
+    const std::vector<VhostEntries>& vhosts() const { return vhosts_; }
 
 private:
     enum class Kind { Ignored, Key, Continuation };
@@ -166,12 +174,16 @@ private:
     static int handle(void* user, const char* section, const char* name, const char* value);
     std::string_view classify(std::string_view raw, size_t limit);
     std::string_view classify_section(std::string_view trimmed);
+    void open_vhost(std::string_view name);
+    const Directive* vhost_directive(std::string_view name);
     void add_key(std::string_view name, std::string_view value);
     void continue_value(std::string_view value);
     bool looks_like_key(std::string_view trimmed) const;
     bool looks_like_section(std::string_view trimmed) const;
     void error(std::string text) { config_.errors_.push_back({config_.file(), line_, std::move(text)}); }
-    RawEntry* current() { return current_ < 0 ? nullptr : &entries_[current_].back(); }
+    // The entries keys go to: the open [vhost:NAME] section's, else the server's.
+    std::vector<std::vector<RawEntry>>& target() { return vhost_ < 0 ? entries_ : vhosts_[vhost_].entries; }
+    RawEntry* current() { return current_ < 0 ? nullptr : &target()[current_].back(); }
 
     Config& config_;
     std::string content_;
@@ -181,9 +193,11 @@ private:
     bool have_key_ = false;       // an indented line would continue a key (inih's prev_name)
     bool in_section_ = false;     // a section header was seen
     bool section_ok_ = false;     // ... and it names a known section
-    std::string section_;         // its canonical spelling
+    std::string section_;         // its canonical spelling ("vhost:NAME" for a vhost's)
+    long vhost_ = -1;             // the [vhost:NAME] section keys go to, or -1
     long current_ = -1;           // directive whose last entry continuation lines extend
     std::vector<std::vector<RawEntry>> entries_;   // parallel to Config::directives_
+    std::vector<VhostEntries> vhosts_;
 };
 
 char* Config::Loader::read(char* str, int num, void* stream)
@@ -217,7 +231,7 @@ bool Config::Loader::looks_like_section(std::string_view trimmed) const
     if (trimmed.size() < 3 || trimmed.front() != '[' || trimmed.back() != ']')
         return false;
     for (char c : trimmed.substr(1, trimmed.size() - 2))
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == ':'))
             return false;
     return true;
 }
@@ -285,25 +299,86 @@ std::string_view Config::Loader::classify_section(std::string_view trimmed)
     current_ = -1;
     in_section_ = true;
     section_ok_ = false;
+    vhost_ = -1;
     const size_t close = find_before_comment(trimmed, "]");
     if (close == std::string_view::npos || trimmed[close] != ']') {
         error(std::string(trimmed) + ": malformed section header: no closing ']'");
         return {};
     }
     const std::string_view name = trim(trimmed.substr(1, close - 1));
+    const size_t colon = name.find(':');
+    if (colon != std::string_view::npos && equals_ignoring_case(trim(name.substr(0, colon)), kVhostSection)) {
+        open_vhost(trim(name.substr(colon + 1)));
+        return trimmed;
+    }
     std::string allowed;
     for (std::string_view known : directive_sections(config_.tables_)) {
+        if (known == kVhostSection) {
+            allowed += (allowed.empty() ? "" : ", ") + std::string(known) + ":NAME";
+            continue;
+        }
         if (equals_ignoring_case(known, name)) {
             section_ = std::string(known);
             section_ok_ = true;
         }
         allowed += (allowed.empty() ? "" : ", ") + std::string(known);
     }
-    if (!section_ok_) {
-        section_ = std::string(name);
+    if (section_ok_)
+        return trimmed;
+    section_ = std::string(name);
+    if (equals_ignoring_case(name, kVhostSection))
+        error("[" + section_ + "]: a virtual host's section needs its name: write [vhost:NAME], e.g. "
+              "[vhost:www.example.com]");
+    else
         error("[" + section_ + "]: unknown section (allowed: " + allowed + ")");
-    }
     return trimmed;
+}
+
+// A [vhost:NAME] header: a new virtual host, unless the name is malformed or taken (then its
+// keys are dropped, reported once here).
+void Config::Loader::open_vhost(std::string_view name)
+{
+    section_ = "vhost:" + std::string(name);
+    const bool well_formed =
+        !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+        });
+    if (!well_formed) {
+        error("[" + section_ + "]: a vhost's name is letters, digits, '.', '-' and '_' "
+              "(e.g. [vhost:www.example.com])");
+        return;
+    }
+    for (const VhostEntries& earlier : vhosts_) {
+        if (equals_ignoring_case(earlier.name, name)) {
+            error("[" + section_ + "]: defined twice (first on line " + std::to_string(earlier.line) +
+                  "); give each virtual host a section of its own");
+            return;
+        }
+    }
+    vhosts_.push_back({std::string(name), line_, std::vector<std::vector<RawEntry>>(config_.directives_.size())});
+    vhost_ = static_cast<long>(vhosts_.size() - 1);
+    section_ok_ = true;
+}
+
+// The row a key of a [vhost:NAME] section names: one of the "vhost" section's, or one of the
+// server's marked per_vhost; nullptr after reporting why not.
+const Directive* Config::Loader::vhost_directive(std::string_view name)
+{
+    const DirectiveTables& tables = config_.tables_;
+    if (const Directive* d = find_directive(tables, kVhostSection, name))
+        return d;
+    const std::string here = where(section_, name);
+    const Directive* d = find_directive_anywhere(tables, name);
+    if (d && d->per_vhost)
+        return d;
+    if (d) {
+        error(here + "is not set per virtual host: set it in [" + std::string(d->section) + "]");
+    } else if (const Directive* close = closest_directive(tables, name)) {
+        error(here + "unknown directive (did you mean " + std::string(close->name) + "?)");
+    } else {
+        error(here + "unknown directive (mpmd -L lists them all)");
+    }
+    return nullptr;
 }
 
 int Config::Loader::handle(void* user, const char*, const char* name, const char* value)
@@ -327,12 +402,15 @@ void Config::Loader::add_key(std::string_view name, std::string_view value)
     }
     if (!section_ok_)
         return;   // reported once, at the section header
-    const Directive* d = find_directive(tables, section_, name);
+    const Directive* d = vhost_ >= 0 ? vhost_directive(name) : find_directive(tables, section_, name);
+    if (!d && vhost_ >= 0)
+        return;
     if (!d) {
         const std::string here = where(section_, name);
         if (const Directive* elsewhere = find_directive_anywhere(tables, name)) {
-            error(here + "belongs in [" + std::string(elsewhere->section) + "], not in [" +
-                  section_ + "]");
+            const std::string home = elsewhere->section == kVhostSection ? std::string("a [vhost:NAME] section")
+                                                                         : "[" + std::string(elsewhere->section) + "]";
+            error(here + "belongs in " + home + ", not in [" + section_ + "]");
         } else if (const Directive* close = closest_directive(tables, name)) {
             const bool same = close->section == section_;
             error(here + "unknown directive (did you mean " + std::string(close->name) +
@@ -345,9 +423,9 @@ void Config::Loader::add_key(std::string_view name, std::string_view value)
     const size_t index = static_cast<size_t>(
         std::find(config_.directives_.begin(), config_.directives_.end(), d) -
         config_.directives_.begin());
-    std::vector<RawEntry>& entries = entries_[index];
+    std::vector<RawEntry>& entries = target()[index];
     if (!d->repeatable && !entries.empty()) {
-        error(where(d->section, d->name) + "set twice (first on line " +
+        error(where(section_, d->name) + "set twice (first on line " +
               std::to_string(entries.front().line) + "); only " +
               "repeatable directives may be given more than once");
         return;
@@ -363,7 +441,7 @@ void Config::Loader::continue_value(std::string_view value)
         entry.text = std::string(value);
         entry.line = line_;
     } else if (single_word_repeatable(*config_.directives_[current_])) {
-        entries_[current_].push_back({std::string(value), line_, false});
+        target()[current_].push_back({std::string(value), line_, false});
     } else {
         entry.text += ' ';
         entry.text += value;
@@ -398,9 +476,42 @@ Config Config::load(const LoadOptions& options, const DirectiveTables& tables)
     for (size_t i = 0; i < config.directives_.size(); ++i)
         if (i != root_index)
             config.take_values(i, loader.entries(i), config.server_root_);
+    for (const Loader::VhostEntries& raw : loader.vhosts()) {
+        VhostSection vhost{raw.name, config.file(), raw.line, {}, {}};
+        for (size_t i = 0; i < config.directives_.size(); ++i) {
+            if (raw.entries[i].empty())
+                continue;
+            std::vector<ConfigValue> values;
+            config.parse_entries(*config.directives_[i], vhost.label(), raw.entries[i], config.server_root_, &values);
+            if (values.empty())
+                continue;   // every value was wrong (reported): the server's apply
+            vhost.directives.push_back(config.directives_[i]);
+            vhost.values.push_back(std::move(values));
+        }
+        config.vhosts_.push_back(std::move(vhost));
+    }
 
     sort_messages(&config.errors_);
     return config;
+}
+
+void Config::parse_entries(const Directive& d, std::string_view section, const std::vector<RawEntry>& entries,
+                           const std::string& root, std::vector<ConfigValue>* out)
+{
+    for (const RawEntry& entry : entries) {
+        if (entry.broken)
+            continue;   // its too-long line is the error
+        ConfigValue value;
+        const std::string problem = parse_directive_value(d, entry.text, root, &value);
+        if (!problem.empty()) {
+            errors_.push_back({file(), entry.line, where(section, d.name) + problem});
+            continue;
+        }
+        value.text = entry.text;
+        value.file = file();
+        value.line = entry.line;
+        out->push_back(std::move(value));
+    }
 }
 
 void Config::take_values(size_t index, const std::vector<RawEntry>& entries,
@@ -408,20 +519,7 @@ void Config::take_values(size_t index, const std::vector<RawEntry>& entries,
 {
     const Directive& d = *directives_[index];
     std::vector<ConfigValue>& values = values_[index];
-    for (const RawEntry& entry : entries) {
-        if (entry.broken)
-            continue;   // its too-long line is the error
-        ConfigValue value;
-        const std::string problem = parse_directive_value(d, entry.text, root, &value);
-        if (!problem.empty()) {
-            errors_.push_back({file(), entry.line, where(d.section, d.name) + problem});
-            continue;
-        }
-        value.text = entry.text;
-        value.file = file();
-        value.line = entry.line;
-        values.push_back(std::move(value));
-    }
+    parse_entries(d, d.section, entries, root, &values);
     if (!values.empty() || d.default_value.empty())
         return;
     ConfigValue value;
@@ -509,6 +607,32 @@ const std::vector<std::string>& Config::words(std::string_view section,
     return value(section, name).words;
 }
 
+const std::vector<ConfigValue>* VhostSection::find(const Directive& d) const
+{
+    for (size_t i = 0; i < directives.size(); ++i)
+        if (directives[i] == &d)
+            return &values[i];
+    return nullptr;
+}
+
+const std::vector<ConfigValue>& Config::values_for(const VhostSection* vhost, std::string_view section,
+                                                   std::string_view name) const
+{
+    const size_t index = index_of(section, name);
+    if (vhost != nullptr)
+        if (const std::vector<ConfigValue>* own = vhost->find(*directives_[index]))
+            return *own;
+    return values_[index];
+}
+
+const ConfigValue& Config::value_for(const VhostSection* vhost, std::string_view section,
+                                     std::string_view name) const
+{
+    static const ConfigValue none;
+    const std::vector<ConfigValue>& all = values_for(vhost, section, name);
+    return all.empty() ? none : all.front();
+}
+
 ConfigMessage Config::message(const ConfigValue& value, std::string_view section,
                               std::string_view name, std::string_view problem) const
 {
@@ -547,6 +671,8 @@ std::string Config::dump() const
     std::string_view section;
     for (size_t i = 0; i < directives_.size(); ++i) {
         const Directive& d = *directives_[i];
+        if (d.section == kVhostSection)
+            continue;   // only in the [vhost:NAME] sections below
         if (d.section != section) {
             section = d.section;
             out += (out.empty() ? "[" : "\n[") + std::string(section) + "]\n";
@@ -559,6 +685,13 @@ std::string Config::dump() const
             out += std::string(d.name) + " = " + format_directive_value(d, value) +
                    (value.is_default() ? "   ; default\n" : "\n");
         }
+    }
+    for (const VhostSection& vhost : vhosts_) {
+        out += "\n[" + vhost.label() + "]\n";
+        for (size_t i = 0; i < vhost.directives.size(); ++i)
+            for (const ConfigValue& value : vhost.values[i])
+                out += std::string(vhost.directives[i]->name) + " = " +
+                       format_directive_value(*vhost.directives[i], value) + "\n";
     }
     return out;
 }

@@ -44,6 +44,22 @@ struct ConfigValue : DirectiveValue {
     bool is_default() const { return line == 0; }
 };
 
+// One [vhost:NAME] section: the values it sets itself (rows of the "vhost" section and those
+// marked per_vhost), in the order of the tables; what it leaves unset, the host takes from
+// [server] and [log] (Config::values_for).
+struct VhostSection {
+    std::string name;   // as written after "vhost:"
+    std::string file;
+    int line = 0;       // the section header's
+    std::vector<const Directive*> directives;       // set in this section
+    std::vector<std::vector<ConfigValue>> values;   // parallel to directives
+
+    // "vhost:NAME", the section as messages name it.
+    std::string label() const { return "vhost:" + name; }
+    // Its own values of `d`, or nullptr when the section does not set it.
+    const std::vector<ConfigValue>* find(const Directive& d) const;
+};
+
 class Config {
 public:
     // Reads and checks options.path against `tables`. Never throws for user mistakes: they
@@ -74,6 +90,15 @@ public:
     const std::string& string(std::string_view section, std::string_view name) const;
     const std::vector<std::string>& words(std::string_view section, std::string_view name) const;
 
+    // The [vhost:NAME] sections in file order; the first is the default host.
+    const std::vector<VhostSection>& vhosts() const { return vhosts_; }
+    // The values of a directive as `vhost` sees them: its own when it sets the directive, else
+    // the server's (values()). A null vhost is the server itself.
+    const std::vector<ConfigValue>& values_for(const VhostSection* vhost, std::string_view section,
+                                               std::string_view name) const;
+    const ConfigValue& value_for(const VhostSection* vhost, std::string_view section,
+                                 std::string_view name) const;
+
     // A message located at `value` (its file:line, or the config file alone for a default),
     // with the text "[section] Name: problem".
     ConfigMessage message(const ConfigValue& value, std::string_view section,
@@ -96,6 +121,8 @@ private:
     class Loader;
     struct RawEntry;
     void take_values(size_t index, const std::vector<RawEntry>& entries, const std::string& root);
+    void parse_entries(const Directive& d, std::string_view section, const std::vector<RawEntry>& entries,
+                       const std::string& root, std::vector<ConfigValue>* out);
     void settle_server_root(size_t index);
     size_t index_of(std::string_view section, std::string_view name) const;
 
@@ -103,6 +130,7 @@ private:
     DirectiveTables tables_;
     std::vector<const Directive*> directives_;        // every row of every table, in order
     std::vector<std::vector<ConfigValue>> values_;    // parallel to directives_
+    std::vector<VhostSection> vhosts_;
     std::string server_root_;
     bool file_read_ = false;
     std::vector<ConfigMessage> errors_;

@@ -15,6 +15,7 @@ namespace {
 constexpr std::string_view S = kServerSection;
 constexpr std::string_view L = kLogSection;
 constexpr std::string_view M = kModulesSection;
+constexpr std::string_view V = kVhostSection;
 
 // Grouped by section: the roff reference and `mpmd -L` print them in this order.
 constexpr Directive kCoreDirectives[] = {
@@ -23,8 +24,8 @@ constexpr Directive kCoreDirectives[] = {
                 "every address. The first Listen replaces the default."),
     make_path(S, kServerRootName, MPMD_PREFIX,
               "The directory that relative paths resolve against; mpmd -d DIR overrides it."),
-    make_path(S, "DocumentRoot", MPMD_DATADIR "/htdocs",
-              "The directory served as the URL path /; it must exist and be readable."),
+    also_per_vhost(make_path(S, "DocumentRoot", MPMD_DATADIR "/htdocs",
+              "The directory served as the URL path /; it must exist and be readable.")),
     make_string(S, "User", "nobody", "name|#uid",
                 "The user the children run as when mpmd is started as root."),
     make_string(S, "Group", "nogroup", "name|#gid",
@@ -36,26 +37,27 @@ constexpr Directive kCoreDirectives[] = {
               "Where children work so that a crash leaves a core dump: they change to it and stay "
               "dumpable. It must exist and be writable by User. Unset, children are not dumpable: no "
               "process of User can ptrace them or read their memory or descriptors."),
-    make_string(S, "ServerName", "(the host name)", "host[:port]",
-                "The name the server uses for itself, e.g. in the access log's %v."),
+    also_per_vhost(make_string(S, "ServerName", "(the host name)", "host[:port]",
+                "The name the server uses for itself, e.g. in the access log's %v; in a "
+                "[vhost:NAME] section, the host name its requests carry (port ignored).")),
     // Choices in the order of enum ServerTokens (version.h).
     make_enum(S, "ServerTokens", "Full", "Prod[uctOnly]|Major|Minor|Min[imal]|OS|Full",
               "How much the Server response header tells: Prod gives the product name only, "
               "Full adds the version and the operating system."),
-    make_word_list(S, "DirectoryIndex", "index.html", "file ...",
-                   "The files to look for, first found wins, when a request names a directory."),
-    make_word_list(S, "Options", "SymLinksIfOwnerMatch", "FollowSymLinks|SymLinksIfOwnerMatch|None",
+    also_per_vhost(make_word_list(S, "DirectoryIndex", "index.html", "file ...",
+                   "The files to look for, first found wins, when a request names a directory.")),
+    also_per_vhost(make_word_list(S, "Options", "SymLinksIfOwnerMatch", "FollowSymLinks|SymLinksIfOwnerMatch|None",
                    "Which symbolic links below DocumentRoot are followed: FollowSymLinks any, "
                    "SymLinksIfOwnerMatch those whose target has the link's owner, None none; a "
                    "refused link answers 403. Links are checked while the file is opened, with no "
-                   "window for a swap."),
-    make_flag(S, "AllowSymLinksOutsideRoot", "Off",
+                   "window for a swap.")),
+    also_per_vhost(make_flag(S, "AllowSymLinksOutsideRoot", "Off",
               "Whether a symbolic link that Options follows may lead out of DocumentRoot; Off "
-              "refuses such a file with 403 whatever Options says."),
-    make_enum(S, "DotFiles", "Deny", kDotFilesChoices,
+              "refuses such a file with 403 whatever Options says.")),
+    also_per_vhost(make_enum(S, "DotFiles", "Deny", kDotFilesChoices,
               "Files and directories whose name begins with a dot: Deny refuses every one with 403 "
               "(but /.well-known/, RFC 8615), DenyHt only .ht* (.htaccess, .htpasswd) as Debian's "
-              "apache2 does, Allow serves them."),
+              "apache2 does, Allow serves them.")),
     make_flag(S, "TraceEnable", "Off",
               "Whether TRACE requests are answered (echoing the request head as message/http) "
               "or refused with 405; a TRACE with a body is refused with 413 either way."),
@@ -115,13 +117,19 @@ constexpr Directive kCoreDirectives[] = {
     make_words(L, "LogFormat", 2, 2, "\"format\" nickname",
                "Names an access log format for CustomLog; common and combined are built in "
                "with Apache's definitions, and a LogFormat of the same nickname replaces them."),
-    make_words(L, "CustomLog", 2, 2, "path format|nickname",
+    also_per_vhost(make_words(L, "CustomLog", 2, 2, "path format|nickname",
                "An access log: a file, then a LogFormat nickname or a literal format. The file is opened "
-               "as the ErrorLog is."),
+               "as the ErrorLog is. A vhost with CustomLog lines of its own logs its requests there "
+               "alone; one without logs to the server's.")),
 
     needs_full_restart(make_words(M, "LoadModule", 2, 2, "module path",
                "A module to load from a shared object: the MPM, in a build with --enable-mpms-shared "
                "(e.g. mpm_event_module libexec/mpmd/mod_mpm_event.so); exactly one MPM may be loaded.")),
+
+    make_words(V, "ServerAlias", 1, INT_MAX, "host ...",
+               "More names the vhost answers to besides its ServerName, compared without regard to "
+               "case and without the port; * and ? match any run of characters and any one "
+               "(*.example.org). Repeatable; only in a [vhost:NAME] section."),
 };
 
 constexpr DirectiveTable kCoreTable = make_table("core", kCoreDirectives);

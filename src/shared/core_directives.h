@@ -33,6 +33,9 @@ std::string default_config_file();
 inline constexpr std::string_view kServerSection = "server";
 inline constexpr std::string_view kLogSection = "log";
 inline constexpr std::string_view kModulesSection = "modules";
+// Written [vhost:NAME], one section per name-based virtual host: its rows are the directives
+// only a vhost takes; the rows marked per_vhost of [server] and [log] may be set there too.
+inline constexpr std::string_view kVhostSection = "vhost";
 
 // The one directive the loader knows by name: relative Path values resolve against it.
 inline constexpr std::string_view kServerRootName = "ServerRoot";

@@ -521,6 +521,39 @@ namespace {
 constexpr const char* kFullRestartNote =
     "A change needs a full stop and start: a restart keeps the value the server started with and "
     "logs a warning naming it.";
+// Said of every row marked also_per_vhost().
+constexpr const char* kPerVhostNote = "A [vhost:NAME] section may set it for its host alone.";
+
+// How a section is written in a config file: the "vhost" rows go in [vhost:NAME] sections.
+std::string section_heading(std::string_view section)
+{
+    return section == "vhost" ? "vhost:NAME" : std::string(section);
+}
+
+// The doc of a row with the notes its marks add.
+std::string full_doc(const Directive& d)
+{
+    std::string doc(d.doc);
+    if (d.per_vhost)
+        doc += std::string(" ") + kPerVhostNote;
+    if (d.full_restart)
+        doc += std::string(" ") + kFullRestartNote;
+    return doc;
+}
+
+// The names of the rows a vhost may set besides its own section's, "A, B and C".
+std::string per_vhost_names(const DirectiveTables& tables)
+{
+    std::vector<std::string> names;
+    for (const DirectiveTable& table : tables)
+        for (const Directive& d : table)
+            if (d.per_vhost)
+                names.push_back("[" + std::string(d.section) + "] " + std::string(d.name));
+    std::string out;
+    for (size_t i = 0; i < names.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return out;
+}
 } // namespace
 
 std::string directives_listing(const DirectiveTables& tables)
@@ -528,9 +561,9 @@ std::string directives_listing(const DirectiveTables& tables)
     std::string out;
     for (const DirectiveTable& table : tables)
         for (const Directive& d : table) {
-            out += "[" + std::string(d.section) + "] " + std::string(d.name) + " = " +
+            out += "[" + section_heading(d.section) + "] " + std::string(d.name) + " = " +
                    std::string(d.syntax) + (d.repeatable ? "   (repeatable)" : "") + "\n";
-            out += wrap(std::string(d.doc) + (d.full_restart ? std::string(" ") + kFullRestartNote : ""), "    ", 80);
+            out += wrap(full_doc(d), "    ", 80);
             out += "    Default: " + display_default(d);
             if (has_range(d))
                 out += "; allowed: " + directive_allowed(d);
@@ -557,16 +590,18 @@ std::string directives_roff(const DirectiveTables& tables)
 {
     std::string out;
     for (std::string_view section : directive_sections(tables)) {
-        out += ".SS [" + std::string(section) + "]\n";
+        out += ".SS [" + roff_escape(section_heading(section)) + "]\n";
+        if (section == "vhost")
+            out += "One section per name-based virtual host (see VIRTUAL HOSTS). Besides the "
+                   "directive below, it takes " + per_vhost_names(tables) +
+                   ", for its host alone; what it leaves unset comes from [server].\n";
         for (const DirectiveTable& table : tables)
             for (const Directive& d : table) {
                 if (d.section != section)
                     continue;
                 out += ".TP\n\\fB" + roff_escape(d.name) + "\\fR = \\fI" +
                        roff_escape(d.syntax) + "\\fR\n";
-                out += roff_escape(d.doc);
-                if (d.full_restart)
-                    out += std::string(" ") + kFullRestartNote;
+                out += roff_escape(full_doc(d));
                 if (d.repeatable)
                     out += " May be given more than once.";
                 out += "\n.br\nDefault: " + roff_escape(display_default(d));

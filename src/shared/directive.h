@@ -54,6 +54,9 @@ struct Directive {
     // and warns; the docs say "A change needs a full stop and start." (mark rows with
     // needs_full_restart()).
     bool full_restart;
+    // It may also be set in a [vhost:NAME] section, for that host alone (mark rows with
+    // also_per_vhost()); rows of the "vhost" section are the ones only a vhost takes.
+    bool per_vhost;
 };
 
 // The row, marked as one whose changes need a full stop and start (ServerLimit sizes the
@@ -64,13 +67,20 @@ constexpr Directive needs_full_restart(Directive d)
     return d;
 }
 
+// The row, marked as one a [vhost:NAME] section may set for its host (DocumentRoot, ...).
+constexpr Directive also_per_vhost(Directive d)
+{
+    d.per_vhost = true;
+    return d;
+}
+
 constexpr Directive make_integer(std::string_view section, std::string_view name,
                                  std::string_view default_value, long long min, long long max,
                                  std::string_view unit, std::string_view doc)
 {
     // Apache's syntax lines say "Timeout seconds" but "ServerLimit number".
     return {name, section, DirectiveType::Integer, default_value, min, max, unit, {}, 1, 1,
-            false, unit == "seconds" ? unit : std::string_view("number"), doc, false};
+            false, unit == "seconds" ? unit : std::string_view("number"), doc, false, false};
 }
 
 // An Integer that also takes names for some values, `names` as "none=0|default=200|..."; the
@@ -81,7 +91,7 @@ constexpr Directive make_named_integer(std::string_view section, std::string_vie
                                        std::string_view syntax, std::string_view doc)
 {
     return {name, section, DirectiveType::NamedInteger, default_value, min, max, unit, names, 1, 1,
-            false, syntax, doc, false};
+            false, syntax, doc, false, false};
 }
 
 // `min_hundredths` and `max_hundredths` are the bounds x100: 1..10000 allows 0.01..100.
@@ -91,14 +101,14 @@ constexpr Directive make_decimal(std::string_view section, std::string_view name
                                  std::string_view doc)
 {
     return {name, section, DirectiveType::Decimal, default_value, min_hundredths, max_hundredths,
-            unit, {}, 1, 1, false, "number", doc, false};
+            unit, {}, 1, 1, false, "number", doc, false, false};
 }
 
 constexpr Directive make_flag(std::string_view section, std::string_view name,
                               std::string_view default_value, std::string_view doc)
 {
     return {name, section, DirectiveType::Boolean, default_value, 0, 1, {}, {}, 1, 1,
-            false, "On|Off", doc, false};
+            false, "On|Off", doc, false, false};
 }
 
 constexpr Directive make_string(std::string_view section, std::string_view name,
@@ -106,14 +116,14 @@ constexpr Directive make_string(std::string_view section, std::string_view name,
                                 std::string_view doc)
 {
     return {name, section, DirectiveType::String, default_value, 0, 0, {}, {}, 1, 1,
-            false, syntax, doc, false};
+            false, syntax, doc, false, false};
 }
 
 constexpr Directive make_path(std::string_view section, std::string_view name,
                               std::string_view default_value, std::string_view doc)
 {
     return {name, section, DirectiveType::Path, default_value, 0, 0, {}, {}, 1, 1,
-            false, "path", doc, false};
+            false, "path", doc, false, false};
 }
 
 constexpr Directive make_enum(std::string_view section, std::string_view name,
@@ -121,7 +131,7 @@ constexpr Directive make_enum(std::string_view section, std::string_view name,
                               std::string_view doc)
 {
     return {name, section, DirectiveType::Enum, default_value, 0, 0, {}, choices, 1, 1,
-            false, choices, doc, false};
+            false, choices, doc, false, false};
 }
 
 constexpr Directive make_word_list(std::string_view section, std::string_view name,
@@ -129,14 +139,14 @@ constexpr Directive make_word_list(std::string_view section, std::string_view na
                                    std::string_view doc)
 {
     return {name, section, DirectiveType::WordList, default_value, 0, 0, {}, {}, 1, INT_MAX,
-            false, syntax, doc, false};
+            false, syntax, doc, false, false};
 }
 
 constexpr Directive make_listen(std::string_view section, std::string_view name,
                                 std::string_view default_value, std::string_view doc)
 {
     return {name, section, DirectiveType::Listen, default_value, 0, 0, {}, {}, 1, 1,
-            true, "[address:]port", doc, false};
+            true, "[address:]port", doc, false, false};
 }
 
 // Repeatable entries of a fixed number of words and no default (LogFormat, CustomLog, ...).
@@ -144,7 +154,7 @@ constexpr Directive make_words(std::string_view section, std::string_view name, 
                                int max_words, std::string_view syntax, std::string_view doc)
 {
     return {name, section, DirectiveType::Words, {}, 0, 0, {}, {}, min_words, max_words,
-            true, syntax, doc, false};
+            true, syntax, doc, false, false};
 }
 
 // One module's table: a view of its constexpr array.

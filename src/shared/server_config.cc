@@ -5,6 +5,7 @@
 // Leans on: getpwnam(3), getgrnam(3), stat(2), access(2), open(2), gethostname(2).
 #include "shared/server_config.h"
 
+#include "shared/host_name.h"
 #include "shared/log_format.h"
 #include "shared/trusted_path.h"
 
@@ -26,6 +27,7 @@ namespace {
 constexpr std::string_view kServer = kServerSection;
 constexpr std::string_view kLog = kLogSection;
 constexpr std::string_view kModules = kModulesSection;
+constexpr std::string_view kVhost = kVhostSection;
 
 std::string with_errno(const std::string& path, int err)
 {
@@ -135,7 +137,10 @@ public:
     void logs(ServerConfig& out) const;
     void modules(ServerConfig& out) const;
     void read_timeouts(ServerConfig& out) const;
-    void file_access(ServerConfig& out) const;
+    // The server's (vhost null) or a vhost's; errors only for values set in that section.
+    void file_access(const VhostSection* vhost, FileAccess& out) const;
+    void vhosts(ServerConfig& out) const;
+    void vhost_logs(const VhostSection& section, const ServerConfig& out, VirtualHost& host) const;
 
 private:
     // Compiles an access log format as the log code will; false after reporting an error.
@@ -340,17 +345,50 @@ void Builder::read_timeouts(ServerConfig& out) const
               problem + " (allowed: " + std::string(kRequestReadTimeoutSyntax) + ")");
 }
 
-void Builder::file_access(ServerConfig& out) const
+void Builder::file_access(const VhostSection* vhost, FileAccess& out) const
 {
-    const ConfigValue& value = config_.value(kServer, "Options");
+    const ConfigValue& value = config_.value_for(vhost, kServer, "Options");
+    const bool own = vhost == nullptr || &value != &config_.value(kServer, "Options");
     std::string problem;
     if (std::optional<SymlinkRule> rule = parse_options(value.words, &problem))
-        out.file_access.symlinks = *rule;
-    else
-        error(value, kServer, "Options", problem);
-    out.file_access.symlinks_outside_root = config_.flag(kServer, "AllowSymLinksOutsideRoot");
+        out.symlinks = *rule;
+    else if (own)
+        error(value, vhost ? vhost->label() : std::string(kServer), "Options", problem);
+    out.symlinks_outside_root = config_.value_for(vhost, kServer, "AllowSymLinksOutsideRoot").number != 0;
     // The directive's choices are listed in the enum's order (file_access.h).
-    out.file_access.dot_files = static_cast<DotFiles>(config_.choice(kServer, "DotFiles"));
+    out.dot_files = static_cast<DotFiles>(config_.value_for(vhost, kServer, "DotFiles").number);
+}
+
+// Each [vhost:NAME] section as a VirtualHost; needs the server's own values (ServerName).
+void Builder::vhosts(ServerConfig& out) const
+{
+    for (const VhostSection& section : config_.vhosts()) {
+        const std::string label = section.label();
+        VirtualHost host;
+        host.name = section.name;
+        host.file = section.file;
+        host.line = section.line;
+        const ConfigValue& name = config_.value_for(&section, kServer, "ServerName");
+        const bool own_name = &name != &config_.value(kServer, "ServerName");
+        host.server_name = std::string(host_without_port(own_name ? name.words.front() : out.server_name));
+        for (const ConfigValue& alias : config_.values_for(&section, kVhost, "ServerAlias"))
+            host.aliases.insert(host.aliases.end(), alias.words.begin(), alias.words.end());
+        const ConfigValue& root = config_.value_for(&section, kServer, "DocumentRoot");
+        host.document_root = root.words.front();
+        if (check_system_ && &root != &config_.value(kServer, "DocumentRoot"))
+            if (const std::string problem = directory_problem(host.document_root); !problem.empty())
+                error(root, label, "DocumentRoot", problem);
+        host.directory_index = config_.value_for(&section, kServer, "DirectoryIndex").words;
+        file_access(&section, host.file_access);
+        vhost_logs(section, out, host);
+        // A second vhost of the same ServerName would never be chosen (the first wins).
+        for (const VirtualHost& earlier : out.vhosts)
+            if (own_name && equals_ignoring_case(earlier.server_name, host.server_name))
+                error(name, label, "ServerName",
+                      host.server_name + " is already [vhost:" + earlier.name + "]'s (line " +
+                          std::to_string(earlier.line) + "): requests for it would never reach this vhost");
+        out.vhosts.push_back(std::move(host));
+    }
 }
 
 } // namespace
@@ -368,7 +406,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     builder.logs(out);
     builder.modules(out);
     builder.read_timeouts(out);
-    builder.file_access(out);
+    builder.file_access(nullptr, out.file_access);
 
     out.server_name = config.string(kServer, "ServerName");
     if (out.server_name.empty())
@@ -388,7 +426,76 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     out.request_timeout = as_int(config, kServer, "RequestTimeout");
     out.max_ranges = as_int(config, kServer, "MaxRanges");
     out.open_file_cache = as_int(config, kServer, "OpenFileCache");
+    builder.vhosts(out);
     return out;
+}
+
+// A vhost's own CustomLog lines (nicknames are the server's LogFormats), checked as the
+// server's are; without any, the server's logs.
+void Builder::vhost_logs(const VhostSection& section, const ServerConfig& out, VirtualHost& host) const
+{
+    const std::vector<ConfigValue>& values = config_.values_for(&section, kLog, "CustomLog");
+    host.own_custom_logs = &values != &config_.values(kLog, "CustomLog");
+    if (!host.own_custom_logs) {
+        host.custom_logs = out.custom_logs;
+        return;
+    }
+    const std::string label = section.label();
+    for (const ConfigValue& value : values) {
+        const std::string& format = value.words[1];
+        CustomLogSetting setting{resolve_path(config_.server_root(), value.words[0]), format, {}, value.file,
+                                 value.line};
+        if (const LogFormatSetting* named = out.find_log_format(format)) {
+            setting.format = named->format;
+            setting.nickname = named->nickname;
+        } else if (format.find('%') != std::string::npos) {
+            std::string problem;
+            if (!LogFormat::compile(format, &problem)) {
+                error(value, label, "CustomLog", problem);
+                continue;
+            }
+        } else {
+            error(value, label, "CustomLog", "unknown LogFormat nickname \"" + format +
+                                                 "\" (LogFormat lines are the server's, in [log])");
+            continue;
+        }
+        if (check_system_) {
+            std::string problem;
+            bool broken_rule = false;
+            if (!reach_trusted_directory(setting.path, FinalLink::Follow, &problem, &broken_rule) && broken_rule) {
+                error(value, label, "CustomLog", problem);
+                continue;
+            }
+        }
+        host.custom_logs.push_back(std::move(setting));
+    }
+}
+
+bool VirtualHost::answers_to(std::string_view host) const
+{
+    if (equals_ignoring_case(server_name, host))
+        return true;
+    for (const std::string& alias : aliases)
+        if (host_matches(alias, host))
+            return true;
+    return false;
+}
+
+const VirtualHost* ServerConfig::find_vhost(std::string_view host) const
+{
+    if (vhosts.empty())
+        return nullptr;
+    for (const VirtualHost& vhost : vhosts)
+        if (vhost.answers_to(host))
+            return &vhost;
+    return &vhosts.front();
+}
+
+HostSettings ServerConfig::host_for(std::string_view host) const
+{
+    if (const VirtualHost* vhost = find_vhost(host))
+        return {vhost->server_name, vhost->document_root, vhost->directory_index, vhost->file_access};
+    return {server_name, document_root, directory_index, file_access};
 }
 
 const LogFormatSetting* ServerConfig::find_log_format(std::string_view nickname) const

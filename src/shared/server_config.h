@@ -54,6 +54,33 @@ enum class AcceptFilter { None, Data };
 // How long the kernel holds back a silent connection under AcceptFilter data (Apache's 30).
 constexpr int kAcceptFilterDeferSeconds = 30;
 
+// A name-based virtual host, from a [vhost:NAME] section: what it leaves unset is the
+// server's ([server]) value.
+struct VirtualHost {
+    std::string name;                    // the section's NAME
+    std::string server_name;             // without a port
+    std::vector<std::string> aliases;    // ServerAlias words, patterns with * and ?
+    std::string document_root;
+    std::vector<std::string> directory_index;
+    FileAccess file_access;
+    std::vector<CustomLogSetting> custom_logs;   // its own, else a copy of the server's
+    bool own_custom_logs = false;                // the section sets CustomLog
+    std::string file;                    // the section header's place, for mpmd -S
+    int line = 0;
+
+    // Whether a request for `host` (no port, any case) is this host's: its ServerName, or an
+    // alias matched as a pattern.
+    bool answers_to(std::string_view host) const;
+};
+
+// What the host a request names decides, whether a vhost or the server itself.
+struct HostSettings {
+    const std::string& server_name;
+    const std::string& document_root;
+    const std::vector<std::string>& directory_index;
+    const FileAccess& file_access;
+};
+
 struct ServerConfig {
     std::vector<ListenAddress> listen;   // never empty once built: the default is *:80
     std::string server_root;             // every path below is absolute
@@ -90,6 +117,10 @@ struct ServerConfig {
 
     std::vector<LoadModuleSetting> load_modules;
 
+    // Name-based virtual hosts in file order; with any, every request is one's: the host it
+    // names, else the first (the default), as in Apache.
+    std::vector<VirtualHost> vhosts;
+
     // The view of `config`; problems found on the way are appended to *errors.
     // `check_system` = false skips the file system and user database (e.g. when the config
     // file itself could not be read and every value is a default).
@@ -97,6 +128,11 @@ struct ServerConfig {
                              std::vector<ConfigMessage>* errors);
 
     const LogFormatSetting* find_log_format(std::string_view nickname) const;
+    // The vhost whose ServerName or ServerAlias `host` matches, else the first; nullptr when
+    // there are none. `host` as a request carries it (request_host()): no port.
+    const VirtualHost* find_vhost(std::string_view host) const;
+    // The settings that answer a request for `host`: its vhost's, or the server's.
+    HostSettings host_for(std::string_view host) const;
 };
 
 } // namespace mpmd

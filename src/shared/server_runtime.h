@@ -33,6 +33,8 @@ struct ServerRuntime {
     MimeTypes mime;
     std::string banner;                        // Server: header value, per ServerTokens
     std::vector<AccessLogTarget> access_logs;
+    // Each vhost's (parallel to server.vhosts): its own CustomLogs, or the server's again.
+    std::vector<std::vector<AccessLogTarget>> vhost_access_logs;
     uint64_t max_connections_per_child = 0;    // 0 = never leave for this reason
     uint64_t max_connections_jitter = 0;       // a child draws its limit in [M, M + this]
     StatusConfig status;                       // the [status] section
@@ -40,6 +42,22 @@ struct ServerRuntime {
     bool switch_user = false;                  // started as root: children become uid/gid
     uid_t uid = 0;
     gid_t gid = 0;
+
+    // The access logs of a request answered by `vhost` (nullptr: the server itself).
+    const std::vector<AccessLogTarget>& access_logs_for(const VirtualHost* vhost) const
+    {
+        return vhost == nullptr ? access_logs : vhost_access_logs[size_t(vhost - server.vhosts.data())];
+    }
+    // Whether any request is logged at all (no CustomLog anywhere: nothing to format).
+    bool logs_requests() const
+    {
+        if (!access_logs.empty())
+            return true;
+        for (const auto& logs : vhost_access_logs)
+            if (!logs.empty())
+                return true;
+        return false;
+    }
 };
 
 } // namespace mpmd

@@ -281,7 +281,7 @@ public:
              f + "8: [server] Lisen: unknown directive (did you mean Listen?)",
              f + "9: [server] ErrorLog: belongs in [log], not in [server]",
              f + "10: [server] Listen: not a \"Key = value\" line (write \"Listen = value\")",
-             f + "11: [bogus]: unknown section (allowed: server, log, modules, mpm_prefork, mpm_worker, mpm_event, status)",
+             f + "11: [bogus]: unknown section (allowed: server, log, modules, vhost:NAME, mpm_prefork, mpm_worker, mpm_event, status)",
              f + "12: [log: malformed section header: no closing ']'",
              f + "14: [mpm_prefork] StartServers: \"many\" is not a decimal integer (allowed: 0 or "
                  "more processes)",
@@ -519,7 +519,8 @@ public:
         const std::string listing = directives_listing(all_directive_tables());
         for (const DirectiveTable& table : all_directive_tables())
             for (const Directive& d : table) {
-                const std::string head = "[" + std::string(d.section) + "] " + std::string(d.name) +
+                const std::string section = d.section == kVhostSection ? "vhost:NAME" : std::string(d.section);
+                const std::string head = "[" + section + "] " + std::string(d.name) +
                                          " = " + std::string(d.syntax);
                 CPPUNIT_ASSERT_MESSAGE(head, listing.find(head) != std::string::npos);
                 CPPUNIT_ASSERT_MESSAGE(std::string(d.name),

@@ -2,6 +2,9 @@
 // request that carries a Host field.
 #include "shared/http/authority.h"
 
+#include "shared/host_name.h"
+#include "shared/http/http_request.h"
+
 #include <cstring>
 
 namespace mpmd {
@@ -81,6 +84,18 @@ bool valid_authority(std::string_view text, bool allow_empty)
         port = text.substr(colon + 1);
     }
     return !host.empty() && valid_reg_name(host) && valid_port(port);
+}
+
+std::string_view request_host(const HttpRequest& request)
+{
+    const std::string_view target = request.target;
+    const size_t scheme_end = target.find("://");
+    if (!target.empty() && target[0] != '/' && scheme_end != std::string_view::npos) {
+        const std::string_view rest = target.substr(scheme_end + 3);
+        return host_without_port(rest.substr(0, rest.find_first_of("/?")));
+    }
+    const std::string* host = request.header("Host");
+    return host == nullptr ? std::string_view() : host_without_port(*host);
 }
 
 } // namespace mpmd

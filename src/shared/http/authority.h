@@ -10,11 +10,18 @@
 
 namespace mpmd {
 
+struct HttpRequest;
+
 // True for uri-host [ ":" port ]: a reg-name (unreserved, sub-delims and %XX), a dotted
 // IPv4 address (a reg-name by syntax) or an IPv6 literal in brackets, then optional ':'
 // and decimal digits. No userinfo, no whitespace or controls, no path. An empty text is
 // valid only when `allow_empty` (RFC 9112 3.2: an empty Host field).
 bool valid_authority(std::string_view text, bool allow_empty);
+
+// The host a request is for, as a virtual host is chosen by: an absolute-form target's
+// authority, else the Host field (RFC 9112 3.2.2), without port or trailing dot; "" when it
+// names none (HTTP/1.0 without Host). A view into the request.
+std::string_view request_host(const HttpRequest& request);
 
 } // namespace mpmd
 

@@ -30,7 +30,7 @@ constexpr Directive kStatusDirectives[] = {
      kRequireSyntax,
      "Who may see the pages, as mod_authz_host says it: \"ip\" and addresses or CIDR "
      "ranges (IPv4 or IPv6; IPv4-mapped IPv6 clients match IPv4 ranges), \"local\" for "
-     "loopback, \"all granted\" or \"all denied\". Others get 403 Forbidden.", false},
+     "loopback, \"all granted\" or \"all denied\". Others get 403 Forbidden.", false, false},
     // Here rather than in the core table: only the status readers (mpmctl status and top) use
     // the name; the master maps the same memory either way.
     needs_full_restart(make_string(T, "ScoreBoardFile", "auto", kScoreboardSyntax,

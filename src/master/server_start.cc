@@ -97,28 +97,32 @@ bool detach(const CommandLine& line, const std::optional<UpgradeHandoff>& handof
     return true;
 }
 
+// -t and -S: the configuration loaded and checked as a start would (errors printed), then
+// `report` prints what the command shows of it.
+template <typename Report>
+int check_configuration(const CommandLine& line, Report report)
+{
+    GenerationSite site;
+    site.options = load_options(line);
+    Generation first;
+    if (!load_first_generation(site, first))
+        return kExitFailure;
+    report(first.config->server);
+    return 0;
+}
+
 } // namespace
 
 int test_configuration(const CommandLine& line)
 {
-    GenerationSite site;
-    site.options = load_options(line);
-    Generation first;
-    if (!load_first_generation(site, first))
-        return kExitFailure;
-    std::printf("Syntax OK\n");
-    return 0;
+    return check_configuration(line, [](const ServerConfig&) { std::printf("Syntax OK\n"); });
 }
 
 int show_vhost_map(const CommandLine& line)
 {
-    GenerationSite site;
-    site.options = load_options(line);
-    Generation first;
-    if (!load_first_generation(site, first))
-        return kExitFailure;
-    std::fputs(vhost_map_text(first.config->server).c_str(), stdout);
-    return 0;
+    return check_configuration(line, [](const ServerConfig& server) {
+        std::fputs(vhost_map_text(server).c_str(), stdout);
+    });
 }
 
 int start_server(const CommandLine& line, SelfExec self, const std::optional<UpgradeHandoff>& handoff)

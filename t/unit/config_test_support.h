@@ -80,6 +80,12 @@ inline void assert_messages(const std::vector<std::string>& expected,
     CPPUNIT_ASSERT_EQUAL(want, joined(actual));
 }
 
+// "CONF:N: ", the start of a message about line `line_after_base` of a test's own lines.
+inline std::string at(const ServerRootDir& dir, int line_after_base)
+{
+    return dir.conf() + ":" + std::to_string(ServerRootDir::kBaseLines + line_after_base) + ": ";
+}
+
 } // namespace mpmd::config_test
 
 #endif

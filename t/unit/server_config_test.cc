@@ -13,16 +13,8 @@
 namespace mpmd {
 
 using config_test::assert_messages;
+using config_test::at;
 using config_test::ServerRootDir;
-
-namespace {
-
-std::string at(const ServerRootDir& dir, int line_after_base)
-{
-    return dir.conf() + ":" + std::to_string(ServerRootDir::kBaseLines + line_after_base) + ": ";
-}
-
-} // namespace
 
 class ServerConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(ServerConfigTest);

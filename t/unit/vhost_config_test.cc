@@ -12,16 +12,12 @@
 namespace mpmd {
 
 using config_test::assert_messages;
+using config_test::at;
 using config_test::ServerRootDir;
 
 namespace {
 
-std::string at(const ServerRootDir& dir, int line_after_base)
-{
-    return dir.conf() + ":" + std::to_string(ServerRootDir::kBaseLines + line_after_base) + ": ";
-}
-
-// Two vhosts after the base [server]: www (line base+1) and shop (line base+7).
+// Two vhosts after the base [server]: www (line base+2) and shop (line base+7).
 std::string two_vhosts()
 {
     return "DotFiles = Allow\n"                      // +1 ([server], inherited by www)

@@ -81,7 +81,7 @@ inline void assert_messages(const std::vector<std::string>& expected,
 }
 
 // "CONF:N: ", the start of a message about line `line_after_base` of a test's own lines.
-inline std::string at(const ServerRootDir& dir, int line_after_base)
+inline std::string after_base(const ServerRootDir& dir, int line_after_base)
 {
     return dir.conf() + ":" + std::to_string(ServerRootDir::kBaseLines + line_after_base) + ": ";
 }

@@ -13,7 +13,7 @@
 namespace mpmd {
 
 using config_test::assert_messages;
-using config_test::at;
+using config_test::after_base;
 using config_test::ServerRootDir;
 
 class ServerConfigTest : public CppUnit::TestFixture {
@@ -132,9 +132,9 @@ public:
         const LoadedConfig c = dir.load("Listen = 8080\nListen = *:8080\nListen = 127.0.0.1:8080\n"
                                         "Listen = 127.0.0.1:8081\n");
         const int n = ServerRootDir::kBaseLines;
-        assert_messages({at(dir, 2) + "[server] Listen: *:8080 is given twice (first on line " +
+        assert_messages({after_base(dir, 2) + "[server] Listen: *:8080 is given twice (first on line " +
                              std::to_string(n + 1) + ")",
-                         at(dir, 3) + "[server] Listen: 127.0.0.1:8080 overlaps *:8080 (first on "
+                         after_base(dir, 3) + "[server] Listen: 127.0.0.1:8080 overlaps *:8080 (first on "
                                       "line " + std::to_string(n + 1) + ")"},
                         c.errors);
         CPPUNIT_ASSERT_EQUAL(size_t(2), c.server.listen.size());
@@ -221,9 +221,9 @@ public:
     {
         ServerRootDir dir;
         const LoadedConfig c = dir.load("User = no-such-user-mpmd\nGroup = no-such-group-mpmd\n");
-        assert_messages({at(dir, 1) + "[server] User: unknown user \"no-such-user-mpmd\" (getpwnam "
+        assert_messages({after_base(dir, 1) + "[server] User: unknown user \"no-such-user-mpmd\" (getpwnam "
                                       "found no such user; or write #uid)",
-                         at(dir, 2) + "[server] Group: unknown group \"no-such-group-mpmd\" "
+                         after_base(dir, 2) + "[server] Group: unknown group \"no-such-group-mpmd\" "
                                       "(getgrnam found no such group; or write #gid)"},
                         c.errors);
     }
@@ -315,9 +315,9 @@ public:
     {
         ServerRootDir dir;
         const LoadedConfig c = dir.load("[log]\nCustomLog = a.log combind\nCustomLog = b.log\n");
-        assert_messages({at(dir, 2) + "[log] CustomLog: unknown LogFormat nickname \"combind\" "
+        assert_messages({after_base(dir, 2) + "[log] CustomLog: unknown LogFormat nickname \"combind\" "
                                       "(allowed: common, combined, or a format containing %)",
-                         at(dir, 3) + "[log] CustomLog: takes 2 words, got 1 (allowed: path "
+                         after_base(dir, 3) + "[log] CustomLog: takes 2 words, got 1 (allowed: path "
                                       "format|nickname)"},
                         c.errors);
     }
@@ -326,7 +326,7 @@ public:
     {
         ServerRootDir dir;
         const LoadedConfig c = dir.load("[log]\nLogFormat = common \"%h %u\"\n");
-        assert_messages({at(dir, 2) + "[log] LogFormat: nickname \"%h %u\" may not contain '%' "
+        assert_messages({after_base(dir, 2) + "[log] LogFormat: nickname \"%h %u\" may not contain '%' "
                                       "(allowed: \"format\" nickname)"},
                         c.errors);
     }

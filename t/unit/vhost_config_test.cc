@@ -12,7 +12,7 @@
 namespace mpmd {
 
 using config_test::assert_messages;
-using config_test::at;
+using config_test::after_base;
 using config_test::ServerRootDir;
 
 namespace {
@@ -123,14 +123,14 @@ public:
                                         "[VHOST:WWW]\n"                   // +6
                                         "DocumentRoot = www\n"            // +7 dropped
                                         "[vhost:]\n");                    // +8
-        assert_messages({at(dir, 1) + "[vhost]: a virtual host's section needs its name: write [vhost:NAME], "
+        assert_messages({after_base(dir, 1) + "[vhost]: a virtual host's section needs its name: write [vhost:NAME], "
                                       "e.g. [vhost:www.example.com]",
-                         at(dir, 3) + "[vhost:bad/name]: a vhost's name is letters, digits, '.', '-' and '_' "
+                         after_base(dir, 3) + "[vhost:bad/name]: a vhost's name is letters, digits, '.', '-' and '_' "
                                       "(e.g. [vhost:www.example.com])",
-                         at(dir, 6) + "[vhost:WWW]: defined twice (first on line " +
+                         after_base(dir, 6) + "[vhost:WWW]: defined twice (first on line " +
                              std::to_string(ServerRootDir::kBaseLines + 4) +
                              "); give each virtual host a section of its own",
-                         at(dir, 8) + "[vhost:]: a vhost's name is letters, digits, '.', '-' and '_' "
+                         after_base(dir, 8) + "[vhost:]: a vhost's name is letters, digits, '.', '-' and '_' "
                                       "(e.g. [vhost:www.example.com])"},
                         c.errors);
         CPPUNIT_ASSERT_EQUAL(size_t(1), c.server.vhosts.size());
@@ -150,14 +150,14 @@ public:
                                         "[vhost:b]\n"                     // +8
                                         "ServerName = A.example:80\n");   // +9
         const std::string a = std::to_string(ServerRootDir::kBaseLines + 2);
-        assert_messages({at(dir, 1) + "[server] ServerAlias: belongs in a [vhost:NAME] section, not in [server]",
-                         at(dir, 4) + "[vhost:a] Timeout: is not set per virtual host: set it in [server]",
-                         at(dir, 5) + "[vhost:a] DocumentRot: unknown directive (did you mean DocumentRoot?)",
-                         at(dir, 6) + "[vhost:a] ServerName: set twice (first on line " +
+        assert_messages({after_base(dir, 1) + "[server] ServerAlias: belongs in a [vhost:NAME] section, not in [server]",
+                         after_base(dir, 4) + "[vhost:a] Timeout: is not set per virtual host: set it in [server]",
+                         after_base(dir, 5) + "[vhost:a] DocumentRot: unknown directive (did you mean DocumentRoot?)",
+                         after_base(dir, 6) + "[vhost:a] ServerName: set twice (first on line " +
                              std::to_string(ServerRootDir::kBaseLines + 3) +
                              "); only repeatable directives may be given more than once",
-                         at(dir, 7) + "[vhost:a] DotFiles: \"Sometimes\" is not allowed (allowed: Deny, DenyHt, Allow)",
-                         at(dir, 9) + "[vhost:b] ServerName: A.example is already [vhost:a]'s (line " + a +
+                         after_base(dir, 7) + "[vhost:a] DotFiles: \"Sometimes\" is not allowed (allowed: Deny, DenyHt, Allow)",
+                         after_base(dir, 9) + "[vhost:b] ServerName: A.example is already [vhost:a]'s (line " + a +
                              "): requests for it would never reach this vhost"},
                         c.errors);
     }
@@ -166,7 +166,7 @@ public:
     {
         ServerRootDir dir;
         const LoadedConfig c = dir.load("[vhost:a]\nServerName = a.example\nDocumentRoot = missing\n");
-        assert_messages({at(dir, 3) + "[vhost:a] DocumentRoot: " + dir.file("missing") + ": No such file or directory"},
+        assert_messages({after_base(dir, 3) + "[vhost:a] DocumentRoot: " + dir.file("missing") + ": No such file or directory"},
                         c.errors);
     }
 

@@ -22,12 +22,8 @@ AcceptSet::AcceptSet(const ChildContext& context, const char* module) : context_
         return;
     }
     const auto& listeners = *context.listeners;
-    for (size_t i = 0; i < listeners.size(); ++i) {
-        struct epoll_event ev {};
-        ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-        ev.data.u64 = i;
-        epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listeners[i].fd, &ev);
-    }
+    for (size_t i = 0; i < listeners.size(); ++i)
+        watch_listener(i);
     // Tags past the listeners' indexes: the master watch, the leave eventfd, and the stop
     // eventfd once stop() makes it.
     const int controls[2] = {context.master_watch_fd, child_leave_fd()};
@@ -37,6 +33,25 @@ AcceptSet::AcceptSet(const ChildContext& context, const char* module) : context_
         ev.data.u64 = listeners.size() + k;
         if (controls[k] >= 0)
             epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, controls[k], &ev);
+    }
+}
+
+void AcceptSet::watch_listener(size_t index)
+{
+    struct epoll_event ev {};
+    ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+    ev.data.u64 = index;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, (*context_.listeners)[index].fd, &ev);
+}
+
+void AcceptSet::go_last()
+{
+    if (epoll_fd_ < 0)
+        return;
+    const auto& listeners = *context_.listeners;
+    for (size_t i = 0; i < listeners.size(); ++i) {
+        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listeners[i].fd, nullptr);
+        watch_listener(i);
     }
 }
 

@@ -46,6 +46,12 @@ public:
     // so left in the backlog it would wait for the next arrival to wake another child, for
     // seconds on a quiet server, and a graceful restart would stall a client.
     Outcome next(AcceptedSocket* out);
+    // Puts this child last in the order the kernel wakes the children in for a new
+    // connection. Each listener's wait queue holds one entry per child (EPOLLEXCLUSIVE), and
+    // the kernel wakes the first whose thread waits: the child that registered first takes
+    // every connection it is free for. Taking the entries out and adding them again moves
+    // them to the tail (two epoll_ctl calls per listener).
+    void go_last();
     // Without waiting: has the master gone? (for a listener that is not accepting just now)
     bool master_gone() const;
     // Ends every wait in this set, now and later (next() answers Leave), without making the
@@ -54,6 +60,8 @@ public:
     void stop();
 
 private:
+    void watch_listener(size_t index);
+
     const ChildContext& context_;
     const char* module_;
     int epoll_fd_ = -1;

@@ -167,6 +167,9 @@ private:
     void take_new(const AcceptedSocket& accepted);
     void answer_accepted(const AcceptedSocket& accepted, WorkerReport& report);
     bool may_accept() const;
+    bool above_share() const;
+    uint32_t in_hand() const;
+    void publish_in_hand();
     void begin_leaving();
     void publish_count();
     void end_reservation(Held* held);
@@ -188,6 +191,10 @@ private:
     // adds, the loop subtracts); held_count_ mirrors held_.size().
     std::atomic<size_t> reserving_{0};
     std::atomic<size_t> held_count_{0};
+    // Connections handed to the loop (give_to_loop) and taken in by it (on_parked): their
+    // difference is on the way, counted as held by in_hand().
+    std::atomic<uint64_t> handed_{0};
+    std::atomic<uint64_t> taken_{0};
     std::atomic<bool> accepting_done_{false};   // the accepting thread has returned
     int parked_fd_ = -1;
     std::mutex parked_mutex_;
@@ -263,11 +270,47 @@ bool EventListener::may_accept() const
            queue_.idle_workers() > reserving_.load(std::memory_order_relaxed) && queue_.waiting() < waiting_limit;
 }
 
+// Whether this child holds more connections than its share: the mean over the children of
+// its generation, plus kShareSlack. The kernel wakes the accepting threads in a fixed order
+// (AcceptSet::go_last): without this, 30 kept-alive clients connecting one after another
+// all went to one of three children, and wrk's 50 spread 34/8/4/2/2/0 over six, so one loop
+// carried most of the load and one crash would have ended most clients' connections.
+bool EventListener::above_share() const
+{
+    constexpr uint32_t kShareSlack = 2;
+    const Scoreboard& board = *context_.scoreboard;
+    uint64_t total = 0;
+    uint32_t children = 0;
+    for (uint32_t slot = 0; slot < board.server_limit(); ++slot) {
+        const ProcessScore& p = board.process(slot);
+        if (__atomic_load_n(&p.pid, __ATOMIC_RELAXED) == 0 || __atomic_load_n(&p.quiescing, __ATOMIC_RELAXED) ||
+            __atomic_load_n(&p.generation, __ATOMIC_RELAXED) != context_.generation)
+            continue;
+        total += __atomic_load_n(&p.connections, __ATOMIC_RELAXED);
+        ++children;
+    }
+    const uint64_t mine = in_hand();
+    return children > 1 && mine * children > total + uint64_t(kShareSlack) * children;
+}
+
+// Held by the loop, plus on their way to it: what the other children's above_share() see.
+uint32_t EventListener::in_hand() const
+{
+    const uint64_t taken = taken_.load(std::memory_order_relaxed);
+    const uint64_t handed = handed_.load(std::memory_order_relaxed);
+    return uint32_t(held_count_.load(std::memory_order_relaxed) + (handed > taken ? handed - taken : 0));
+}
+
+// Both the loop and the accepting thread store it; either store is a fresh enough view.
+void EventListener::publish_in_hand()
+{
+    __atomic_store_n(&context_.scoreboard->process(context_.slot).connections, in_hand(), __ATOMIC_RELAXED);
+}
+
 void EventListener::publish_count()
 {
     held_count_.store(held_.size(), std::memory_order_relaxed);
-    __atomic_store_n(&context_.scoreboard->process(context_.slot).connections, uint32_t(held_.size()),
-                     __ATOMIC_RELAXED);
+    publish_in_hand();
 }
 
 void EventListener::accept_connections()
@@ -296,6 +339,11 @@ void EventListener::accept_connections()
                 std::this_thread::sleep_for(std::chrono::milliseconds(kIdleWaitMs));
             continue;
         }
+        // A child above its share goes last in the kernel's wake order: the next connection
+        // goes to another child that waits, and to this one only when none does (so a child
+        // that does not accept, starting, hung or with its workers busy, costs nothing).
+        if (above_share())
+            accepting.go_last();
         AcceptedSocket client;
         switch (accepting.next(&client)) {
         case AcceptSet::Outcome::Accepted: {
@@ -310,6 +358,7 @@ void EventListener::accept_connections()
                 reserving_.fetch_add(1, std::memory_order_relaxed);
                 give_to_loop(Parked{nullptr, client});
             }
+            publish_in_hand();
             // At MaxConnectionsPerChild the child stops accepting; the connections in hand
             // are served to their end, keep-alive included.
             done = max_connections != 0 && ++accepted >= max_connections;
@@ -488,6 +537,7 @@ void EventListener::give_to_loop(Parked parked)
         std::lock_guard<std::mutex> lock(parked_mutex_);
         first = parked_.empty();
         parked_.push_back(std::move(parked));
+        handed_.fetch_add(1, std::memory_order_relaxed);
     }
     // Only the connection that makes the list non-empty wakes the loop: on_parked reads the
     // eventfd before it takes the whole list, so the ones parked behind it are taken by the
@@ -510,6 +560,7 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
         std::lock_guard<std::mutex> lock(me->parked_mutex_);
         parked.swap(me->parked_);
     }
+    me->taken_.fetch_add(parked.size(), std::memory_order_relaxed);
     for (Parked& p : parked) {
         if (!p.connection)
             me->take_new(p.accepted);

@@ -129,7 +129,7 @@ constexpr Directive kCoreDirectives[] = {
     make_words(V, "ServerAlias", 1, INT_MAX, "host ...",
                "More names the vhost answers to besides its ServerName, compared without regard to "
                "case and without the port; * and ? match any run of characters and any one "
-               "(*.example.org). Repeatable; only in a [vhost:NAME] section."),
+               "(*.example.org). Only in a [vhost:NAME] section."),
 };
 
 constexpr DirectiveTable kCoreTable = make_table("core", kCoreDirectives);

@@ -592,7 +592,7 @@ std::string directives_roff(const DirectiveTables& tables)
     for (std::string_view section : directive_sections(tables)) {
         out += ".SS [" + roff_escape(section_heading(section)) + "]\n";
         if (section == "vhost")
-            out += "One section per name-based virtual host (see VIRTUAL HOSTS). Besides the "
+            out += "One section per name-based virtual host (see Virtual hosts above). Besides the "
                    "directive below, it takes " + per_vhost_names(tables) +
                    ", for its host alone; what it leaves unset comes from [server].\n";
         for (const DirectiveTable& table : tables)

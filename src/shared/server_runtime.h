@@ -43,10 +43,12 @@ struct ServerRuntime {
     uid_t uid = 0;
     gid_t gid = 0;
 
-    // The access logs of a request answered by `vhost` (nullptr: the server itself).
+    // The access logs of a request answered by `vhost`, one of server.vhosts (nullptr: the
+    // server itself; a runtime built without vhost logs, as a unit test's, has the server's).
     const std::vector<AccessLogTarget>& access_logs_for(const VirtualHost* vhost) const
     {
-        return vhost == nullptr ? access_logs : vhost_access_logs[size_t(vhost - server.vhosts.data())];
+        const size_t index = vhost == nullptr ? SIZE_MAX : size_t(vhost - server.vhosts.data());
+        return index < vhost_access_logs.size() ? vhost_access_logs[index] : access_logs;
     }
     // Whether any request is logged at all (no CustomLog anywhere: nothing to format).
     bool logs_requests() const

@@ -160,12 +160,14 @@ void Connection::take_buffered()
         request_start_ = clock_.realtime();
     if (result.status == RequestParser::Status::Error) {
         error_status_ = result.http_status;
+        choose_vhost();
         set_state(State::Handle, 0);
         return;
     }
     request_complete_ = result.status == RequestParser::Status::Complete;
     if (request_complete_ || parser_.head_complete()) {
         stage_ = ReadDeadline(config_.request_read_timeout.body, clock_.monotonic_ms());
+        choose_vhost();
         set_state(State::Handle, 0);
         return;
     }
@@ -224,6 +226,7 @@ void Connection::answer_head_timeout()
     if (stage_.active() && stage_.at_ms() < request_deadline_ms_)
         log_read_timeout(client_port_, "header");
     const HttpRequest none;
+    vhost_ = config_.find_vhost({});   // no Host came: the default's
     Response response = error_response(408);
     send_reply(none, response, false, false);
     log_request(none, response, nullptr);
@@ -332,7 +335,7 @@ void Connection::handle(WorkerReport& report)
         // answer_at_once began this reply on the event loop or accepting thread (whose
         // record counted nothing): this thread's record takes the request over, waits for
         // the client to take the rest, and counts it.
-        report.request_started(request_line, vhost_name(request));
+        report.request_started(request_line, vhost_name());
         report.set_status(WorkerStatus::Writing);
         const bool sent = write_reply(*pending_, true) == Progress::Done;
         conclude(request, *pending_, pending_keep_alive_, sent, report);
@@ -348,7 +351,7 @@ void Connection::handle(WorkerReport& report)
         // answers now (and the connection closes, the body unread); otherwise the client
         // hears 100 Continue and sends it. No handler reads a body yet, so this is safe.
         continue_answered_ = true;
-        report.request_started(request_line, vhost_name(request));
+        report.request_started(request_line, vhost_name());
         early = dispatch(request);
         if (early->status >= 300) {
             if (answer(request, *early, false, &report))
@@ -381,7 +384,7 @@ void Connection::handle(WorkerReport& report)
         }
     }
     if (!early)
-        report.request_started(request_line, vhost_name(request));
+        report.request_started(request_line, vhost_name());
     Response response = error_status_ != 0 ? error_response(error_status_)
                         : early            ? std::move(*early)
                                            : dispatch(request);
@@ -407,7 +410,7 @@ void Connection::answer_at_once(WorkerReport& report)
     if (!answerable_at_once())
         return;
     const HttpRequest& request = parser_.request();
-    report.request_started(line_of(request), vhost_name(request));
+    report.request_started(line_of(request), vhost_name());
     Response response = error_status_ != 0 ? error_response(error_status_) : dispatch(request);
     const bool keep_alive = keep_alive_after(request);
     start_reply(request, response, keep_alive);
@@ -473,11 +476,18 @@ bool Connection::client_sends_no_more(const HttpRequest& request) const
     return client_asked_to_close && error_status_ == 0 && request_complete_ && buffer_.empty();
 }
 
-// The ServerName of the host that answers `request`: its vhost's, or the server's (the
-// scoreboard's VHost, the access log's %v).
-const std::string& Connection::vhost_name(const HttpRequest& request) const
+// The host the request in hand names picks its vhost once (ServerConfig::find_vhost):
+// dispatch, the scoreboard's VHost and the access log then all use that choice.
+void Connection::choose_vhost()
 {
-    return config_.host_for(request_host(request)).server_name;
+    vhost_ = config_.find_vhost(request_host(parser_.request()));
+}
+
+// The ServerName of the host that answers the request: its vhost's, or the server's (the
+// scoreboard's VHost, the access log's %v).
+const std::string& Connection::vhost_name() const
+{
+    return vhost_ != nullptr ? vhost_->server_name : config_.server_name;
 }
 
 // The handler for a request: a test build's fault hook when it takes the request, the
@@ -496,7 +506,7 @@ Response Connection::dispatch(const HttpRequest& request)
         if (auto status = handle_status_request(request, *env_.runtime, *env_.scoreboard, peer_))
             return std::move(*status);
     }
-    const HostSettings host = config_.host_for(request_host(request));
+    const HostSettings host = config_.settings_of(vhost_);
     const StaticContext context{host.document_root, host.directory_index, env_.runtime->mime,
                                 host.server_name, local_port_, host.file_access,
                                 allowed_methods(config_), client_port_, config_.max_ranges,
@@ -643,11 +653,11 @@ bool Connection::send_bytes(std::string_view data, bool blocking)
 
 void Connection::log_request(const HttpRequest& request, const Response& response, WorkerReport* report)
 {
-    if (!env_.runtime->logs_requests())
+    if (env_.runtime->access_logs_for(vhost_).empty())
         return;
     if (report != nullptr)
         report->set_status(WorkerStatus::Logging);
-    write_access_log(*env_.runtime, client_, local_port_, env_.pid, request, response, body_sent_, request_start_,
+    write_access_log(*env_.runtime, vhost_, client_, local_port_, env_.pid, request, response, body_sent_, request_start_,
                      log_line_);
 }
 

@@ -147,7 +147,8 @@ private:
     void answer_head_timeout();
     BodyRead read_body();
     Response dispatch(const HttpRequest& request);
-    const std::string& vhost_name(const HttpRequest& request) const;
+    void choose_vhost();
+    const std::string& vhost_name() const;
     bool keep_alive_after(const HttpRequest& request) const;
     bool answer(const HttpRequest& request, Response& response, bool keep_alive, WorkerReport* report);
     void conclude(const HttpRequest& request, const Response& response, bool keep_alive, bool sent,
@@ -181,6 +182,7 @@ private:
     bool request_complete_ = false;     // its body is in too
     bool continue_answered_ = false;    // Expect: 100-continue handled
     int error_status_ = 0;              // the parser refused the request with this status
+    const VirtualHost* vhost_ = nullptr;   // its host's, once its head is in (choose_vhost)
     struct timespec request_start_ {};  // CLOCK_REALTIME of its first byte, for the log
     uint64_t body_sent_ = 0;
     size_t drained_ = 0;                // Linger: bytes thrown away

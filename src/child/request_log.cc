@@ -1,7 +1,6 @@
 // See request_log.h.
 #include "child/request_log.h"
 
-#include "shared/http/authority.h"
 #include "shared/http/conditional.h"
 #include "shared/http/url_path.h"
 #include "shared/log_format.h"
@@ -78,11 +77,10 @@ const std::string& current_http_date()
     return cached;
 }
 
-void write_access_log(const ServerRuntime& runtime, const std::string& client_ip, int local_port, pid_t pid,
-                      const HttpRequest& request, const Response& response, uint64_t body_bytes,
-                      const struct timespec& start, std::string& line)
+void write_access_log(const ServerRuntime& runtime, const VirtualHost* vhost, const std::string& client_ip,
+                      int local_port, pid_t pid, const HttpRequest& request, const Response& response,
+                      uint64_t body_bytes, const struct timespec& start, std::string& line)
 {
-    const VirtualHost* vhost = runtime.server.find_vhost(request_host(request));
     const auto& logs = runtime.access_logs_for(vhost);
     if (logs.empty())
         return;

@@ -491,9 +491,9 @@ const VirtualHost* ServerConfig::find_vhost(std::string_view host) const
     return &vhosts.front();
 }
 
-HostSettings ServerConfig::host_for(std::string_view host) const
+HostSettings ServerConfig::settings_of(const VirtualHost* vhost) const
 {
-    if (const VirtualHost* vhost = find_vhost(host))
+    if (vhost != nullptr)
         return {vhost->server_name, vhost->document_root, vhost->directory_index, vhost->file_access};
     return {server_name, document_root, directory_index, file_access};
 }

@@ -131,8 +131,9 @@ struct ServerConfig {
     // The vhost whose ServerName or ServerAlias `host` matches, else the first; nullptr when
     // there are none. `host` as a request carries it (request_host()): no port.
     const VirtualHost* find_vhost(std::string_view host) const;
-    // The settings that answer a request for `host`: its vhost's, or the server's.
-    HostSettings host_for(std::string_view host) const;
+    // The settings that answer a request find_vhost() gave to `vhost`: its own, or the
+    // server's (nullptr: no vhosts).
+    HostSettings settings_of(const VirtualHost* vhost) const;
 };
 
 } // namespace mpmd

@@ -50,16 +50,6 @@ struct ServerRuntime {
         const size_t index = vhost == nullptr ? SIZE_MAX : size_t(vhost - server.vhosts.data());
         return index < vhost_access_logs.size() ? vhost_access_logs[index] : access_logs;
     }
-    // Whether any request is logged at all (no CustomLog anywhere: nothing to format).
-    bool logs_requests() const
-    {
-        if (!access_logs.empty())
-            return true;
-        for (const auto& logs : vhost_access_logs)
-            if (!logs.empty())
-                return true;
-        return false;
-    }
 };
 
 } // namespace mpmd

@@ -95,7 +95,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("www"), chosen("w12.example.net"));
         CPPUNIT_ASSERT_EQUAL(std::string("www"), chosen(""));
         CPPUNIT_ASSERT_EQUAL(std::string("www"), chosen("shop.example.com.evil"));
-        const HostSettings shop = s.host_for("shop.example.com");
+        const HostSettings shop = s.settings_of(s.find_vhost("shop.example.com"));
         CPPUNIT_ASSERT_EQUAL(dir.file("shop"), shop.document_root);
         CPPUNIT_ASSERT_EQUAL(std::string("shop.example.com"), shop.server_name);
     }
@@ -106,7 +106,7 @@ public:
         const LoadedConfig c = dir.load("ServerName = main.example\n");
         assert_messages({}, c.errors);
         CPPUNIT_ASSERT(c.server.find_vhost("main.example") == nullptr);
-        const HostSettings host = c.server.host_for("anything");
+        const HostSettings host = c.server.settings_of(c.server.find_vhost("anything"));
         CPPUNIT_ASSERT_EQUAL(dir.file("htdocs"), host.document_root);
         CPPUNIT_ASSERT_EQUAL(std::string("main.example"), host.server_name);
     }

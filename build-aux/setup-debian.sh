@@ -11,12 +11,12 @@ set -eu
 # prometheus-apache-exporter (t/71 reads the status page with it),
 # slowhttptest (t/84 and bench/slowloris.sh attack the server with it),
 # apache2-utils and wrk (ab and wrk load the server in the fault suite, t/42-t/44),
-# tmux (t/73 drives mpmctl top in a terminal).
+# tmux (t/73 drives mpmctl top in a terminal), haproxy (t/54 runs a fleet behind it).
 # Fuzzing (make fuzz): clang, libclang-rt-14-dev (libFuzzer and the sanitizer runtimes,
 # which clang only recommends) and llvm (llvm-symbolizer, for readable crash reports).
 packages="build-essential autoconf automake libtool pkg-config libevent-dev
 libboost-dev libinih-dev libcppunit-dev python3 mandoc prometheus-apache-exporter
-slowhttptest apache2-utils wrk tmux clang libclang-rt-14-dev llvm"
+slowhttptest apache2-utils wrk tmux haproxy clang libclang-rt-14-dev llvm"
 
 cd "$(dirname "$0")/.."
 

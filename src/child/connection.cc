@@ -10,6 +10,7 @@
 #include "child/status_handler.h"
 #include "shared/error_log.h"
 #include "shared/http/authority.h"
+#include "shared/proxy_protocol.h"
 #include "shared/spare_pool.h"
 
 #include <poll.h>
@@ -66,9 +67,10 @@ constexpr size_t kMaxKeptBytes = 65536;
 } // namespace
 
 Connection::Connection(const ConnectionEnv& env, std::unique_ptr<Transport> transport, const sockaddr_storage& peer,
-                       int local_port)
+                       int local_port, bool proxy_listener)
     : env_(env), config_(env.runtime->server), clock_(*env.clock), transport_(std::move(transport)), peer_(peer),
-      local_port_(local_port), client_(client_address(peer)), client_port_(client_with_port(peer))
+      local_port_(local_port), client_addr_(peer), client_(client_address(peer)),
+      client_port_(client_with_port(peer)), peer_ip_(client_)
 {
     SpareBuffers spare;
     if (SpareBufferPool::this_thread().take(&spare)) {
@@ -78,6 +80,8 @@ Connection::Connection(const ConnectionEnv& env, std::unique_ptr<Transport> tran
         buffer_.clear();
     }
     begin_request(clock_.monotonic_ms());
+    if (proxy_listener)
+        expect_proxy_header();
 }
 
 Connection::~Connection()
@@ -149,10 +153,56 @@ ssize_t Connection::receive_into_buffer()
     return ssize_t(got);
 }
 
+// A connection on a Listen marked proxy: only a TrustedProxy peer may say who the client is.
+// Any other is refused without a word (no HTTP has begun); one that does may take until the
+// first request's deadlines (Timeout, RequestReadTimeout's header stage) to send its header.
+void Connection::expect_proxy_header()
+{
+    for (const AddressRange& range : config_.trusted_proxies) {
+        if (range.contains(peer_)) {
+            awaiting_proxy_ = true;
+            return;
+        }
+    }
+    log_client_error(LogLevel::Warn, "remoteip", client_port_,
+                     "connection refused: a Listen marked proxy takes connections from TrustedProxy "
+                     "addresses only");
+    close();
+}
+
+// The PROXY header at the start of buffer_: once whole, its client is this connection's for
+// everything after (logs, status, access control), as mod_remoteip makes it; a header that
+// names none (LOCAL, a balancer's own health check; UNKNOWN) leaves the peer's. False while
+// it is incomplete, and when it is malformed: then the connection is closed, with no reply
+// (the bytes are no HTTP the client would read) and an error log line, since the balancer is
+// misconfigured.
+bool Connection::take_proxy_header()
+{
+    const ProxyHeader header = parse_proxy_header(buffer_);
+    if (header.outcome == ProxyHeader::Outcome::NeedMore)
+        return false;
+    if (header.outcome == ProxyHeader::Outcome::Invalid) {
+        log_client_error(LogLevel::Error, "remoteip", client_port_,
+                         "PROXY protocol: %s; connection closed", header.problem.c_str());
+        close();
+        return false;
+    }
+    buffer_.erase(0, header.length);
+    awaiting_proxy_ = false;
+    if (header.has_addresses) {
+        client_addr_ = header.source;
+        client_ = client_address(client_addr_);
+        client_port_ = client_with_port(client_addr_);
+    }
+    return true;
+}
+
 // Feeds the parser what is buffered: the state becomes Handle once the head is whole (or
 // the whole request), or refused; otherwise it stays ReadHead.
 void Connection::take_buffered()
 {
+    if (awaiting_proxy_ && !take_proxy_header())
+        return;
     const bool begun = parser_.got_some();
     const RequestParser::Result result = parser_.feed(buffer_.data(), buffer_.size());
     buffer_.erase(0, result.consumed);
@@ -202,10 +252,13 @@ void Connection::on_deadline()
 {
     switch (state_) {
     case State::ReadHead:
-        if (request_begun())
+        if (request_begun()) {
             answer_head_timeout();
-        else
-            close();   // nothing of a request came: close without a word, as Apache does
+            return;
+        }
+        if (awaiting_proxy_ && !buffer_.empty())
+            log_client_error(LogLevel::Info, "remoteip", client_port_, "PROXY protocol header read timeout");
+        close();   // nothing of a request came: close without a word, as Apache does
         return;
     case State::KeepAlive:
     case State::Linger:
@@ -503,7 +556,7 @@ Response Connection::dispatch(const HttpRequest& request)
     if (auto core = handle_core_method(request, config_))
         return std::move(*core);
     if (env_.scoreboard != nullptr) {
-        if (auto status = handle_status_request(request, *env_.runtime, *env_.scoreboard, peer_))
+        if (auto status = handle_status_request(request, *env_.runtime, *env_.scoreboard, client_addr_))
             return std::move(*status);
     }
     const HostSettings host = config_.settings_of(vhost_);
@@ -657,7 +710,7 @@ void Connection::log_request(const HttpRequest& request, const Response& respons
         return;
     if (report != nullptr)
         report->set_status(WorkerStatus::Logging);
-    write_access_log(*env_.runtime, vhost_, client_, local_port_, env_.pid, request, response, body_sent_, request_start_,
+    write_access_log(*env_.runtime, vhost_, client_, peer_ip_, local_port_, env_.pid, request, response, body_sent_, request_start_,
                      log_line_);
 }
 

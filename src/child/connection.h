@@ -77,9 +77,11 @@ public:
     enum class State { ReadHead, Handle, Write, KeepAlive, Linger, Closed };
     static const char* state_name(State state);
 
-    // A connection just accepted: ReadHead, its clocks running from now.
+    // A connection just accepted: ReadHead, its clocks running from now. `proxy_listener`:
+    // it came in on a Listen marked proxy, so a TrustedProxy peer sends a PROXY protocol
+    // header before its first request, and any other peer is refused (Closed at once).
     Connection(const ConnectionEnv& env, std::unique_ptr<Transport> transport, const sockaddr_storage& peer,
-               int local_port);
+               int local_port, bool proxy_listener);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -97,7 +99,10 @@ public:
     {
         return (state_ == State::ReadHead || state_ == State::Handle) && parser_.got_some();
     }
-    const std::string& client() const { return client_; }   // the numeric address
+    // The client's numeric address: the peer's, or the one a PROXY header named.
+    const std::string& client() const { return client_; }
+    // A PROXY header is still due before the first request (ReadHead; see the constructor).
+    bool awaiting_proxy_header() const { return awaiting_proxy_; }
     long requests_served() const { return requests_served_; }
     const ConnectionEnv& env() const { return env_; }
 
@@ -139,6 +144,8 @@ private:
     void set_state(State state, int64_t deadline_ms);
     ssize_t receive_into_buffer();
     void begin_request(int64_t now_ms);
+    void expect_proxy_header();
+    bool take_proxy_header();
     void take_buffered();         // feeds the parser; ReadHead -> Handle when it is decided
     void begin_keep_alive();
     void begin_linger();
@@ -166,10 +173,15 @@ private:
     std::unique_ptr<Transport> transport_;
     void (*before_close_)(void*) = nullptr;
     void* before_close_arg_ = nullptr;
-    sockaddr_storage peer_;
+    sockaddr_storage peer_;       // the connection's peer (a load balancer's, behind one)
     int local_port_;
+    // The client, as the peer is or as its PROXY header says (mod_remoteip's "useragent"):
+    // the status page's access control, the access log's %a, the scoreboard and error log.
+    sockaddr_storage client_addr_;
     std::string client_;          // numeric address, for the access log and scoreboard
     std::string client_port_;     // "address:port", for the error log
+    std::string peer_ip_;         // the peer's numeric address, the access log's %{c}a
+    bool awaiting_proxy_ = false; // a PROXY header must come first (take_proxy_header)
     State state_ = State::ReadHead;
     int64_t deadline_ms_ = 0;
 

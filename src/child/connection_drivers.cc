@@ -36,10 +36,15 @@ void read_first_request(Connection& connection)
 
 void serve_blocking(Connection& connection, WorkerReport& report)
 {
+    read_first_request(connection);   // which may take a PROXY header that names the client
     report.connection_started(connection.client());
-    read_first_request(connection);
     WorkerStatus shown = WorkerStatus(report.record().status);
+    bool proxied = connection.awaiting_proxy_header();
     while (connection.state() != Connection::State::Closed) {
+        if (proxied && !connection.awaiting_proxy_header()) {
+            report.connection_started(connection.client());   // the client its PROXY header named
+            proxied = false;
+        }
         if (connection.state() == Connection::State::Handle) {
             connection.handle(report);
             shown = WorkerStatus(report.record().status);

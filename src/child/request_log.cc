@@ -78,7 +78,7 @@ const std::string& current_http_date()
 }
 
 void write_access_log(const ServerRuntime& runtime, const VirtualHost* vhost, const std::string& client_ip,
-                      int local_port, pid_t pid, const HttpRequest& request, const Response& response,
+                      const std::string& peer_ip, int local_port, pid_t pid, const HttpRequest& request, const Response& response,
                       uint64_t body_bytes, const struct timespec& start, std::string& line)
 {
     const auto& logs = runtime.access_logs_for(vhost);
@@ -96,6 +96,7 @@ void write_access_log(const ServerRuntime& runtime, const VirtualHost* vhost, co
     clock_gettime(CLOCK_REALTIME, &end);
     AccessRecord record;
     record.client_ip = client_ip;
+    record.peer_ip = peer_ip;
     record.local_port = local_port;
     record.request_line = request.request_line;
     record.method = request.method;

@@ -28,12 +28,14 @@ std::string client_with_port(const sockaddr_storage& peer);
 const std::string& current_http_date();
 
 // One access log line per target of `vhost` (find_vhost's choice for the request; nullptr:
-// the server's) for a request that got `response` after `body_bytes` of its body were sent,
-// timed from `start` (CLOCK_REALTIME) to now, served by process `pid` (%P); `line` is
-// scratch space kept by the caller.
+// the server's), from `client_ip` (%a) over a connection from `peer_ip` (%{c}a), for a
+// request that got `response` after `body_bytes` of its body were sent, timed from `start`
+// (CLOCK_REALTIME) to now, served by process `pid` (%P); `line` is scratch space kept by the
+// caller.
 void write_access_log(const ServerRuntime& runtime, const VirtualHost* vhost, const std::string& client_ip,
-                      int local_port, pid_t pid, const HttpRequest& request, const Response& response, uint64_t body_bytes,
-                      const struct timespec& start, std::string& line);
+                      const std::string& peer_ip, int local_port, pid_t pid, const HttpRequest& request,
+                      const Response& response, uint64_t body_bytes, const struct timespec& start,
+                      std::string& line);
 
 } // namespace mpmd
 

@@ -138,7 +138,7 @@ std::vector<ListenSpec> listen_specs(const ServerConfig& server)
     std::vector<ListenSpec> specs;
     for (const ListenAddress& address : server.listen)
         specs.push_back(ListenSpec{address.host, address.port,
-                                   address.file + ":" + std::to_string(address.line)});
+                                   address.file + ":" + std::to_string(address.line), address.proxy});
     return specs;
 }
 

@@ -107,6 +107,7 @@ AcceptSet::Outcome AcceptSet::next(AcceptedSocket* out)
         out->fd = accept4(listener.fd, reinterpret_cast<sockaddr*>(&out->peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (out->fd >= 0) {
             out->local_port = listener.port;
+            out->proxy = listener.proxy;
             return Outcome::Accepted;   // one at a time: the rest wake another waiter
         }
         if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)

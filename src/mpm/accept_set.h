@@ -21,6 +21,7 @@ struct AcceptedSocket {
     int fd = -1;
     sockaddr_storage peer{};
     int local_port = 0;   // the port of the listener it came in on
+    bool proxy = false;   // that listener's PROXY protocol flag
 };
 
 class AcceptSet {

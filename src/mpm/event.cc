@@ -580,7 +580,8 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
 void EventListener::answer_accepted(const AcceptedSocket& accepted, WorkerReport& report)
 {
     auto connection =
-        std::make_unique<Connection>(env_, make_plain_transport(accepted.fd), accepted.peer, accepted.local_port);
+        std::make_unique<Connection>(env_, make_plain_transport(accepted.fd), accepted.peer, accepted.local_port,
+                                     accepted.proxy);
     read_first_request(*connection);
     answer_in_hand(*connection, report);
     switch (connection->state()) {
@@ -608,7 +609,8 @@ void EventListener::answer_accepted(const AcceptedSocket& accepted, WorkerReport
 void EventListener::take_new(const AcceptedSocket& accepted)
 {
     auto connection =
-        std::make_unique<Connection>(env_, make_plain_transport(accepted.fd), accepted.peer, accepted.local_port);
+        std::make_unique<Connection>(env_, make_plain_transport(accepted.fd), accepted.peer, accepted.local_port,
+                                     accepted.proxy);
     read_first_request(*connection);
     const bool fresh =
         connection->state() == Connection::State::ReadHead && !connection->request_begun();

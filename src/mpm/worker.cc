@@ -102,7 +102,7 @@ void WorkerChild::serve(uint32_t index)
                 done_accepting_.store(true);
                 accepting_.stop();
             }
-            Connection connection(env_, make_plain_transport(client.fd), client.peer, client.local_port);
+            Connection connection(env_, make_plain_transport(client.fd), client.peer, client.local_port, client.proxy);
             serve_blocking(connection, report);
             break;
         }

@@ -13,7 +13,7 @@
 //   each line adds one value.
 // - An indented line continues the value of the key above it (inih's multi-line rule). It is
 //   appended with one space, so a word list gains words and a quoted string gains a space;
-//   for a repeatable one-word directive (Listen) each continuation line is one more value.
+//   for a repeatable one-entry directive (Listen) each continuation line is one more value.
 //   An indented line that reads "KnownDirective = ..." or "[section]" is taken as a key or a
 //   section, not a continuation, so keys may be indented under their section.
 // - ';' after whitespace starts a comment on every line, also inside quotes (an inih rule we
@@ -113,9 +113,11 @@ std::string current_directory()
     return buffer.data();
 }
 
-bool single_word_repeatable(const Directive& d)
+// A repeatable directive whose every line is one entry (Listen, one address with its flags):
+// a continuation line is one more entry, not more words for the one above.
+bool one_entry_per_line(const Directive& d)
 {
-    return d.repeatable && d.min_words == 1 && d.max_words == 1;
+    return d.repeatable && d.min_words == 1 && (d.max_words == 1 || d.type == DirectiveType::Listen);
 }
 
 std::string where(std::string_view section, std::string_view name)
@@ -440,7 +442,7 @@ void Config::Loader::continue_value(std::string_view value)
     if (trim(entry.text).empty()) {
         entry.text = std::string(value);
         entry.line = line_;
-    } else if (single_word_repeatable(*config_.directives_[current_])) {
+    } else if (one_entry_per_line(*config_.directives_[current_])) {
         target()[current_].push_back({std::string(value), line_, false});
     } else {
         entry.text += ' ';

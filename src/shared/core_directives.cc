@@ -21,7 +21,12 @@ constexpr std::string_view V = kVhostSection;
 constexpr Directive kCoreDirectives[] = {
     make_listen(S, "Listen", "80",
                 "An address and port to accept connections on; a port alone or *:port means "
-                "every address. The first Listen replaces the default."),
+                "every address. The first Listen replaces the default. The flag proxy: a "
+                "connection from a TrustedProxy address begins with a PROXY protocol header "
+                "(version 1 or 2) that names the client; others are refused."),
+    make_words(S, "TrustedProxy", 1, INT_MAX, "address|CIDR ...",
+               "The load balancers that may send the PROXY protocol header on a Listen marked "
+               "proxy, e.g. 127.0.0.1 10.0.0.0/8; repeatable. A proxy Listen needs at least one."),
     make_path(S, kServerRootName, MPMD_PREFIX,
               "The directory that relative paths resolve against; mpmd -d DIR overrides it."),
     also_per_vhost(make_path(S, "DocumentRoot", MPMD_DATADIR "/htdocs",

@@ -24,7 +24,7 @@ enum class DirectiveType : unsigned char {
     Path,      // one word; a relative path resolves against ServerRoot
     Enum,      // one of `choices`
     WordList,  // one or more words
-    Listen,    // one listen address ([address:]port) per value
+    Listen,    // one listen address ([address:]port) and its flags per value
     Words,     // min_words..max_words words; the module gives them meaning (LogFormat, ...)
     NamedInteger,   // an Integer, or one of the names in `choices`, written "name=value|...",
                     // each standing for its value, which may lie outside [min, max] (Apache's
@@ -145,8 +145,8 @@ constexpr Directive make_word_list(std::string_view section, std::string_view na
 constexpr Directive make_listen(std::string_view section, std::string_view name,
                                 std::string_view default_value, std::string_view doc)
 {
-    return {name, section, DirectiveType::Listen, default_value, 0, 0, {}, {}, 1, 1,
-            true, "[address:]port", doc, false, false};
+    return {name, section, DirectiveType::Listen, default_value, 0, 0, {}, {}, 1, 2,
+            true, "[address:]port [proxy]", doc, false, false};
 }
 
 // Repeatable entries of a fixed number of words and no default (LogFormat, CustomLog, ...).

@@ -84,4 +84,23 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text, std::st
     return address;
 }
 
+std::optional<ListenAddress> parse_listen(const std::vector<std::string>& words, std::string* problem)
+{
+    if (words.empty()) {
+        *problem = "no address";
+        return std::nullopt;
+    }
+    std::optional<ListenAddress> address = parse_listen_address(words.front(), problem);
+    if (!address)
+        return std::nullopt;
+    for (size_t i = 1; i < words.size(); ++i) {
+        if (!equals_ignoring_case(words[i], "proxy")) {
+            *problem = "\"" + words[i] + "\" is not a Listen flag";
+            return std::nullopt;
+        }
+        address->proxy = true;
+    }
+    return address;
+}
+
 } // namespace mpmd

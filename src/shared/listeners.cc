@@ -171,6 +171,7 @@ bool ListenerSet::update(const std::vector<ListenSpec>& wanted, int backlog, int
         if (kept != sockets_.end()) {
             listen(kept->fd, backlog);
             next.push_back(*kept);
+            next.back().proxy = spec.proxy;
             continue;
         }
         const int fd = bind_one(where, backlog, &error);
@@ -180,7 +181,7 @@ bool ListenerSet::update(const std::vector<ListenSpec>& wanted, int backlog, int
             continue;
         }
         bound_now.push_back(fd);
-        next.push_back(ListenSocket{where.key, fd, spec.port});
+        next.push_back(ListenSocket{where.key, fd, spec.port, spec.proxy});
     }
     if (!ok) {
         for (int fd : bound_now)

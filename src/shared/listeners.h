@@ -17,12 +17,16 @@ struct ListenSpec {
     std::string host;    // numeric address or name; "" = every address (IPv6 and IPv4)
     int port = 0;
     std::string origin;  // "file:line" of the Listen line, for errors
+    bool proxy = false;  // Listen's proxy flag
 };
 
 struct ListenSocket {
     std::string key;     // "host:port" as bound, e.g. "127.0.0.1:8080", "[::]:80"
     int fd = -1;
     int port = 0;
+    // Connections begin with a PROXY protocol header (ListenAddress::proxy). A setting of the
+    // generation: update() sets it on kept sockets too, and each child has its own copy.
+    bool proxy = false;
 };
 
 class ListenerSet {

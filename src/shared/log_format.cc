@@ -145,7 +145,7 @@ struct Directive {
     Kind kind;
 };
 constexpr Directive kDirectives[] = {
-    {'h', "", Kind::ClientIp},      {'a', "", Kind::ClientIp},    {'a', "c", Kind::ClientIp},
+    {'h', "", Kind::ClientIp},      {'a', "", Kind::ClientIp},    {'a', "c", Kind::PeerIp},
     {'l', "", Kind::Dash},          {'u', "", Kind::RemoteUser},  {'r', "", Kind::RequestLine},
     {'s', "", Kind::Status},        {'b', "", Kind::BodyBytesClf}, {'B', "", Kind::BodyBytes},
     {'D', "", Kind::DurationUs},    {'T', "", Kind::DurationS},   {'T', "s", Kind::DurationS},
@@ -329,6 +329,7 @@ void LogFormat::append(const AccessRecord& record, std::string& out) const
         switch (item.kind) {
         case Kind::Literal: out += item.text; break;
         case Kind::ClientIp: append_field(out, record.client_ip); break;
+        case Kind::PeerIp: append_field(out, record.peer_ip.empty() ? record.client_ip : record.peer_ip); break;
         case Kind::Dash: out += '-'; break;
         case Kind::RemoteUser: append_field(out, record.remote_user); break;
         case Kind::Time: append_clf_time(out, item_time(record, item.at_end).tv_sec); break;

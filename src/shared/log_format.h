@@ -46,7 +46,8 @@ inline constexpr std::string_view kMonthNames[12] = {"Jan", "Feb", "Mar", "Apr",
 // buffers, valid only for the duration of LogFormat::append. An empty view logs as "-"
 // (an empty query as nothing, as in httpd).
 struct AccessRecord {
-    std::string_view client_ip;    // %h %a
+    std::string_view client_ip;    // %h %a: the client (a PROXY header's, behind a balancer)
+    std::string_view peer_ip;      // %{c}a: the connection's peer; empty = client_ip
     std::string_view remote_user;  // %u (no authentication yet: stays empty -> "-")
     int local_port = 0;            // %p: the port the connection came in on
     std::string_view request_line; // %r: as received, without CRLF
@@ -87,7 +88,7 @@ public:
     const std::string& source() const { return source_; }
 
     enum class Kind {
-        Literal, ClientIp, Dash, RemoteUser, Time, TimeStrftime, TimeSec, TimeMsec, TimeUsec,
+        Literal, ClientIp, PeerIp, Dash, RemoteUser, Time, TimeStrftime, TimeSec, TimeMsec, TimeUsec,
         TimeMsecFrac, TimeUsecFrac, RequestLine, Status, BodyBytesClf, BodyBytes, DurationUs,
         DurationS, DurationMs, UrlPath, Query, Method, Protocol, ServerName, LocalPort, Pid,
         RequestHeader, ResponseHeader,

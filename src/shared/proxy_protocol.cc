@@ -87,18 +87,21 @@ bool parse_address(std::string_view text, bool ipv6, uint16_t port, sockaddr_sto
 
 ProxyHeader parse_v1(std::string_view bytes)
 {
-    const size_t end = bytes.find("\r\n");
-    if (end == std::string_view::npos) {
+    // The line ends at its first LF, which must follow a CR: a bare LF anywhere is refused,
+    // so a line is judged the same whether it arrives whole or in pieces.
+    const size_t lf = bytes.find('\n');
+    if (lf == std::string_view::npos) {
         if (bytes.size() >= kProxyV1MaxLength)
             return invalid(1, "version 1 line longer than 107 bytes");
-        if (bytes.find('\n') != std::string_view::npos)
-            return invalid(1, "version 1 line not ended by CRLF");
         ProxyHeader h;
         h.version = 1;
         return h;   // NeedMore
     }
-    if (end + 2 > kProxyV1MaxLength)
+    if (lf + 1 > kProxyV1MaxLength)
         return invalid(1, "version 1 line longer than 107 bytes");
+    if (bytes[lf - 1] != '\r')
+        return invalid(1, "version 1 line not ended by CRLF");
+    const size_t end = lf - 1;
     const std::string_view line = bytes.substr(kV1Prefix.size(), end - kV1Prefix.size());
     ProxyHeader h;
     h.version = 1;
@@ -192,7 +195,7 @@ ProxyHeader parse_proxy_header(std::string_view bytes)
         ProxyHeader h;   // NeedMore, version not known yet
         return h;
     }
-    return invalid(0, "no PROXY protocol header (a client that did not come through the balancer?)");
+    return invalid(0, "no header at the start of the connection (a client that did not come through the balancer?)");
 }
 
 } // namespace mpmd

@@ -130,6 +130,7 @@ public:
     }
 
     void listen(ServerConfig& out) const;
+    void trusted_proxies(ServerConfig& out) const;
     void paths(ServerConfig& out) const;
     void accounts(ServerConfig& out) const;
     void core_dumps(ServerConfig& out) const;
@@ -172,7 +173,7 @@ void Builder::listen(ServerConfig& out) const
 {
     for (const ConfigValue& value : config_.values(kServer, "Listen")) {
         std::string problem;
-        std::optional<ListenAddress> address = parse_listen_address(value.words.front(), &problem);
+        std::optional<ListenAddress> address = parse_listen(value.words, &problem);
         if (!address)
             continue;   // the loader reported it
         address->file = value.file;
@@ -193,6 +194,32 @@ void Builder::listen(ServerConfig& out) const
         }
         if (!clash)
             out.listen.push_back(std::move(*address));
+    }
+}
+
+// TrustedProxy: the load balancers a Listen marked proxy takes a PROXY header from. A proxy
+// Listen with none is an error: every connection on it would be refused.
+void Builder::trusted_proxies(ServerConfig& out) const
+{
+    for (const ConfigValue& value : config_.values(kServer, "TrustedProxy")) {
+        for (const std::string& word : value.words) {
+            std::string problem;
+            if (const std::optional<AddressRange> range = parse_address_range(word, &problem))
+                out.trusted_proxies.push_back(*range);
+            else
+                error(value, kServer, "TrustedProxy",
+                      problem + " (allowed: addresses or CIDR ranges, e.g. 127.0.0.1 10.0.0.0/8 ::1)");
+        }
+    }
+    if (!config_.values(kServer, "TrustedProxy").empty())
+        return;
+    for (const ConfigValue& value : config_.values(kServer, "Listen")) {
+        std::string unused;
+        const std::optional<ListenAddress> address = parse_listen(value.words, &unused);
+        if (address && address->proxy)
+            error(value, kServer, "Listen",
+                  address->text() + " proxy: no address may send the PROXY protocol header; set "
+                  "TrustedProxy to your load balancers' addresses (e.g. TrustedProxy = 127.0.0.1 10.0.0.0/8)");
     }
 }
 
@@ -399,6 +426,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     ServerConfig out;
     const Builder builder(config, check_system, errors);
     builder.listen(out);
+    builder.trusted_proxies(out);
     builder.paths(out);
     builder.accounts(out);
     builder.core_dumps(out);

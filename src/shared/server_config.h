@@ -8,6 +8,7 @@
 #ifndef MPMD_SHARED_SERVER_CONFIG_H
 #define MPMD_SHARED_SERVER_CONFIG_H
 
+#include "shared/address_range.h"
 #include "shared/config.h"
 #include "shared/file_access.h"
 #include "shared/listen_address.h"
@@ -83,6 +84,8 @@ struct HostSettings {
 
 struct ServerConfig {
     std::vector<ListenAddress> listen;   // never empty once built: the default is *:80
+    // TrustedProxy: who may send a PROXY protocol header on a Listen marked proxy.
+    std::vector<AddressRange> trusted_proxies;
     std::string server_root;             // every path below is absolute
     std::string document_root;
     std::string user;                    // as written: a name or "#uid"

@@ -167,7 +167,7 @@ public:
             sockaddr_storage peer{};
             peer.ss_family = AF_INET;
             const long before = g_allocations.load();
-            connection_ = std::make_unique<mpmd::Connection>(env_, mpmd::make_plain_transport(pair[0]), peer, 8080);
+            connection_ = std::make_unique<mpmd::Connection>(env_, mpmd::make_plain_transport(pair[0]), peer, 8080, false);
             const long opening = g_allocations.load() - before;
             size_t reply = 0;
             const long serving = serve_one(request, &reply);   // counts only the server's part

@@ -38,6 +38,7 @@ class ConfigTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(repeatable_keys_accumulate);
     CPPUNIT_TEST(continuation_appends_with_one_space);
     CPPUNIT_TEST(continuation_adds_a_listen_with_its_own_line);
+    CPPUNIT_TEST(listen_proxy_flag_needs_trusted_proxy);
     CPPUNIT_TEST(indented_key_is_a_key);
     CPPUNIT_TEST(inline_comments_end_every_line);
     CPPUNIT_TEST(ignored_lines_reach_inih_empty);
@@ -275,9 +276,9 @@ public:
                  "Major, Minor, Min[imal], OS, Full)",
              f + "5: [server] KeepAlive: \"yes\" is not On or Off (allowed: On, Off)",
              f + "6: [server] Listen: malformed Listen \"1.2.3:80\": \"1.2.3\" is not an IPv4 "
-                 "address (allowed: [address:]port, e.g. 80, *:80, 192.0.2.1:80, [::1]:8080)",
+                 "address (allowed: [address:]port [proxy], e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 8080 proxy)",
              f + "7: [server] Listen: port 70000 is out of range 1..65535 (allowed: "
-                 "[address:]port, e.g. 80, *:80, 192.0.2.1:80, [::1]:8080)",
+                 "[address:]port [proxy], e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 8080 proxy)",
              f + "8: [server] Lisen: unknown directive (did you mean Listen?)",
              f + "9: [server] ErrorLog: belongs in [log], not in [server]",
              f + "10: [server] Listen: not a \"Key = value\" line (write \"Listen = value\")",
@@ -362,6 +363,33 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(2), listen.size());
         CPPUNIT_ASSERT_EQUAL(n + 2, listen[0].line);
         CPPUNIT_ASSERT_EQUAL(n + 3, listen[1].line);
+    }
+
+    void listen_proxy_flag_needs_trusted_proxy()
+    {
+        ServerRootDir dir;
+        const int n = ServerRootDir::kBaseLines;
+        const LoadedConfig c = dir.load("Listen = 80\n  127.0.0.1:8081 PROXY\n"
+                                        "TrustedProxy = 10.0.0.0/8 ::1\nTrustedProxy = 192.0.2.7\n");
+        CPPUNIT_ASSERT_EQUAL(std::string(), config_test::joined(c.errors));
+        CPPUNIT_ASSERT_EQUAL(size_t(2), c.server.listen.size());
+        CPPUNIT_ASSERT(!c.server.listen[0].proxy);
+        CPPUNIT_ASSERT(c.server.listen[1].proxy);
+        CPPUNIT_ASSERT_EQUAL(size_t(3), c.server.trusted_proxies.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("192.0.2.7"), c.server.trusted_proxies[2].text());
+
+        const std::string f = dir.conf() + ":";
+        const LoadedConfig bad = dir.load("Listen = 8080 proxy\nListen = 8081 tls\n");
+        assert_messages(
+            {f + std::to_string(n + 1) + ": [server] Listen: *:8080 proxy: no address may send the PROXY "
+                 "protocol header; set TrustedProxy to your load balancers' addresses (e.g. "
+                 "TrustedProxy = 127.0.0.1 10.0.0.0/8)",
+             f + std::to_string(n + 2) + ": [server] Listen: \"tls\" is not a Listen flag (allowed: "
+                 "[address:]port [proxy], e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 8080 proxy)"},
+            bad.errors);
+        const LoadedConfig range = dir.load("Listen = 8080 proxy\nTrustedProxy = 10.0.0.1/8\n");
+        CPPUNIT_ASSERT_EQUAL(size_t(1), range.errors.size());
+        CPPUNIT_ASSERT_EQUAL(n + 2, range.errors[0].line);
     }
 
     void indented_key_is_a_key()

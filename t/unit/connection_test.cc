@@ -4,7 +4,7 @@
 // transition and each deadline: a new connection's Timeout and header stage, a head in
 // pieces, a kept-alive wait and the clocks of the next request, pipelining, the 408 and the
 // lingering close (only while the client may still send), a refused request, a client that
-// half-closes.
+// half-closes; on a Listen marked proxy, the PROXY header before the first request.
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "child/connection.h"
@@ -61,6 +61,10 @@ class ConnectionTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(answered_at_once_then_kept_alive);
     CPPUNIT_TEST(body_to_come_is_not_answered_at_once);
     CPPUNIT_TEST(reply_the_socket_cannot_take_is_finished_by_handle);
+    CPPUNIT_TEST(proxy_header_in_pieces_names_the_client);
+    CPPUNIT_TEST(proxy_listener_refuses_an_untrusted_peer);
+    CPPUNIT_TEST(malformed_proxy_header_closes_without_a_reply);
+    CPPUNIT_TEST(slow_proxy_header_closes_at_the_deadline);
     CPPUNIT_TEST(state_names);
     CPPUNIT_TEST_SUITE_END();
 
@@ -456,6 +460,78 @@ public:
         CPPUNIT_ASSERT_EQUAL(uint64_t(1), worker_record.access_count);
         CPPUNIT_ASSERT_EQUAL(uint64_t(size), worker_record.bytes_served);
         CPPUNIT_ASSERT_EQUAL(1L, connection_->requests_served());
+    }
+
+    // The connection accepted again, as on a Listen marked proxy with `trusted` in TrustedProxy.
+    void reconnect_on_proxy_listener(const char* trusted)
+    {
+        connection_.reset();
+        close(client_);
+        std::string problem;
+        runtime_.server.trusted_proxies = {*mpmd::parse_address_range(trusted, &problem)};
+        connection_ = connection_over_socketpair(env_, &client_, true);
+    }
+
+    void proxy_header_in_pieces_names_the_client()
+    {
+        reconnect_on_proxy_listener("127.0.0.0/8");
+        CPPUNIT_ASSERT(connection_->state() == State::ReadHead);
+        CPPUNIT_ASSERT(connection_->awaiting_proxy_header());
+        const int64_t deadline = connection_->deadline_ms();
+        send("PROXY TCP4 203.0.113.7 127.0.0.1 5");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::ReadHead);
+        CPPUNIT_ASSERT(connection_->awaiting_proxy_header());
+        CPPUNIT_ASSERT(!connection_->request_begun());
+        CPPUNIT_ASSERT_EQUAL(deadline, connection_->deadline_ms());   // the accept's clocks go on
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"), connection_->client());
+        send("1234 80\r\nGET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        CPPUNIT_ASSERT(!connection_->awaiting_proxy_header());
+        CPPUNIT_ASSERT_EQUAL(std::string("203.0.113.7"), connection_->client());
+        connection_->handle(*report_);
+        CPPUNIT_ASSERT(received().find("HTTP/1.1 200 OK") == 0);
+        CPPUNIT_ASSERT(connection_->state() == State::KeepAlive);
+        // The next request on the connection needs no header: the client stays.
+        send("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Handle);
+        CPPUNIT_ASSERT_EQUAL(std::string("203.0.113.7"), connection_->client());
+    }
+
+    void proxy_listener_refuses_an_untrusted_peer()
+    {
+        reconnect_on_proxy_listener("192.0.2.0/24");
+        CPPUNIT_ASSERT(connection_->state() == State::Closed);
+        bool closed = false;
+        CPPUNIT_ASSERT_EQUAL(std::string(), received(&closed));
+        CPPUNIT_ASSERT(closed);
+    }
+
+    void malformed_proxy_header_closes_without_a_reply()
+    {
+        reconnect_on_proxy_listener("127.0.0.1");
+        send("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::Closed);
+        bool closed = false;
+        CPPUNIT_ASSERT_EQUAL(std::string(), received(&closed));
+        CPPUNIT_ASSERT(closed);
+    }
+
+    void slow_proxy_header_closes_at_the_deadline()
+    {
+        reconnect_on_proxy_listener("127.0.0.1");
+        send("PROXY TCP6 2001:db8::1");
+        connection_->on_readable();
+        CPPUNIT_ASSERT(connection_->state() == State::ReadHead);
+        clock_.now_ms = connection_->deadline_ms();
+        connection_->on_deadline();
+        CPPUNIT_ASSERT(connection_->state() == State::Closed);
+        bool closed = false;
+        CPPUNIT_ASSERT_EQUAL(std::string(), received(&closed));   // no HTTP began: no 408
+        CPPUNIT_ASSERT(closed);
     }
 
     void state_names()

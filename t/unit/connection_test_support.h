@@ -31,8 +31,10 @@ inline void set_test_server(mpmd::ServerRuntime& runtime, const char* root)
     runtime.banner = "mpmd";
 }
 
-// *client receives the other end, which the caller closes.
-inline std::unique_ptr<mpmd::Connection> connection_over_socketpair(const mpmd::ConnectionEnv& env, int* client)
+// *client receives the other end, which the caller closes. `proxy_listener`: as if accepted
+// on a Listen marked proxy.
+inline std::unique_ptr<mpmd::Connection> connection_over_socketpair(const mpmd::ConnectionEnv& env, int* client,
+                                                                    bool proxy_listener = false)
 {
     int pair[2];
     CPPUNIT_ASSERT_EQUAL(0, socketpair(AF_UNIX, SOCK_STREAM, 0, pair));
@@ -43,7 +45,8 @@ inline std::unique_ptr<mpmd::Connection> connection_over_socketpair(const mpmd::
     in->sin_family = AF_INET;
     in->sin_port = htons(40000);
     in->sin_addr.s_addr = htonl(0x7f000001);
-    return std::make_unique<mpmd::Connection>(env, mpmd::make_plain_transport(pair[0]), peer, 8080);
+    return std::make_unique<mpmd::Connection>(env, mpmd::make_plain_transport(pair[0]), peer, 8080,
+                                              proxy_listener);
 }
 
 #endif

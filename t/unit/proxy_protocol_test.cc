@@ -111,6 +111,9 @@ public:
             "PROXY TCP4 192.0.2.7 10.0.0.1 +50 80\r\n",          // sign
             "PROXY UDP4 192.0.2.7 10.0.0.1 50000 80\r\n",        // unknown protocol
             "PROXY TCP4 192.0.2.7 10.0.0.1 50000 80\n",          // LF alone
+            // A bare LF inside UNKNOWN's ignored rest (found by fuzz/proxy_header_fuzzer: the
+            // whole line passed while its prefix up to the LF was refused).
+            "PROXY UNKNOWN a\nb\r\n",
         };
         for (const char* line : bad)
             CPPUNIT_ASSERT_MESSAGE(line, parse_proxy_header(line).outcome == Outcome::Invalid);

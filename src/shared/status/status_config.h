@@ -9,7 +9,7 @@
 #define MPMD_SHARED_STATUS_STATUS_CONFIG_H
 
 #include "shared/config.h"
-#include "shared/status/address_range.h"
+#include "shared/address_range.h"
 
 #include <sys/socket.h>
 

@@ -1,6 +1,6 @@
 // CIDR ranges: parsing with inet_pton(3) and prefix comparison on network-order bytes.
 // Runs in: master and children.
-#include "shared/status/address_range.h"
+#include "shared/address_range.h"
 
 #include "shared/directive.h"   // parse_integer
 

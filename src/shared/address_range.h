@@ -1,10 +1,11 @@
 // AddressRange: one entry of an address allow-list, an IPv4 or IPv6 network in CIDR form
 // (a bare address is a /32 or /128), and the match of a client's socket address against it.
-// Runs in: master (parses the config), children (match each status request's client).
+// Runs in: master (parses the config), children (match a client: the status page's Require,
+// TrustedProxy for the PROXY protocol).
 // Leans on: inet_pton(3); RFC 4291 2.5.5.2 (IPv4-mapped IPv6 addresses, ::ffff:a.b.c.d);
 // RFC 4632 (CIDR prefixes).
-#ifndef MPMD_SHARED_STATUS_ADDRESS_RANGE_H
-#define MPMD_SHARED_STATUS_ADDRESS_RANGE_H
+#ifndef MPMD_SHARED_ADDRESS_RANGE_H
+#define MPMD_SHARED_ADDRESS_RANGE_H
 
 #include <sys/socket.h>
 

@@ -6,16 +6,17 @@
 # runs autoreconf, configure and make.  Arguments are passed to ./configure.
 set -eu
 
-# Build: compiler, Autotools (libtool builds the MPM modules), libraries.
+# Build: compiler, Autotools (libtool builds the MPM modules), libraries (libssl-dev: TLS).
 # Tests: python3 (integration harness), mandoc (man page lint),
 # prometheus-apache-exporter (t/71 reads the status page with it),
 # slowhttptest (t/84 and bench/slowloris.sh attack the server with it),
 # apache2-utils and wrk (ab and wrk load the server in the fault suite, t/42-t/44),
-# tmux (t/73 drives mpmctl top in a terminal), haproxy (t/54 runs a fleet behind it).
+# tmux (t/73 drives mpmctl top in a terminal), haproxy (t/54 runs a fleet behind it),
+# openssl (t/55 makes its certificates).
 # Fuzzing (make fuzz): clang, libclang-rt-14-dev (libFuzzer and the sanitizer runtimes,
 # which clang only recommends) and llvm (llvm-symbolizer, for readable crash reports).
 packages="build-essential autoconf automake libtool pkg-config libevent-dev
-libboost-dev libinih-dev libcppunit-dev python3 mandoc prometheus-apache-exporter
+libboost-dev libinih-dev libcppunit-dev libssl-dev openssl python3 mandoc prometheus-apache-exporter
 slowhttptest apache2-utils wrk tmux haproxy clang libclang-rt-14-dev llvm"
 
 cd "$(dirname "$0")/.."

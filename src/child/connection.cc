@@ -563,7 +563,7 @@ Response Connection::dispatch(const HttpRequest& request)
     const StaticContext context{host.document_root, host.directory_index, env_.runtime->mime,
                                 host.server_name, local_port_, host.file_access,
                                 allowed_methods(config_), client_port_, config_.max_ranges,
-                                config_.open_file_cache};
+                                config_.open_file_cache, transport_->encrypted()};
     return handle_static(request, context);
 }
 

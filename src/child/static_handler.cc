@@ -54,7 +54,7 @@ std::string redirect_host(const HttpRequest& request, const UrlPath& url, const 
     if (host != nullptr && !host->empty())
         return *host;
     std::string h = context.server_name;
-    if (context.port != 80) {
+    if (context.port != (context.https ? 443 : 80)) {
         h += ':';
         h += std::to_string(context.port);
     }
@@ -281,7 +281,7 @@ Response dispatch(const HttpRequest& request, const StaticContext& context)
     if (!S_ISDIR(st.st_mode))
         return error_response(403);
     if (url.path.back() != '/') {
-        std::string location = "http://";
+        std::string location = context.https ? "https://" : "http://";
         location += redirect_host(request, url, context);
         location += escape_url_path(url.path);
         location += '/';

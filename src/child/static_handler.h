@@ -23,12 +23,13 @@ struct StaticContext {
     const std::vector<std::string>& directory_index;  // names tried in order, e.g. "index.html"
     const MimeTypes& mime;
     const std::string& server_name;                   // for redirects without a Host field
-    int port;                                          // ditto; omitted from the URL when 80
+    int port;                                          // ditto; omitted when the scheme's (80, 443)
     const FileAccess& access;                         // links and dot names (Options, DotFiles)
     std::string_view allow;                           // the Allow value: "GET, HEAD, OPTIONS"...
     std::string_view client;                          // "ADDR:PORT", for error log lines
     int max_ranges;                                   // MaxRanges; 0 ignores Range fields
     int open_file_cache;                              // OpenFileCache: files this thread keeps open
+    bool https = false;                               // the connection speaks TLS: https:// redirects
 };
 
 // Never throws for a bad request; every outcome is a Response:

@@ -1,6 +1,12 @@
 // See transport.h.
 #include "child/transport.h"
 
+#include <config.h>   // HAVE_OPENSSL
+
+#if HAVE_OPENSSL
+#include "child/tls_transport.h"
+#endif
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/sendfile.h>
@@ -43,6 +49,22 @@ private:
 std::unique_ptr<Transport> make_plain_transport(int fd)
 {
     return std::make_unique<PlainTransport>(fd);
+}
+
+std::unique_ptr<Transport> make_transport(int fd, const sockaddr_storage& peer, const ServerRuntime& runtime,
+                                          bool https)
+{
+#if HAVE_OPENSSL
+    // The config refuses a Listen marked https when the build has no OpenSSL, and the master
+    // builds the contexts whenever one is marked.
+    if (https && runtime.tls)
+        return make_tls_transport(fd, peer, *runtime.tls);
+#else
+    (void)peer;
+    (void)runtime;
+    (void)https;
+#endif
+    return make_plain_transport(fd);
 }
 
 } // namespace mpmd

@@ -10,6 +10,9 @@
 #ifndef MPMD_CHILD_TRANSPORT_H
 #define MPMD_CHILD_TRANSPORT_H
 
+#include "shared/server_runtime.h"
+
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -31,11 +34,19 @@ public:
     // Our side has sent its last byte (a lingering close follows); false when the
     // connection is already gone.
     virtual bool shutdown_write() = 0;
+    // The bytes cross the wire encrypted (TLS): the scheme is https.
+    virtual bool encrypted() const { return false; }
 };
 
 // A TCP connection as accept4(2) gave it (non-blocking); sets TCP_NODELAY: replies leave
 // as soon as they are written, in as few segments as send's MSG_MORE allows.
 std::unique_ptr<Transport> make_plain_transport(int fd);
+
+// The transport of a connection accepted on a listener marked https (TLS with `runtime`'s
+// contexts, tls_transport.h) or not (plain).
+// `peer` names the client in the TLS layer's log lines.
+std::unique_ptr<Transport> make_transport(int fd, const sockaddr_storage& peer, const ServerRuntime& runtime,
+                                          bool https);
 
 } // namespace mpmd
 

@@ -1,7 +1,12 @@
 // See server_setup.h.
 #include "master/server_setup.h"
 
+#include <config.h>   // HAVE_OPENSSL
+
 #include "shared/error_log.h"
+#if HAVE_OPENSSL
+#include "shared/tls_context.h"
+#endif
 #include "shared/version.h"
 
 #include <unistd.h>
@@ -101,6 +106,17 @@ std::shared_ptr<ServerRuntime> build_runtime(const LoadedConfig& config, const M
     if (!runtime->mime.load(server.types_config, &error))
         errors->push_back(error);
 
+#if HAVE_OPENSSL
+    // Certificates and keys are read here, by the master (root when started as root), for
+    // every generation: a restart picks up renewed files.
+    if (server.any_https) {
+        std::vector<std::string> warnings;
+        runtime->tls = TlsContexts::build(runtime->server, errors, &warnings);
+        for (const std::string& warning : warnings)
+            log_error(LogLevel::Warn, "ssl", "%s", warning.c_str());
+    }
+#endif
+
     // The files are shared by path (LogFileCache): a vhost that logs to the server's file, or
     // inherits it, writes through the same descriptor.
     const auto open_logs = [&](const std::vector<CustomLogSetting>& settings, const std::string& section,
@@ -138,7 +154,8 @@ std::vector<ListenSpec> listen_specs(const ServerConfig& server)
     std::vector<ListenSpec> specs;
     for (const ListenAddress& address : server.listen)
         specs.push_back(ListenSpec{address.host, address.port,
-                                   address.file + ":" + std::to_string(address.line), address.proxy});
+                                   address.file + ":" + std::to_string(address.line), address.proxy,
+                                   address.https});
     return specs;
 }
 

@@ -1,6 +1,8 @@
 // See server_start.h.
 #include "master/server_start.h"
 
+#include <config.h>   // HAVE_OPENSSL
+
 #include "master/binary_upgrade.h"
 #include "master/daemon.h"
 #include "master/generation.h"
@@ -11,6 +13,9 @@
 #include "master/vhost_map.h"
 #include "shared/error_log.h"
 #include "shared/scoreboard.h"
+#if HAVE_OPENSSL
+#include "shared/tls_context.h"
+#endif
 
 #include <unistd.h>
 
@@ -107,6 +112,21 @@ int check_configuration(const CommandLine& line, Report report)
     Generation first;
     if (!load_first_generation(site, first))
         return kExitFailure;
+#if HAVE_OPENSSL
+    // The certificates and keys, read as the start would read them (Apache's -t does too).
+    if (first.config->server.any_https) {
+        std::vector<std::string> errors, warnings;
+        TlsContexts::build(first.config->server, &errors, &warnings);
+        for (const std::string& w : warnings)
+            std::fprintf(stderr, "%s\n", w.c_str());
+        for (const std::string& e : errors)
+            std::fprintf(stderr, "%s\n", e.c_str());
+        if (!errors.empty()) {
+            std::fprintf(stderr, "mpmd: %zu error(s) in the configuration; nothing started\n", errors.size());
+            return kExitFailure;
+        }
+    }
+#endif
     report(first.config->server);
     return 0;
 }

@@ -108,6 +108,7 @@ AcceptSet::Outcome AcceptSet::next(AcceptedSocket* out)
         if (out->fd >= 0) {
             out->local_port = listener.port;
             out->proxy = listener.proxy;
+            out->https = listener.https;
             return Outcome::Accepted;   // one at a time: the rest wake another waiter
         }
         if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)

@@ -22,6 +22,7 @@ struct AcceptedSocket {
     sockaddr_storage peer{};
     int local_port = 0;   // the port of the listener it came in on
     bool proxy = false;   // that listener's PROXY protocol flag
+    bool https = false;   // that listener's TLS flag
 };
 
 class AcceptSet {

@@ -579,9 +579,9 @@ void EventListener::on_parked(evutil_socket_t fd, short, void* self)
 // reply the socket would not take whole) to a worker.
 void EventListener::answer_accepted(const AcceptedSocket& accepted, WorkerReport& report)
 {
-    auto connection =
-        std::make_unique<Connection>(env_, make_plain_transport(accepted.fd), accepted.peer, accepted.local_port,
-                                     accepted.proxy);
+    auto transport = make_transport(accepted.fd, accepted.peer, *env_.runtime, accepted.https);
+    auto connection = std::make_unique<Connection>(env_, std::move(transport), accepted.peer, accepted.local_port,
+                                                   accepted.proxy);
     read_first_request(*connection);
     answer_in_hand(*connection, report);
     switch (connection->state()) {
@@ -608,9 +608,9 @@ void EventListener::answer_accepted(const AcceptedSocket& accepted, WorkerReport
 // head. Only one with no byte yet goes on reserving a worker (kReserveMs).
 void EventListener::take_new(const AcceptedSocket& accepted)
 {
-    auto connection =
-        std::make_unique<Connection>(env_, make_plain_transport(accepted.fd), accepted.peer, accepted.local_port,
-                                     accepted.proxy);
+    auto transport = make_transport(accepted.fd, accepted.peer, *env_.runtime, accepted.https);
+    auto connection = std::make_unique<Connection>(env_, std::move(transport), accepted.peer, accepted.local_port,
+                                                   accepted.proxy);
     read_first_request(*connection);
     const bool fresh =
         connection->state() == Connection::State::ReadHead && !connection->request_begun();

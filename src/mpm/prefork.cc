@@ -77,7 +77,8 @@ int PreforkMpm::run_child(ChildContext& context)
         AcceptedSocket client;
         switch (accepting.next(&client)) {
         case AcceptSet::Outcome::Accepted: {
-            Connection connection(env, make_plain_transport(client.fd), client.peer, client.local_port, client.proxy);
+            auto transport = make_transport(client.fd, client.peer, *env.runtime, client.https);
+            Connection connection(env, std::move(transport), client.peer, client.local_port, client.proxy);
             serve_blocking(connection, report);
             if (max_connections != 0 && ++connections >= max_connections) {
                 log_connection_limit_reached("mpm_prefork", context);

@@ -102,7 +102,8 @@ void WorkerChild::serve(uint32_t index)
                 done_accepting_.store(true);
                 accepting_.stop();
             }
-            Connection connection(env_, make_plain_transport(client.fd), client.peer, client.local_port, client.proxy);
+            auto transport = make_transport(client.fd, client.peer, *env_.runtime, client.https);
+            Connection connection(env_, std::move(transport), client.peer, client.local_port, client.proxy);
             serve_blocking(connection, report);
             break;
         }

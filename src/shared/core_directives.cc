@@ -7,6 +7,7 @@
 #include "shared/file_access.h"
 #include "shared/log_level.h"
 #include "shared/request_read_timeout.h"
+#include "shared/tls_settings.h"
 
 namespace mpmd {
 
@@ -21,12 +22,25 @@ constexpr std::string_view V = kVhostSection;
 constexpr Directive kCoreDirectives[] = {
     make_listen(S, "Listen", "80",
                 "An address and port to accept connections on; a port alone or *:port means "
-                "every address. The first Listen replaces the default. The flag proxy: a "
+                "every address. The first Listen replaces the default. The flag https: "
+                "connections speak TLS (see SSLCertificateFile). The flag proxy: a "
                 "connection from a TrustedProxy address begins with a PROXY protocol header "
                 "(version 1 or 2) that names the client; others are refused."),
     make_words(S, "TrustedProxy", 1, INT_MAX, "address|CIDR ...",
                "The load balancers that may send the PROXY protocol header on a Listen marked "
                "proxy, e.g. 127.0.0.1 10.0.0.0/8; repeatable. A proxy Listen needs at least one."),
+    also_per_vhost(make_path(S, "SSLCertificateFile", "",
+              "The certificate (PEM) a Listen marked https presents, its chain after it in the "
+              "same file; in a [vhost:NAME] section, that host's (chosen by the client's SNI). "
+              "Read by the master as root at start and at each restart.")),
+    also_per_vhost(make_path(S, "SSLCertificateKeyFile", "",
+              "The private key (PEM) of SSLCertificateFile. A key others may read is warned of at start.")),
+    make_word_list(S, "SSLProtocol", "all", "[+|-]all|TLSv1.2|TLSv1.3 ...",
+                   "The TLS versions offered: all is TLS 1.2 and 1.3; older ones are never offered "
+                   "(-TLSv1.1 and the like are accepted and change nothing)."),
+    make_string(S, "SSLCipherSuite", kDefaultCipherSuite, "OpenSSL cipher list",
+                "The ciphers offered for TLS 1.2, in OpenSSL's syntax; the default offers forward "
+                "secrecy and AEAD only (Mozilla's intermediate set). TLS 1.3's suites are OpenSSL's own."),
     make_path(S, kServerRootName, MPMD_PREFIX,
               "The directory that relative paths resolve against; mpmd -d DIR overrides it."),
     also_per_vhost(make_path(S, "DocumentRoot", MPMD_DATADIR "/htdocs",

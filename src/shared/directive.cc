@@ -474,7 +474,7 @@ std::string parse_directive_value(const Directive& d, std::string_view text,
         std::string why;
         if (!parse_listen(*words, &why))
             return why + " (allowed: " + std::string(d.syntax) +
-                   ", e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 8080 proxy)";
+                   ", e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 443 https, 8080 proxy)";
         break;
     }
     case DirectiveType::Path:

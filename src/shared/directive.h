@@ -145,8 +145,8 @@ constexpr Directive make_word_list(std::string_view section, std::string_view na
 constexpr Directive make_listen(std::string_view section, std::string_view name,
                                 std::string_view default_value, std::string_view doc)
 {
-    return {name, section, DirectiveType::Listen, default_value, 0, 0, {}, {}, 1, 2,
-            true, "[address:]port [proxy]", doc, false, false};
+    return {name, section, DirectiveType::Listen, default_value, 0, 0, {}, {}, 1, 3,
+            true, "[address:]port [https] [proxy]", doc, false, false};
 }
 
 // Repeatable entries of a fixed number of words and no default (LogFormat, CustomLog, ...).

@@ -94,11 +94,14 @@ std::optional<ListenAddress> parse_listen(const std::vector<std::string>& words,
     if (!address)
         return std::nullopt;
     for (size_t i = 1; i < words.size(); ++i) {
-        if (!equals_ignoring_case(words[i], "proxy")) {
+        if (equals_ignoring_case(words[i], "proxy")) {
+            address->proxy = true;
+        } else if (equals_ignoring_case(words[i], "https")) {
+            address->https = true;
+        } else if (!equals_ignoring_case(words[i], "http")) {
             *problem = "\"" + words[i] + "\" is not a Listen flag";
             return std::nullopt;
         }
-        address->proxy = true;
     }
     return address;
 }

@@ -1,4 +1,4 @@
-// ListenAddress: one parsed Listen value ([address:]port [proxy]), with the config line it
+// ListenAddress: one parsed Listen value ([address:]port [https] [proxy]), with the config line it
 // came from.
 // Runs in: master (config load; the listeners code binds what this describes).
 // Leans on: inet_pton(3) for the numeric address forms; Apache's Listen syntax.
@@ -19,6 +19,8 @@ struct ListenAddress {
     // The flag "proxy": a connection from a TrustedProxy address begins with a PROXY protocol
     // header (a load balancer's), which says who the client is.
     bool proxy = false;
+    // The protocol "https" (Apache's Listen 443 https): connections speak TLS.
+    bool https = false;
     std::string file;   // origin in the config; line 0 = the built-in default
     int line = 0;
 
@@ -32,7 +34,8 @@ struct ListenAddress {
 // Host names are not accepted: a listener must not depend on DNS at start.
 // nullopt with *problem set (e.g. "port 0 is out of range 1..65535") otherwise.
 std::optional<ListenAddress> parse_listen_address(std::string_view text, std::string* problem);
-// A whole Listen value: the address, then its flags (only "proxy", in any case, for now).
+// A whole Listen value: the address, then its flags, in any case: "https" (or "http", the
+// default) and "proxy".
 std::optional<ListenAddress> parse_listen(const std::vector<std::string>& words, std::string* problem);
 
 } // namespace mpmd

@@ -172,6 +172,7 @@ bool ListenerSet::update(const std::vector<ListenSpec>& wanted, int backlog, int
             listen(kept->fd, backlog);
             next.push_back(*kept);
             next.back().proxy = spec.proxy;
+            next.back().https = spec.https;
             continue;
         }
         const int fd = bind_one(where, backlog, &error);
@@ -181,7 +182,7 @@ bool ListenerSet::update(const std::vector<ListenSpec>& wanted, int backlog, int
             continue;
         }
         bound_now.push_back(fd);
-        next.push_back(ListenSocket{where.key, fd, spec.port, spec.proxy});
+        next.push_back(ListenSocket{where.key, fd, spec.port, spec.proxy, spec.https});
     }
     if (!ok) {
         for (int fd : bound_now)

@@ -18,6 +18,7 @@ struct ListenSpec {
     int port = 0;
     std::string origin;  // "file:line" of the Listen line, for errors
     bool proxy = false;  // Listen's proxy flag
+    bool https = false;  // Listen's https flag
 };
 
 struct ListenSocket {
@@ -27,6 +28,7 @@ struct ListenSocket {
     // Connections begin with a PROXY protocol header (ListenAddress::proxy). A setting of the
     // generation: update() sets it on kept sockets too, and each child has its own copy.
     bool proxy = false;
+    bool https = false;  // connections speak TLS; likewise the generation's
 };
 
 class ListenerSet {

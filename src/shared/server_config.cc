@@ -5,6 +5,8 @@
 // Leans on: getpwnam(3), getgrnam(3), stat(2), access(2), open(2), gethostname(2).
 #include "shared/server_config.h"
 
+#include <config.h>   // HAVE_OPENSSL
+
 #include "shared/host_name.h"
 #include "shared/log_format.h"
 #include "shared/trusted_path.h"
@@ -131,6 +133,8 @@ public:
 
     void listen(ServerConfig& out) const;
     void trusted_proxies(ServerConfig& out) const;
+    void tls(ServerConfig& out) const;
+    TlsCertificate certificate(const VhostSection* vhost) const;
     void paths(ServerConfig& out) const;
     void accounts(ServerConfig& out) const;
     void core_dumps(ServerConfig& out) const;
@@ -220,6 +224,71 @@ void Builder::trusted_proxies(ServerConfig& out) const
             error(value, kServer, "Listen",
                   address->text() + " proxy: no address may send the PROXY protocol header; set "
                   "TrustedProxy to your load balancers' addresses (e.g. TrustedProxy = 127.0.0.1 10.0.0.0/8)");
+    }
+}
+
+// The certificate and key `vhost` (nullptr: the server) presents, with the place it was set.
+TlsCertificate Builder::certificate(const VhostSection* vhost) const
+{
+    TlsCertificate out;
+    const auto first_word = [](const ConfigValue& value) {
+        return value.words.empty() ? std::string() : value.words.front();   // "" (the default): none
+    };
+    const ConfigValue& certificate = config_.value_for(vhost, kServer, "SSLCertificateFile");
+    out.certificate_file = first_word(certificate);
+    out.key_file = first_word(config_.value_for(vhost, kServer, "SSLCertificateKeyFile"));
+    const bool own = vhost != nullptr && &certificate != &config_.value(kServer, "SSLCertificateFile");
+    out.origin = config_.message(certificate, own ? vhost->label() : std::string(kServer), "SSLCertificateFile", "")
+                     .str();
+    while (!out.origin.empty() && (out.origin.back() == ' ' || out.origin.back() == ':'))
+        out.origin.pop_back();
+    return out;
+}
+
+// Listens marked https: each host that may answer one needs a certificate and a key (a vhost
+// without its own has the server's); the files themselves are read when the master builds
+// the TLS contexts (tls_context.h). The PROXY header before a TLS handshake is not read yet.
+void Builder::tls(ServerConfig& out) const
+{
+    std::string problem;
+    if (!parse_ssl_protocol(config_.words(kServer, "SSLProtocol"), &out.tls, &problem))
+        error(config_.value(kServer, "SSLProtocol"), kServer, "SSLProtocol", problem);
+    out.tls.cipher_suite = config_.string(kServer, "SSLCipherSuite");
+    out.certificate = certificate(nullptr);
+    for (const ConfigValue& value : config_.values(kServer, "Listen")) {
+        std::string unused;
+        const std::optional<ListenAddress> address = parse_listen(value.words, &unused);
+        if (!address || !address->https)
+            continue;
+        out.any_https = true;
+#ifndef HAVE_OPENSSL
+        error(value, kServer, "Listen", address->text() + " https: this mpmd was built without OpenSSL "
+                                        "(install libssl-dev and configure --with-openssl)");
+#endif
+        if (address->proxy)
+            error(value, kServer, "Listen", address->text() + ": https and proxy together are not supported yet "
+                                            "(terminate TLS in the balancer, or send no PROXY header)");
+    }
+    if (!out.any_https)
+        return;
+    const auto check = [&](const TlsCertificate& c, const ConfigValue& at, const std::string& section) {
+        if (c.certificate_file.empty() || c.key_file.empty())
+            error(at, section, "SSLCertificateFile",
+                  "a Listen marked https needs SSLCertificateFile and SSLCertificateKeyFile here "
+                  "(or in [server], for every vhost without its own)");
+    };
+    const std::vector<VhostSection>& sections = config_.vhosts();
+    if (sections.empty())
+        check(out.certificate, config_.value(kServer, "SSLCertificateFile"), std::string(kServer));
+    for (size_t i = 0; i < sections.size() && i < out.vhosts.size(); ++i) {
+        out.vhosts[i].certificate = certificate(&sections[i]);
+        // Set nowhere: the message points at the section that has none.
+        ConfigValue at = config_.value_for(&sections[i], kServer, "SSLCertificateFile");
+        if (at.is_default()) {
+            at.file = sections[i].file;
+            at.line = sections[i].line;
+        }
+        check(out.vhosts[i].certificate, at, sections[i].label());
     }
 }
 
@@ -455,6 +524,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     out.max_ranges = as_int(config, kServer, "MaxRanges");
     out.open_file_cache = as_int(config, kServer, "OpenFileCache");
     builder.vhosts(out);
+    builder.tls(out);
     return out;
 }
 

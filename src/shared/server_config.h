@@ -14,6 +14,7 @@
 #include "shared/listen_address.h"
 #include "shared/log_level.h"
 #include "shared/request_read_timeout.h"
+#include "shared/tls_settings.h"
 #include "shared/version.h"   // ServerTokens
 
 #include <string>
@@ -66,6 +67,7 @@ struct VirtualHost {
     FileAccess file_access;
     std::vector<CustomLogSetting> custom_logs;   // its own, else a copy of the server's
     bool own_custom_logs = false;                // the section sets CustomLog
+    TlsCertificate certificate;                  // its own, else the server's
     std::string file;                    // the section header's place, for mpmd -S
     int line = 0;
 
@@ -86,6 +88,11 @@ struct ServerConfig {
     std::vector<ListenAddress> listen;   // never empty once built: the default is *:80
     // TrustedProxy: who may send a PROXY protocol header on a Listen marked proxy.
     std::vector<AddressRange> trusted_proxies;
+    // Listens marked https: the protocols and ciphers, and the certificate of the server
+    // itself (the vhosts' are theirs); any_https says whether TLS is needed at all.
+    TlsSettings tls;
+    TlsCertificate certificate;
+    bool any_https = false;
     std::string server_root;             // every path below is absolute
     std::string document_root;
     std::string user;                    // as written: a name or "#uid"

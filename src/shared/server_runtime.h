@@ -28,6 +28,8 @@ struct AccessLogTarget {
     std::shared_ptr<LogFile> file;
 };
 
+class TlsContexts;   // tls_context.h (with OpenSSL only)
+
 struct ServerRuntime {
     ServerConfig server;
     MimeTypes mime;
@@ -39,6 +41,8 @@ struct ServerRuntime {
     uint64_t max_connections_jitter = 0;       // a child draws its limit in [M, M + this]
     StatusConfig status;                       // the [status] section
     StatusServerInfo status_info;              // what the status page says of the build and MPM
+    // The TLS contexts of Listens marked https (none: nullptr), built from `server`.
+    std::shared_ptr<const TlsContexts> tls;
     bool switch_user = false;                  // started as root: children become uid/gid
     uid_t uid = 0;
     gid_t gid = 0;

@@ -189,6 +189,15 @@ class HttpConnection:
             self.sock.settimeout(old)
 
 
+class TlsConnection(HttpConnection):
+    """An HttpConnection over TLS: `context` is an ssl.SSLContext, `server_hostname` the SNI
+    name (None: none sent). The handshake happens here; its failures raise ssl.SSLError."""
+
+    def __init__(self, port, context, server_hostname=None, host="127.0.0.1", timeout=5.0):
+        super().__init__(port, host, timeout)
+        self.sock = context.wrap_socket(self.sock, server_hostname=server_hostname)
+
+
 def http_request(port, method="GET", path="/", headers=None, version="HTTP/1.1", body=b"",
                  host="127.0.0.1", timeout=5.0, keep_alive=False):
     """One request on a fresh connection (Connection: close unless keep_alive); the response."""

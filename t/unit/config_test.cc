@@ -276,9 +276,9 @@ public:
                  "Major, Minor, Min[imal], OS, Full)",
              f + "5: [server] KeepAlive: \"yes\" is not On or Off (allowed: On, Off)",
              f + "6: [server] Listen: malformed Listen \"1.2.3:80\": \"1.2.3\" is not an IPv4 "
-                 "address (allowed: [address:]port [proxy], e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 8080 proxy)",
+                 "address (allowed: [address:]port [https] [proxy], e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 443 https, 8080 proxy)",
              f + "7: [server] Listen: port 70000 is out of range 1..65535 (allowed: "
-                 "[address:]port [proxy], e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 8080 proxy)",
+                 "[address:]port [https] [proxy], e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 443 https, 8080 proxy)",
              f + "8: [server] Lisen: unknown directive (did you mean Listen?)",
              f + "9: [server] ErrorLog: belongs in [log], not in [server]",
              f + "10: [server] Listen: not a \"Key = value\" line (write \"Listen = value\")",
@@ -385,7 +385,7 @@ public:
                  "protocol header; set TrustedProxy to your load balancers' addresses (e.g. "
                  "TrustedProxy = 127.0.0.1 10.0.0.0/8)",
              f + std::to_string(n + 2) + ": [server] Listen: \"tls\" is not a Listen flag (allowed: "
-                 "[address:]port [proxy], e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 8080 proxy)"},
+                 "[address:]port [https] [proxy], e.g. 80, *:80, 192.0.2.1:80, [::1]:8080, 443 https, 8080 proxy)"},
             bad.errors);
         const LoadedConfig range = dir.load("Listen = 8080 proxy\nTrustedProxy = 10.0.0.1/8\n");
         CPPUNIT_ASSERT_EQUAL(size_t(1), range.errors.size());

@@ -7,7 +7,8 @@
 # Connection: close, instead of cutting it. After a restart the new generation is as large as
 # the load the old one carried (not just StartServers), and GracefulRestartTimeout stops an
 # old child that is still busy after it. A graceful stop (WINCH) lets each running request
-# complete, up to GracefulShutdownTimeout.
+# complete, up to GracefulShutdownTimeout. The ab runs are made over TLS too (a Listen marked
+# https), with fewer requests.
 # MPMD_LOAD_REQUESTS sets the number of requests per ab run (default 30000, the issue's figure).
 import os
 import re
@@ -18,8 +19,11 @@ import time
 
 from mpmdhttp import HttpConnection
 from mpmdtest import SlowDownload, Test, alive, http_get, run, wait_for
+from mpmdtls import make_certificate
 
 REQUESTS = int(os.environ.get("MPMD_LOAD_REQUESTS", "30000"))
+# Over TLS each connection costs a handshake (and under a sanitizer, many times more): fewer.
+TLS_REQUESTS = max(1000, REQUESTS // 10)
 CONCURRENCY = 20
 RESTART_EVERY = 0.5
 
@@ -156,7 +160,13 @@ def main(t):
     conf = {"server": {"KeepAlive": "On", "MaxKeepAliveRequests": "0", "KeepAliveTimeout": "5",
                        "Timeout": "30"}}
     conf.update(SIZES)
-    s = t.server(name="graceload", conf=conf, site={"1k.txt": "x" * 1024, "big.bin": b"b" * (8 << 20)})
+    openssl = t.tool("openssl", "openssl", "a certificate for the TLS runs")
+    tls_conf = {"server": dict(conf["server"], Listen=["127.0.0.1:@PORT@", "127.0.0.1:@PORT2@ https"],
+                               SSLCertificateFile="@DIR@/localhost.crt", SSLCertificateKeyFile="@DIR@/localhost.key")}
+    s = t.server(name="graceload", conf=dict(conf, **tls_conf) if openssl else conf, ports=2,
+                 site={"1k.txt": "x" * 1024, "big.bin": b"b" * (8 << 20)})
+    if openssl:
+        make_certificate(openssl, s.dir, "localhost")
     s.start()
     port = s.port
     # Every request is logged and counted: lines - Total Accesses stays what it is now.
@@ -191,18 +201,23 @@ def main(t):
     c.close()
 
     ab = t.tool("ab", "apache2-utils", "ab under graceful restarts")
-    for keep_alive in (False, True) if ab else ():
-        label = "ab -n %d -c %d%s" % (REQUESTS, CONCURRENCY, " -k" if keep_alive else "")
-        args = [ab, "-q", "-r", "-n", str(REQUESTS), "-c", str(CONCURRENCY)] + (["-k"] if keep_alive else []) + [url]
+    runs = [(url, REQUESTS, False), (url, REQUESTS, True)]
+    if openssl:
+        tls_url = "https://127.0.0.1:%d/1k.txt" % s.ports[1]
+        runs += [(tls_url, TLS_REQUESTS, False), (tls_url, TLS_REQUESTS, True)]
+    for run_url, n, keep_alive in runs if ab else ():
+        label = "ab -n %d -c %d%s%s" % (n, CONCURRENCY, " -k" if keep_alive else "",
+                                        " over TLS" if run_url.startswith("https") else "")
+        args = [ab, "-q", "-r", "-n", str(n), "-c", str(CONCURRENCY)] + (["-k"] if keep_alive else []) + [run_url]
         status, out, base = under_restarts(t, s, label, args, bound, offset)
         f = ab_figures(out)
-        t.is_((status, f["complete"]), (0, REQUESTS), "%s: every request completed" % label)
+        t.is_((status, f["complete"]), (0, n), "%s: every request completed" % label)
         t.is_(f["failed"], 0, "%s: no failed request (%s)" % (label, f["failed"]))
         t.is_(f["non2xx"], 0, "%s: no non-2xx answer" % label)
         t.unlike(out, r"(?i)reset by peer|apr_socket_recv|apr_socket_connect", "%s: no connection reset" % label)
         end = at_rest(s, offset) or at_rest.last or base
-        t.is_(end[0] - base[0], REQUESTS, "%s: exactly one access-log line per request answered" % label)
-        t.is_(end[1] - base[1], REQUESTS, "%s: the scoreboard counted them (Total Accesses +%d)"
+        t.is_(end[0] - base[0], n, "%s: exactly one access-log line per request answered" % label)
+        t.is_(end[1] - base[1], n, "%s: the scoreboard counted them (Total Accesses +%d)"
               % (label, end[1] - base[1]))
 
     wrk = t.tool("wrk", "wrk", "wrk under graceful restarts")

@@ -21,21 +21,9 @@ import subprocess
 import threading
 
 from mpmdtest import TlsConnection, Test, http_raw, run, wait_for
+from mpmdtls import make_certificate
 
 BIG = bytes(range(256)) * 4096   # 1 MiB
-
-
-def make_certificate(openssl, directory, name, key=("rsa:2048",)):
-    """A self-signed certificate for `name` (its own CA): NAME.crt and NAME.key in directory."""
-    os.makedirs(directory, exist_ok=True)
-    crt, key_file = os.path.join(directory, name + ".crt"), os.path.join(directory, name + ".key")
-    status, out, err = run([openssl, "req", "-x509", "-newkey"] + list(key) +
-                           ["-nodes", "-keyout", key_file, "-out", crt, "-days", "30", "-subj", "/CN=" + name,
-                            "-addext", "subjectAltName=DNS:" + name])
-    if status != 0:
-        raise RuntimeError("openssl req failed: " + err)
-    os.chmod(key_file, 0o600)
-    return crt, key_file
 
 
 def client(cafile=None, verify_name=True, minimum=None, maximum=None, alpn=None, ciphers=None):

@@ -7,14 +7,15 @@
 #   - what a vhost leaves unset is the server's (DirectoryIndex), what it sets is its own
 #     (DotFiles);
 #   - the access log's %v and the status page's VHost column name the vhost's ServerName; a
-#     vhost with its own CustomLog logs there alone, one without to the server's logs;
+#     vhost with its own CustomLog logs there alone, one without to the server's logs; a
+#     vhost's own ErrorLog gets its requests' errors;
 #   - mpmd -S prints the map as apache2ctl -S does; a restart with a changed map takes it;
 #   - errors in the sections name file:line, and mpmd -t fails on them.
 import json
 import re
 import signal
 
-from mpmdtest import Test, http_get, http_raw, run, wait_for
+from mpmdtest import LogFile, Test, http_get, http_raw, run, wait_for
 
 
 def body_of(port, host, path="/", **kw):
@@ -31,7 +32,8 @@ def main(t):
                       "DocumentRoot": "@DIR@/www"},
         "vhost:shop": {"ServerName": "Shop.Example.COM:8080", "ServerAlias": "shop-? shop.example.net",
                        "DocumentRoot": "@DIR@/shop", "DotFiles": "Deny",
-                       "CustomLog": "@DIR@/shop_log \"shop %v \\\"%r\\\" %>s\""},
+                       "CustomLog": "@DIR@/shop_log \"shop %v \\\"%r\\\" %>s\"",
+                       "ErrorLog": "@DIR@/shop_error_log"},
     })
     s.write_site({"index.html": "www home\n", ".hidden": "www dotfile\n"}, root=s.path("www"))
     s.write_site({"index.html": "shop home\n", ".hidden": "shop dotfile\n", "item.txt": "item\n"},
@@ -61,6 +63,12 @@ def main(t):
     t.is_(body_of(port, "www.example.com", "/.hidden"), (200, "www dotfile\n"),
           "www leaves DotFiles unset: the server's Allow")
     t.is_(body_of(port, "shop.example.com", "/.hidden")[0], 403, "shop sets DotFiles Deny: 403")
+    shop_errors = LogFile(s.path("shop_error_log"))
+    t.ok(wait_for(lambda: shop_errors.grep(r"\[core:error\] .*\[client 127\.0\.0\.1:\d+\] client denied by server "
+                                           r"configuration: .*shop/\.hidden"), 5),
+         "shop's own ErrorLog has the refusal of its request")
+    t.ok(not s.error_log.grep(r"client denied by server configuration: .*shop/\.hidden"),
+         "... and the server's error log does not")
 
     # A request is logged once its reply has gone: wait for the last ones' lines.
     def shop_lines():

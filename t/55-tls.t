@@ -8,8 +8,9 @@
 #     says https://;
 #   - plain HTTP sent to the port gets a 400 that says to use https, a broken handshake is
 #     logged; a key others may read is warned of; a missing certificate is an error;
-#   - a graceful restart (USR1) under load serves renewed certificates to new connections
-#     with no request failing, and a connection opened before it goes on;
+#   - sessions resume (tickets); a graceful restart (USR1) under load serves renewed
+#     certificates to new connections with no request failing, a connection opened before it
+#     goes on, and the old generation's tickets no longer resume;
 #   - under the event MPM, idle TLS connections hold no thread.
 import hashlib
 import os
@@ -142,7 +143,17 @@ def main(t):
     t.ok(closed and block.wait_for(r"\[ssl:info\] .*TLS handshake failed", 5),
          "a broken handshake is closed and logged")
 
-    # A graceful restart with renewed certificates, under load.
+    # Session resumption: a ticket from one connection resumes the next ones (any child: the
+    # ticket keys are the generation's, made by the master).
+    resumer = client()
+
+    def session_of(session=None):
+        with TlsConnection(port, resumer, server_hostname="www.example.com", session=session) as c:
+            c.request("GET", "/", headers={"Host": "www.example.com"})
+            return c.sock.session, c.sock.session_reused
+    ticket, _ = session_of()
+    t.is_([session_of(ticket)[1] for _ in range(4)], [True] * 4, "a session resumes on the next connections")
+
     kept = TlsConnection(port, client(), server_hostname="www.example.com", timeout=20)
     t.is_(kept.request("GET", "/", headers={"Host": "www.example.com"}).status, 200, "a connection before the restart")
     old_der = kept.sock.getpeercert(binary_form=True)
@@ -170,6 +181,7 @@ def main(t):
         with TlsConnection(port, client(), server_hostname="www.example.com") as c:
             return c.sock.getpeercert(binary_form=True) != old_der
     t.ok(wait_for(new_certificate, 15), "after USR1, new connections get the renewed certificate")
+    t.is_(session_of(ticket)[1], False, "... and a ticket of the old generation no longer resumes (new ticket keys)")
     at_restart = answered[0]
     wait_for(lambda: answered[0] >= at_restart + 30, 10)
     stop.set()

@@ -68,6 +68,9 @@ std::vector<int> inherited_descriptors_needed(const ChildContext& context)
         keep_logs(context.runtime->access_logs);
         for (const auto& logs : context.runtime->vhost_access_logs)
             keep_logs(logs);
+        for (const auto& log : context.runtime->vhost_error_logs)
+            if (log && log->is_file())
+                keep.push_back(log->fd());
     }
     if (context.master_watch_fd >= 0)
         keep.push_back(context.master_watch_fd);

@@ -30,10 +30,10 @@ namespace {
 constexpr size_t kReadChunk = 16384;
 constexpr size_t kReadBurst = 4 * kReadChunk;
 
-void log_read_timeout(const std::string& client_port, const char* stage)
+void log_read_timeout(ErrorLog& log, const std::string& client_port, const char* stage)
 {
     // Apache's mod_reqtimeout says the same at info (AH01382).
-    log_client_error(LogLevel::Info, "reqtimeout", client_port, "Request %s read timeout", stage);
+    log_client_error_to(log, LogLevel::Info, "reqtimeout", client_port, "Request %s read timeout", stage);
 }
 
 } // namespace
@@ -277,7 +277,7 @@ void Connection::answer_head_timeout()
 {
     // The earlier of the two deadlines is the one missed (a timer may fire a little early).
     if (stage_.active() && stage_.at_ms() < request_deadline_ms_)
-        log_read_timeout(client_port_, "header");
+        log_read_timeout(error_log(), client_port_, "header");   // no request yet: no vhost
     const HttpRequest none;
     vhost_ = config_.find_vhost({});   // no Host came: the default's
     Response response = error_response(408);
@@ -357,7 +357,7 @@ Connection::BodyRead Connection::read_body()
             break;
         case Wait::Timeout:
             if (stage_.expired(clock_.monotonic_ms()))
-                log_read_timeout(client_port_, "body");
+                log_read_timeout(env_.runtime->error_log_for(vhost_), client_port_, "body");
             return BodyRead::TimedOut;
         case Wait::MasterGone:
         case Wait::Hurried:
@@ -563,7 +563,8 @@ Response Connection::dispatch(const HttpRequest& request)
     const StaticContext context{host.document_root, host.directory_index, env_.runtime->mime,
                                 host.server_name, local_port_, host.file_access,
                                 allowed_methods(config_), client_port_, config_.max_ranges,
-                                config_.open_file_cache, transport_->encrypted()};
+                                config_.open_file_cache, transport_->encrypted(),
+                                &env_.runtime->error_log_for(vhost_)};
     return handle_static(request, context);
 }
 

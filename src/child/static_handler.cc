@@ -46,6 +46,11 @@ int status_for_errno(int err)
 }
 
 // RFC 9112 3.2.2: an absolute-form target's authority replaces Host.
+ErrorLog& request_error_log(const StaticContext& context)
+{
+    return context.error_log != nullptr ? *context.error_log : error_log();
+}
+
 std::string redirect_host(const HttpRequest& request, const UrlPath& url, const StaticContext& context)
 {
     if (!url.authority.empty())
@@ -199,9 +204,9 @@ void open_path(const StaticContext& context, std::string_view path, OpenedFile* 
     out->owned = true;
     out->error = opened.error;
     if (opened.link_refused)
-        log_client_error(LogLevel::Error, "core", context.client,
-                         "Symbolic link not allowed or link target not accessible: %s",
-                         file_name(context, path).c_str());
+        log_client_error_to(request_error_log(context), LogLevel::Error, "core", context.client,
+                            "Symbolic link not allowed or link target not accessible: %s",
+                            file_name(context, path).c_str());
     if (out->fd < 0)
         return;
     if (::fstat(out->fd, &out->st) != 0) {
@@ -260,7 +265,8 @@ Response dispatch(const HttpRequest& request, const StaticContext& context)
         return error_response(400);
     if (dot_path_denied(url.path, context.access.dot_files)) {
         // Apache's AH01630, which Debian's "<FilesMatch ^\.ht> Require all denied" gives.
-        log_client_error(LogLevel::Error, "core", context.client, "client denied by server configuration: %s",
+        log_client_error_to(request_error_log(context), LogLevel::Error, "core", context.client,
+                            "client denied by server configuration: %s",
                          file_name(context, url.path).c_str());
         return error_response(403);
     }

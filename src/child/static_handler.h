@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "shared/error_log.h"
 #include "shared/file_access.h"
 #include "shared/http/http_request.h"
 #include "shared/http/response.h"
@@ -30,6 +31,7 @@ struct StaticContext {
     int max_ranges;                                   // MaxRanges; 0 ignores Range fields
     int open_file_cache;                              // OpenFileCache: files this thread keeps open
     bool https = false;                               // the connection speaks TLS: https:// redirects
+    ErrorLog* error_log = nullptr;                    // the vhost's own ErrorLog; nullptr: error_log()
 };
 
 // Never throws for a bad request; every outcome is a Response:

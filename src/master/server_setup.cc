@@ -137,6 +137,27 @@ std::shared_ptr<ServerRuntime> build_runtime(const LoadedConfig& config, const M
         }
     };
     open_logs(server.custom_logs, "log", &runtime->access_logs);
+    // A vhost's own ErrorLog: opened for each generation (so a restart after logrotate writes
+    // to the new file), shared by vhosts naming the same path, at the server's LogLevel.
+    std::vector<std::shared_ptr<ErrorLog>> error_logs_by_path;
+    for (const VirtualHost& vhost : server.vhosts) {
+        std::shared_ptr<ErrorLog> log;
+        for (const auto& open : error_logs_by_path)
+            if (!vhost.error_log.empty() && open->path() == vhost.error_log)
+                log = open;
+        if (!vhost.error_log.empty() && !log) {
+            log = std::make_shared<ErrorLog>();
+            log->set_level(server.log_level);
+            if (!log->open(vhost.error_log, &error)) {
+                errors->push_back(vhost.file + ":" + std::to_string(vhost.line) + ": [vhost:" + vhost.name +
+                                  "] ErrorLog: " + error);
+                log.reset();
+            } else {
+                error_logs_by_path.push_back(log);
+            }
+        }
+        runtime->vhost_error_logs.push_back(log);
+    }
     for (const VirtualHost& vhost : server.vhosts) {
         runtime->vhost_access_logs.emplace_back();
         if (vhost.own_custom_logs)

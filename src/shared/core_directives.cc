@@ -127,9 +127,10 @@ constexpr Directive kCoreDirectives[] = {
                  "How long one request may run once its head is read; past it the master logs the "
                  "request line and client and ends the child serving it. 0 means no limit."),
 
-    make_path(L, "ErrorLog", MPMD_LOGDIR "/error_log",
+    also_per_vhost(make_path(L, "ErrorLog", MPMD_LOGDIR "/error_log",
               "The error log file, shared by the master and every child. Opened as root only through "
-              "directories and links that root (or the user mpmd runs as) owns; see \"Files written as root\" in mpmd.conf(5)."),
+              "directories and links that root (or the user mpmd runs as) owns; see \"Files written as root\" in mpmd.conf(5). "
+              "In a [vhost:NAME] section, where that vhost's request errors go (the rest stays in the server's).")),
     // Choices in the order of enum LogLevel (log_level.h).
     make_enum(L, "LogLevel", "warn", kLogLevelChoices,
               "The least severe messages written to the error log."),

@@ -21,13 +21,12 @@ namespace {
 constexpr std::string_view kDays[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
 // Formats `fmt` after `prefix` into buf (at most ErrorLog::kMaxMessage bytes) and logs it.
-void vlog(LogLevel level, const char* module, std::string_view client, std::string_view prefix,
-          const char* fmt, va_list args) __attribute__((format(printf, 5, 0)));
+void vlog(ErrorLog& log, LogLevel level, const char* module, std::string_view client, std::string_view prefix,
+          const char* fmt, va_list args) __attribute__((format(printf, 6, 0)));
 
-void vlog(LogLevel level, const char* module, std::string_view client, std::string_view prefix,
+void vlog(ErrorLog& log, LogLevel level, const char* module, std::string_view client, std::string_view prefix,
           const char* fmt, va_list args)
 {
-    ErrorLog& log = error_log();
     if (!log.enabled(level))
         return;
     char buf[ErrorLog::kMaxMessage + 1];
@@ -189,7 +188,7 @@ void log_error(LogLevel level, const char* module, const char* fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
-    vlog(level, module, {}, {}, fmt, args);
+    vlog(error_log(), level, module, {}, {}, fmt, args);
     va_end(args);
 }
 
@@ -198,7 +197,16 @@ void log_client_error(LogLevel level, const char* module, std::string_view clien
 {
     va_list args;
     va_start(args, fmt);
-    vlog(level, module, client, {}, fmt, args);
+    vlog(error_log(), level, module, client, {}, fmt, args);
+    va_end(args);
+}
+
+void log_client_error_to(ErrorLog& log, LogLevel level, const char* module, std::string_view client,
+                         const char* fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    vlog(log, level, module, client, {}, fmt, args);
     va_end(args);
 }
 
@@ -213,7 +221,7 @@ void log_errno(LogLevel level, const char* module, int err, const char* fmt, ...
     const size_t prefix = static_cast<size_t>(std::clamp(n, 0, static_cast<int>(sizeof text) - 1));
     va_list args;
     va_start(args, fmt);
-    vlog(level, module, {}, std::string_view(text, prefix), fmt, args);
+    vlog(error_log(), level, module, {}, std::string_view(text, prefix), fmt, args);
     va_end(args);
 }
 

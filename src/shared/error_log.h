@@ -99,6 +99,9 @@ void log_error(LogLevel level, const char* module, const char* fmt, ...)
 // As log_error with "[client ADDR:PORT]" before the message.
 void log_client_error(LogLevel level, const char* module, std::string_view client, const char* fmt,
                       ...) __attribute__((format(printf, 4, 5)));
+// As log_client_error, to `log` (a vhost's own ErrorLog, ServerRuntime::error_log_for).
+void log_client_error_to(ErrorLog& log, LogLevel level, const char* module, std::string_view client,
+                         const char* fmt, ...) __attribute__((format(printf, 5, 6)));
 // As log_error with httpd's errno prefix: "(2)No such file or directory: " + message.
 void log_errno(LogLevel level, const char* module, int err, const char* fmt, ...)
     __attribute__((format(printf, 4, 5)));

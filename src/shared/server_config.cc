@@ -477,6 +477,15 @@ void Builder::vhosts(ServerConfig& out) const
         host.directory_index = config_.value_for(&section, kServer, "DirectoryIndex").words;
         file_access(&section, host.file_access);
         vhost_logs(section, out, host);
+        const ConfigValue& error_log = config_.value_for(&section, kLog, "ErrorLog");
+        if (&error_log != &config_.value(kLog, "ErrorLog")) {
+            host.error_log = error_log.words.front();
+            std::string problem;
+            bool broken_rule = false;
+            if (check_system_ && !reach_trusted_directory(host.error_log, FinalLink::Follow, &problem, &broken_rule) &&
+                broken_rule)
+                error(error_log, label, "ErrorLog", problem);
+        }
         // A second vhost of the same ServerName would never be chosen (the first wins).
         for (const VirtualHost& earlier : out.vhosts)
             if (own_name && equals_ignoring_case(earlier.server_name, host.server_name))

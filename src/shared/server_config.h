@@ -68,6 +68,7 @@ struct VirtualHost {
     std::vector<CustomLogSetting> custom_logs;   // its own, else a copy of the server's
     bool own_custom_logs = false;                // the section sets CustomLog
     TlsCertificate certificate;                  // its own, else the server's
+    std::string error_log;                       // its own ErrorLog; "" = the server's
     std::string file;                    // the section header's place, for mpmd -S
     int line = 0;
 

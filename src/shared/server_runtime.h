@@ -7,6 +7,7 @@
 #ifndef MPMD_SHARED_SERVER_RUNTIME_H
 #define MPMD_SHARED_SERVER_RUNTIME_H
 
+#include "shared/error_log.h"
 #include "shared/http/mime_types.h"
 #include "shared/log_file.h"
 #include "shared/log_format.h"
@@ -37,6 +38,8 @@ struct ServerRuntime {
     std::vector<AccessLogTarget> access_logs;
     // Each vhost's (parallel to server.vhosts): its own CustomLogs, or the server's again.
     std::vector<std::vector<AccessLogTarget>> vhost_access_logs;
+    // Each vhost's own ErrorLog (parallel to server.vhosts; nullptr: the server's, error_log()).
+    std::vector<std::shared_ptr<ErrorLog>> vhost_error_logs;
     uint64_t max_connections_per_child = 0;    // 0 = never leave for this reason
     uint64_t max_connections_jitter = 0;       // a child draws its limit in [M, M + this]
     StatusConfig status;                       // the [status] section
@@ -53,6 +56,12 @@ struct ServerRuntime {
     {
         const size_t index = vhost == nullptr ? SIZE_MAX : size_t(vhost - server.vhosts.data());
         return index < vhost_access_logs.size() ? vhost_access_logs[index] : access_logs;
+    }
+    // Where the errors of a request `vhost` answers go: its own ErrorLog, or the server's.
+    ErrorLog& error_log_for(const VirtualHost* vhost) const
+    {
+        const size_t index = vhost == nullptr ? SIZE_MAX : size_t(vhost - server.vhosts.data());
+        return index < vhost_error_logs.size() && vhost_error_logs[index] ? *vhost_error_logs[index] : error_log();
     }
 };
 

@@ -191,11 +191,12 @@ class HttpConnection:
 
 class TlsConnection(HttpConnection):
     """An HttpConnection over TLS: `context` is an ssl.SSLContext, `server_hostname` the SNI
-    name (None: none sent). The handshake happens here; its failures raise ssl.SSLError."""
+    name (None: none sent), `session` one to resume (an earlier connection's sock.session).
+    The handshake happens here; its failures raise ssl.SSLError."""
 
-    def __init__(self, port, context, server_hostname=None, host="127.0.0.1", timeout=5.0):
+    def __init__(self, port, context, server_hostname=None, host="127.0.0.1", timeout=5.0, session=None):
         super().__init__(port, host, timeout)
-        self.sock = context.wrap_socket(self.sock, server_hostname=server_hostname)
+        self.sock = context.wrap_socket(self.sock, server_hostname=server_hostname, session=session)
 
 
 def http_request(port, method="GET", path="/", headers=None, version="HTTP/1.1", body=b"",

@@ -20,11 +20,15 @@ from server_process import TICKS_PER_SECOND, ServerProcess
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# name, URL path, extra request headers
+# name, URL path, extra request headers, over TLS
 WORKLOADS = (
-    ("ka", "/1k.txt", ()),
-    ("close", "/1k.txt", ("Connection: close",)),
-    ("1m", "/1m.txt", ()),
+    ("ka", "/1k.txt", (), False),
+    ("close", "/1k.txt", ("Connection: close",), False),
+    ("1m", "/1m.txt", (), False),
+    # Over TLS: 1 KiB keep-alive, and Connection: close, where every request is a new
+    # connection with its handshake (full or resumed, as wrk makes it): handshakes/s.
+    ("tls_ka", "/1k.txt", (), True),
+    ("tls_hs", "/1k.txt", ("Connection: close",), True),
 )
 
 
@@ -44,13 +48,15 @@ def start(server, cfg, purpose, work):
     /1k.txt; (process, port).  Raises RuntimeError if it does not come up."""
     os.makedirs(work)
     port = free_port()
+    tls_port = free_port() if cfg.paths.certificate and purpose == "load" else None
     argv = server_configs.write_config(server, cfg.paths, work, cfg.docroot, port, purpose,
-                                       cfg.idle_clients)
+                                       cfg.idle_clients, tls_port)
     proc = ServerProcess(server.name, argv, work, getattr(cfg, "own_session", False))
     if not proc.wait_ready(port, "/1k.txt"):
         how = proc.stop()
         detail = "\n".join(proc.tail_output() + proc.error_lines()[1])
         raise RuntimeError(f"{server.name} did not serve /1k.txt on port {port} ({how}):\n{detail}")
+    proc.tls_port = tls_port
     return proc, port
 
 
@@ -75,9 +81,12 @@ def load_run(server, cfg, work):
         if cfg.warmup > 0:
             text = wrk_run.run(base + "/1k.txt", cfg.warmup, cfg.connections, cfg.threads)
             requests += wrk_run.parse(text).requests
-        for name, path, headers in WORKLOADS:
+        for name, path, headers, tls in WORKLOADS:
+            if tls and not proc.tls_port:
+                continue
+            url = (f"https://127.0.0.1:{proc.tls_port}" if tls else base) + path
             before = proc.cpu_ticks()
-            text = wrk_run.run(base + path, cfg.duration, cfg.connections, cfg.threads, headers)
+            text = wrk_run.run(url, cfg.duration, cfg.connections, cfg.threads, headers)
             ticks = proc.cpu_ticks() - before
             r = wrk_run.parse(text)
             requests += r.requests

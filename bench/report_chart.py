@@ -15,7 +15,8 @@ from report_table import ratio, same_mpm_apache
 COLUMNS = ("server", "ka_rps", "ka_x_nginx", "ka_x_apache", "close_rps", "close_x_nginx",
            "close_x_apache", "mib_s", "mib_x_nginx", "mib_x_apache", "p50_ms", "p99_ms",
            "p99_x_nginx", "cpu_ka", "cpu_ka_x_nginx", "cpu_close", "cpu_close_x_nginx", "cpu_1m",
-           "pss_idle_mib", "pss_held_mib", "held")
+           "pss_idle_mib", "pss_held_mib", "held", "tls_ka_rps", "tls_ka_x_nginx", "tls_hs_rps",
+           "tls_hs_x_nginx")
 
 
 def _row(med, name):
@@ -29,6 +30,8 @@ def _row(med, name):
     values["p99_x_nginx"] = ratio(med, name, "p99_ms", "nginx")
     values["cpu_ka_x_nginx"] = ratio(med, name, "cpu_ka", "nginx")
     values["cpu_close_x_nginx"] = ratio(med, name, "cpu_close", "nginx")
+    values["tls_ka_x_nginx"] = ratio(med, name, "tls_ka_rps", "nginx")
+    values["tls_hs_x_nginx"] = ratio(med, name, "tls_hs_rps", "nginx")
     for col in COLUMNS:
         values.setdefault(col, m.get(col, math.nan))
     return values
@@ -61,6 +64,10 @@ def _panels(rows, idle_clients):
     else:
         panels.append(("Requests per second (higher is better)", "requests/s",
                        [("ka_rps", "1 KiB keep-alive"), ("close_rps", "1 KiB close")], False))
+    if have("tls_ka_x_nginx"):
+        panels.append(("TLS relative to nginx (higher is better; line: 1.0)", "× nginx",
+                       [("tls_ka_x_nginx", "1 KiB keep-alive"), ("tls_hs_x_nginx", "handshakes")],
+                       False))
     panels.append(("Server CPU per request (lower is better)", "µs/request",
                    [("cpu_ka", "1 KiB keep-alive"), ("cpu_close", "1 KiB close")], False))
     panels.append(("Latency, 1 KiB keep-alive (lower is better)", "ms",

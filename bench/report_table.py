@@ -17,6 +17,9 @@ ROUND_FIGURES = {
     "mib_s": ("1m", "mib_per_s"), "p50_ms": ("ka", "p50_ms"), "p99_ms": ("ka", "p99_ms"),
     "cpu_ka": ("ka", "cpu_us_per_req"), "cpu_close": ("close", "cpu_us_per_req"),
     "cpu_1m": ("1m", "cpu_us_per_req"),
+    "tls_ka_rps": ("tls_ka", "req_per_s"), "tls_hs_rps": ("tls_hs", "req_per_s"),
+    "cpu_tls_ka": ("tls_ka", "cpu_us_per_req"), "cpu_tls_hs": ("tls_hs", "cpu_us_per_req"),
+    "tls_p99_ms": ("tls_ka", "p99_ms"),
 }
 WORKLOAD_OF = {k: w for k, (w, _) in ROUND_FIGURES.items()}
 
@@ -125,6 +128,27 @@ def _throughput(results, med):
     return rows
 
 
+def _tls(results, med):
+    if all(med[name]["tls_ka_rps"] != med[name]["tls_ka_rps"] for name in results["servers"]):
+        return []
+    rows = ["TLS (the same certificate, RSA 2048; TLS 1.3 as negotiated): 1 KiB keep-alive, and "
+            "handshakes/s (Connection: close, a new connection per request)",
+            f"{'server':<15}{'KA req/s':>10}{'×nginx':>8}{'×apache':>8}{'p99 ms':>8}{'CPU µs':>8}"
+            f"{'handshakes/s':>14}{'×nginx':>8}{'×apache':>8}{'CPU µs':>8}"]
+    for name in results["servers"]:
+        m, ap = med[name], same_mpm_apache(name)
+        cells = [f"{name:<15}", f"{_num(m['tls_ka_rps'], '.0f', _flag(m, 'tls_ka_rps')):>10}",
+                 f"{_num(ratio(med, name, 'tls_ka_rps', 'nginx'), '.2f'):>8}",
+                 f"{_num(ratio(med, name, 'tls_ka_rps', ap), '.2f') if ap else '':>8}",
+                 f"{_num(m['tls_p99_ms'], '.2f'):>8}", f"{_num(m['cpu_tls_ka'], '.1f'):>8}",
+                 f"{_num(m['tls_hs_rps'], '.0f', _flag(m, 'tls_hs_rps')):>14}",
+                 f"{_num(ratio(med, name, 'tls_hs_rps', 'nginx'), '.2f'):>8}",
+                 f"{_num(ratio(med, name, 'tls_hs_rps', ap), '.2f') if ap else '':>8}",
+                 f"{_num(m['cpu_tls_hs'], '.0f'):>8}"]
+        rows.append("".join(cells))
+    return rows
+
+
 def _costs(results, med):
     held = results["settings"]["idle_clients"]
     memory = (f"PSS summed over all processes; held: of {held} idle connections, still open"
@@ -218,6 +242,6 @@ def _notes(results, med):
 
 def render(results):
     med = results["medians"]
-    parts = [_header(results), _throughput(results, med), _costs(results, med),
+    parts = [_header(results), _throughput(results, med), _costs(results, med), _tls(results, med),
              _targets(results, med), _notes(results, med)]
     return "\n\n".join("\n".join(p) for p in parts if p) + "\n"

@@ -85,13 +85,13 @@ def choose_servers(args):
 
 def check_tools(servers, paths):
     """Exit naming the Debian package of every missing tool the chosen servers need."""
-    missing = [f"{t} (Debian package {PACKAGES[t]})" for t in ("wrk", "gnuplot")
+    missing = [f"{t} (Debian package {PACKAGES[t]})" for t in ("wrk", "gnuplot", "openssl")
                if not shutil.which(t)]
     kinds = {s.kind for s in servers}
     if "apache2" in kinds:
         if not os.access(paths.apache2, os.X_OK):
             missing.append(f"{paths.apache2} (Debian package {PACKAGES['apache2']})")
-        mods = ["authz_core", "mime", "dir"]      # log_config: built into Debian's apache2
+        mods = ["authz_core", "mime", "dir", "ssl", "socache_shmcb"]   # log_config: built in
         mods += [f"mpm_{s.mpm}" for s in servers if s.kind == "apache2"]
         for so in (os.path.join(paths.apache_modules, f"mod_{m}.so") for m in mods):
             if not os.path.exists(so):
@@ -115,6 +115,16 @@ def make_docroot(work):
         os.chmod(os.path.join(docroot, name), 0o644)
     os.chmod(docroot, 0o755)
     return docroot
+
+
+def make_certificate(work):
+    """A self-signed RSA 2048 certificate for localhost, readable by the servers' children
+    (nginx and apache2 read it as root, mpmd's master too): (certificate, key)."""
+    crt, key = os.path.join(work, "bench.crt"), os.path.join(work, "bench.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", crt,
+                    "-days", "30", "-subj", "/CN=localhost"], check=True, capture_output=True)
+    os.chmod(key, 0o600)
+    return crt, key
 
 
 def raise_nofile(want=16384):
@@ -156,6 +166,7 @@ def main():
     nofile = raise_nofile()
     work = tempfile.mkdtemp(prefix="mpmd-bench.")
     os.chmod(work, 0o755)       # the children may run as nobody and must reach htdocs
+    paths.certificate, paths.key = make_certificate(work)
     cfg = SimpleNamespace(paths=paths, docroot=make_docroot(work), duration=args.duration,
                           warmup=args.warmup, connections=args.connections,
                           threads=args.threads, idle_clients=args.idle_clients,

@@ -10,6 +10,9 @@ none), listens on 127.0.0.1 only, serves the same document root, and writes an
 access log in Apache's common format to a file.  Every server sends files with
 sendfile(2): mpmd always, apache2 with EnableSendfile On and nginx with sendfile on
 (both Off by default; Debian's nginx.conf turns it on, its apache2.conf does not).
+Each also listens for TLS on a second port with the same self-signed certificate
+(an RSA 2048 key made by run_bench.py), TLS 1.2 and 1.3 only, session tickets on
+(each server's default): mpmd's Listen ... https, apache2's mod_ssl, nginx's ssl.
 
 Two sets of sizes, both taken from the shell benchmarks so that their numbers
 stay comparable with these:
@@ -35,7 +38,7 @@ NGINX_COMMON = '$remote_addr - $remote_user [$time_local] "$request" $status $bo
 
 # Debian packages, named when a tool is missing.
 PACKAGES = {"apache2": "apache2", "nginx": "nginx (nginx-core)", "wrk": "wrk",
-            "gnuplot": "gnuplot-nox"}
+            "gnuplot": "gnuplot-nox", "openssl": "openssl"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Paths:
     """Where the binaries and shared files are; set once by run_bench.py."""
     build_dir: str
     mime_types: str             # Apache's format: "type ext ext ..."
+    certificate: str = ""       # PEM certificate and key every server's TLS port uses
+    key: str = ""
     apache2: str = "/usr/sbin/apache2"
     apache_modules: str = "/usr/lib/apache2/modules"
     nginx: str = "/usr/sbin/nginx"
@@ -113,15 +118,18 @@ def run_as():
     return pwd.getpwuid(os.getuid()).pw_name, grp.getgrgid(os.getgid()).gr_name
 
 
-def write_config(server, paths, work, docroot, port, purpose, idle_clients):
-    """Write SERVER's config into its directory WORK; return its command line."""
+def write_config(server, paths, work, docroot, port, purpose, idle_clients, tls_port=None):
+    """Write SERVER's config into its directory WORK (TLS on TLS_PORT too, when given);
+    return its command line."""
     user, group = run_as()
     timeout = keepalive_timeout(purpose)
     if server.kind == "mpmd":
         sizes = "\n".join(f"{k} = {v}" for k, v in mpm_sizes(server.mpm, purpose, idle_clients))
+        tls = (f"Listen = 127.0.0.1:{tls_port} https\nSSLCertificateFile = {paths.certificate}\n"
+               f"SSLCertificateKeyFile = {paths.key}\n") if tls_port else ""
         text = f"""[server]
 Listen = 127.0.0.1:{port}
-ServerRoot = {work}
+{tls}ServerRoot = {work}
 DocumentRoot = {docroot}
 TypesConfig = {paths.mime_types}
 PidFile = mpmd.pid
@@ -145,6 +153,18 @@ CustomLog = access_log common
     elif server.kind == "apache2":
         mods = paths.apache_modules
         sizes = "\n".join(f"{k} {v}" for k, v in mpm_sizes(server.mpm, purpose, idle_clients))
+        # mod_ssl as Debian's ssl.conf sets it up (its session cache in shared memory).
+        tls = f"""LoadModule socache_shmcb_module {mods}/mod_socache_shmcb.so
+LoadModule ssl_module {mods}/mod_ssl.so
+SSLSessionCache "shmcb:{work}/ssl_scache(512000)"
+Listen 127.0.0.1:{tls_port} https
+<VirtualHost 127.0.0.1:{tls_port}>
+    SSLEngine on
+    SSLProtocol all -SSLv3 -TLSv1 -TLSv1.1
+    SSLCertificateFile "{paths.certificate}"
+    SSLCertificateKeyFile "{paths.key}"
+</VirtualHost>
+""" if tls_port else ""
         text = f"""ServerRoot "{work}"
 ServerName localhost
 DefaultRuntimeDir "{work}"
@@ -174,11 +194,11 @@ EnableSendfile On
 LogFormat "{COMMON_QUOTED}" common
 CustomLog "{work}/access_log" common
 {sizes}
-"""
+{tls}"""
         conf = os.path.join(work, "apache2.conf")
         argv = [paths.apache2, "-f", conf, "-D", "FOREGROUND"]
     else:
-        text = nginx_config(paths, work, docroot, port, timeout, idle_clients, user, group)
+        text = nginx_config(paths, work, docroot, port, timeout, idle_clients, user, group, tls_port)
         conf = os.path.join(work, "nginx.conf")
         # -e: Debian's nginx opens its compiled-in error log before reading the config.
         argv = [paths.nginx, "-c", conf, "-p", work + "/", "-e", os.path.join(work, "error_log"),
@@ -199,7 +219,7 @@ def nginx_types(mime_types):
     return "\n".join(lines)
 
 
-def nginx_config(paths, work, docroot, port, timeout, idle_clients, user, group):
+def nginx_config(paths, work, docroot, port, timeout, idle_clients, user, group, tls_port=None):
     # worker_processes 2 is nginx's `auto` on the 2-core machine this was written on;
     # pinned so that a report from a bigger host still shows the same configuration.
     # keepalive_requests as MaxKeepAliveRequests 0; the temp paths keep nginx out of
@@ -207,6 +227,15 @@ def nginx_config(paths, work, docroot, port, timeout, idle_clients, user, group)
     user_line = f"user {user} {group};" if os.geteuid() == 0 else ""
     tmp = os.path.join(work, "tmp")
     os.makedirs(tmp, exist_ok=True)
+    tls = f"""    server {{
+        listen 127.0.0.1:{tls_port} ssl;
+        ssl_certificate {paths.certificate};
+        ssl_certificate_key {paths.key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        root {docroot};
+        index index.html;
+    }}
+""" if tls_port else ""
     return f"""{user_line}
 worker_processes 2;
 master_process on;
@@ -234,5 +263,5 @@ http {{
         root {docroot};
         index index.html;
     }}
-}}
+{tls}}}
 """

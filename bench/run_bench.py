@@ -122,7 +122,8 @@ def make_certificate(work):
     (nginx and apache2 read it as root, mpmd's master too): (certificate, key)."""
     crt, key = os.path.join(work, "bench.crt"), os.path.join(work, "bench.key")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", crt,
-                    "-days", "30", "-subj", "/CN=localhost"], check=True, capture_output=True)
+                    "-days", "30", "-subj", "/CN=localhost", "-addext", "basicConstraints=critical,CA:FALSE"],
+                   check=True, capture_output=True)
     os.chmod(key, 0o600)
     return crt, key
 

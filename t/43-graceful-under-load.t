@@ -18,8 +18,8 @@ import threading
 import time
 
 from mpmdhttp import HttpConnection
-from mpmdtest import SlowDownload, Test, alive, http_get, run, wait_for
-from mpmdtls import make_certificate
+from mpmdtest import MPMD, SlowDownload, Test, alive, http_get, run, wait_for
+from mpmdtls import make_certificate, tls_built
 
 REQUESTS = int(os.environ.get("MPMD_LOAD_REQUESTS", "30000"))
 # Over TLS each connection costs a handshake (and under a sanitizer, many times more): fewer.
@@ -160,7 +160,7 @@ def main(t):
     conf = {"server": {"KeepAlive": "On", "MaxKeepAliveRequests": "0", "KeepAliveTimeout": "5",
                        "Timeout": "30"}}
     conf.update(SIZES)
-    openssl = t.tool("openssl", "openssl", "a certificate for the TLS runs")
+    openssl = t.tool("openssl", "openssl", "a certificate for the TLS runs") if tls_built(MPMD) else None
     tls_conf = {"server": dict(conf["server"], Listen=["127.0.0.1:@PORT@", "127.0.0.1:@PORT2@ https"],
                                SSLCertificateFile="@DIR@/localhost.crt", SSLCertificateKeyFile="@DIR@/localhost.key")}
     s = t.server(name="graceload", conf=dict(conf, **tls_conf) if openssl else conf, ports=2,

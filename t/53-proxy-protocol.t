@@ -9,16 +9,19 @@
 #     one is bound by the request's deadline; a peer outside TrustedProxy is refused;
 #   - a Listen without the flag takes no header; a restart that drops the flag takes it away;
 #   - a proxy Listen without TrustedProxy, a bad TrustedProxy and an unknown flag are errors
-#     at file:line.
+#     at file:line;
+#   - on a Listen marked https and proxy, the header comes before the TLS handshake.
 import ipaddress
 import re
 import json
 import signal
 import socket
+import ssl
 import struct
 import time
 
-from mpmdtest import HttpConnection, Test, http_raw, run, wait_for
+from mpmdtest import MPMD, HttpConnection, Test, http_raw, run, wait_for
+from mpmdtls import make_certificate, tls_built
 
 V2_SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"
 
@@ -141,6 +144,36 @@ def main(t):
         t.ok(status != 0 and re.search(r"bad\.conf:%d: %s" % (at, pattern), err),
              "mpmd -t: %s, at its line (%s)" % (what, err.strip().split("\n")[0]))
     s.stop()
+
+    # https and proxy: the header (here in pieces) before the TLS handshake.
+    openssl = t.tool("openssl", "openssl", "a certificate for PROXY before TLS") if tls_built(MPMD) else None
+    if openssl:
+        p = t.server(name="proxy-tls", conf={
+            "server": {"Listen": "127.0.0.1:@PORT@ https proxy", "TrustedProxy": "127.0.0.1",
+                       "SSLCertificateFile": "@DIR@/localhost.crt", "SSLCertificateKeyFile": "@DIR@/localhost.key"},
+            "log": {"CustomLog": "@DIR@/access_log \"%a %{c}a %h \\\"%r\\\" %>s\""}})
+        make_certificate(openssl, p.dir, "localhost")
+        p.start()
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+        raw = socket.create_connection(("127.0.0.1", p.port), timeout=5)
+        header = v2("203.0.113.50", dport=p.port)
+        raw.sendall(header[:7])
+        raw.sendall(header[7:])
+        with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+            tls.sendall(get("/?tlsproxy"))
+            answer = b""
+            while True:
+                chunk = tls.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        t.ok(answer.startswith(b"HTTP/1.1 200 "), "https and proxy: the PROXY header, then TLS: served (%r)" % answer[:40])
+        line = []
+        wait_for(lambda: line.extend(p.access_log.grep(r'"GET /\?tlsproxy ')) or line, 5)
+        t.is_(line[0].split(" ")[:3] if line else None, ["203.0.113.50", "127.0.0.1", "203.0.113.50"],
+              "... and the client the header named is logged")
+        p.stop()
 
     # A peer outside TrustedProxy is refused on a proxy Listen.
     u = t.server(name="proxy-untrusted", conf={

@@ -21,8 +21,8 @@ import ssl
 import subprocess
 import threading
 
-from mpmdtest import TlsConnection, Test, http_raw, run, wait_for
-from mpmdtls import make_certificate
+from mpmdtest import MPMD, TlsConnection, Test, http_raw, run, wait_for
+from mpmdtls import make_certificate, tls_built
 
 BIG = bytes(range(256)) * 4096   # 1 MiB
 
@@ -62,6 +62,8 @@ def handshake_error(port, ctx, sni=None):
 
 
 def main(t):
+    if not tls_built(MPMD):
+        t.skip_all("this mpmd was built without OpenSSL (./configure --without-openssl)")
     openssl = t.tool("openssl", "openssl")
     s = t.server(name="tls", ports=2, site={"index.html": "main\n"}, conf={
         "server": {"Listen": ["127.0.0.1:@PORT@", "127.0.0.1:@PORT2@ https"],

@@ -170,39 +170,68 @@ void Connection::expect_proxy_header()
     close();
 }
 
-// The PROXY header at the start of buffer_: once whole, its client is this connection's for
-// everything after (logs, status, access control), as mod_remoteip makes it; a header that
-// names none (LOCAL, a balancer's own health check; UNKNOWN) leaves the peer's. False while
-// it is incomplete, and when it is malformed: then the connection is closed, with no reply
-// (the bytes are no HTTP the client would read) and an error log line, since the balancer is
-// misconfigured.
-bool Connection::take_proxy_header()
+// The PROXY header comes before anything the transport reads (before a TLS handshake too), so
+// it is read from the socket itself, and never a byte past its end: each read peeks, then
+// takes only what belongs to the header (all of it while the header is incomplete, since a
+// prefix of a header is all header; up to its end once it is whole). Once whole, its client
+// is this connection's for everything after (logs, status, access control), as mod_remoteip
+// makes it; a header that names none (LOCAL, a balancer's own health check; UNKNOWN) leaves
+// the peer's. A malformed one closes the connection, with no reply (no HTTP has begun) and an
+// error log line, since the balancer is misconfigured.
+void Connection::read_proxy_header()
 {
-    const ProxyHeader header = parse_proxy_header(buffer_);
-    if (header.outcome == ProxyHeader::Outcome::NeedMore)
-        return false;
-    if (header.outcome == ProxyHeader::Outcome::Invalid) {
-        log_client_error(LogLevel::Error, "remoteip", client_port_,
-                         "PROXY protocol: %s; connection closed", header.problem.c_str());
+    char bytes[kProxyV2MaxLength];
+    const size_t have = proxy_bytes_.size();
+    if (have >= sizeof bytes) {   // the parser refuses a header this long before it is whole
         close();
-        return false;
+        return;
     }
-    buffer_.erase(0, header.length);
+    proxy_bytes_.copy(bytes, have);
+    ssize_t n;
+    do
+        n = recv(fd(), bytes + have, sizeof bytes - have, MSG_PEEK);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+        if (n == 0)
+            peer_closed_ = true;
+        else if (errno != EAGAIN && errno != EWOULDBLOCK)
+            close();
+        return;
+    }
+    const ProxyHeader header = parse_proxy_header(std::string_view(bytes, have + size_t(n)));
+    if (header.outcome == ProxyHeader::Outcome::Invalid) {
+        log_client_error(LogLevel::Error, "remoteip", client_port_, "PROXY protocol: %s; connection closed",
+                         header.problem.c_str());
+        close();
+        return;
+    }
+    const size_t take = header.outcome == ProxyHeader::Outcome::Done ? header.length - have : size_t(n);
+    ssize_t taken;
+    do
+        taken = recv(fd(), bytes + have, take, 0);   // what the peek saw: there, whole
+    while (taken < 0 && errno == EINTR);
+    if (taken != ssize_t(take)) {
+        close();
+        return;
+    }
+    stage_.add_bytes(take);
+    if (header.outcome == ProxyHeader::Outcome::NeedMore) {
+        proxy_bytes_.append(bytes + have, take);
+        return;
+    }
     awaiting_proxy_ = false;
+    std::string().swap(proxy_bytes_);
     if (header.has_addresses) {
         client_addr_ = header.source;
         client_ = client_address(client_addr_);
         client_port_ = client_with_port(client_addr_);
     }
-    return true;
 }
 
 // Feeds the parser what is buffered: the state becomes Handle once the head is whole (or
 // the whole request), or refused; otherwise it stays ReadHead.
 void Connection::take_buffered()
 {
-    if (awaiting_proxy_ && !take_proxy_header())
-        return;
     const bool begun = parser_.got_some();
     const RequestParser::Result result = parser_.feed(buffer_.data(), buffer_.size());
     buffer_.erase(0, result.consumed);
@@ -232,6 +261,14 @@ void Connection::on_readable()
     }
     if (state_ != State::ReadHead && state_ != State::KeepAlive)
         return;
+    if (awaiting_proxy_) {
+        read_proxy_header();
+        if (awaiting_proxy_ || state_ == State::Closed) {
+            if (peer_closed_)
+                close();
+            return;
+        }
+    }
     const ssize_t got = receive_into_buffer();
     if (got < 0) {
         close();
@@ -256,7 +293,7 @@ void Connection::on_deadline()
             answer_head_timeout();
             return;
         }
-        if (awaiting_proxy_ && !buffer_.empty())
+        if (awaiting_proxy_ && !proxy_bytes_.empty())
             log_client_error(LogLevel::Info, "remoteip", client_port_, "PROXY protocol header read timeout");
         close();   // nothing of a request came: close without a word, as Apache does
         return;
@@ -711,8 +748,8 @@ void Connection::log_request(const HttpRequest& request, const Response& respons
         return;
     if (report != nullptr)
         report->set_status(WorkerStatus::Logging);
-    write_access_log(*env_.runtime, vhost_, client_, peer_ip_, local_port_, env_.pid, request, response, body_sent_, request_start_,
-                     log_line_);
+    write_access_log(*env_.runtime, vhost_, client_, peer_ip_, local_port_, env_.pid, request, response, body_sent_,
+                     request_start_, log_line_);
 }
 
 } // namespace mpmd

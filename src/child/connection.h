@@ -145,7 +145,7 @@ private:
     ssize_t receive_into_buffer();
     void begin_request(int64_t now_ms);
     void expect_proxy_header();
-    bool take_proxy_header();
+    void read_proxy_header();
     void take_buffered();         // feeds the parser; ReadHead -> Handle when it is decided
     void begin_keep_alive();
     void begin_linger();
@@ -181,7 +181,8 @@ private:
     std::string client_;          // numeric address, for the access log and scoreboard
     std::string client_port_;     // "address:port", for the error log
     std::string peer_ip_;         // the peer's numeric address, the access log's %{c}a
-    bool awaiting_proxy_ = false; // a PROXY header must come first (take_proxy_header)
+    bool awaiting_proxy_ = false; // a PROXY header must come first (read_proxy_header)
+    std::string proxy_bytes_;     // the part of it read so far
     State state_ = State::ReadHead;
     int64_t deadline_ms_ = 0;
 

@@ -90,6 +90,7 @@ public:
             return -1;
         }
         ERR_clear_error();
+        errno = 0;   // SSL_ERROR_SYSCALL with errno 0 is an EOF: no stale value may pass for one
         const int n = SSL_read(ssl_, buffer, int(std::min<size_t>(size, INT_MAX)));
         if (n > 0)
             return n;
@@ -105,6 +106,7 @@ public:
         if (size == 0)
             return 0;
         ERR_clear_error();
+        errno = 0;
         const int n = SSL_write(ssl_, data, int(std::min<size_t>(size, INT_MAX)));
         if (n > 0)
             return n;

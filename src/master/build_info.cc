@@ -13,6 +13,10 @@
 
 #include <boost/version.hpp>
 
+#if HAVE_OPENSSL
+#include <openssl/crypto.h>
+#endif
+
 #include <cstdio>
 #include <string>
 
@@ -59,6 +63,11 @@ int print_build_settings(const CommandLine& line)
     std::printf(" -D MPMD_DATADIR=\"%s\"\n", MPMD_DATADIR);
     std::printf(" libevent %s, Boost %d.%d, inih, C++ %ld\n", event_get_version(), BOOST_VERSION / 100000,
                 BOOST_VERSION / 100 % 1000, long(__cplusplus));
+#if HAVE_OPENSSL
+    std::printf(" TLS: %s\n", OpenSSL_version(OPENSSL_VERSION));
+#else
+    std::printf(" TLS: none (built without OpenSSL)\n");
+#endif
     return 0;
 }
 
@@ -68,6 +77,9 @@ int print_modules()
     for (const char* module :
          {"core.c", "http_core.c", "mod_mime.c", "mod_dir.c", "mod_log_config.c", "mod_static.c", "mod_so.c"})
         std::printf("  %s\n", module);
+#if HAVE_OPENSSL
+    std::printf("  mod_ssl.c\n");
+#endif
     if (const Mpm* mpm = linked_in_mpm())
         std::printf("  %s.c\n", mpm->name());
     return 0;

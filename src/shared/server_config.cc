@@ -247,7 +247,7 @@ TlsCertificate Builder::certificate(const VhostSection* vhost) const
 
 // Listens marked https: each host that may answer one needs a certificate and a key (a vhost
 // without its own has the server's); the files themselves are read when the master builds
-// the TLS contexts (tls_context.h). The PROXY header before a TLS handshake is not read yet.
+// the TLS contexts (tls_context.h).
 void Builder::tls(ServerConfig& out) const
 {
     std::string problem;
@@ -265,9 +265,6 @@ void Builder::tls(ServerConfig& out) const
         error(value, kServer, "Listen", address->text() + " https: this mpmd was built without OpenSSL "
                                         "(install libssl-dev and configure --with-openssl)");
 #endif
-        if (address->proxy)
-            error(value, kServer, "Listen", address->text() + ": https and proxy together are not supported yet "
-                                            "(terminate TLS in the balancer, or send no PROXY header)");
     }
     if (!out.any_https)
         return;

@@ -4,6 +4,12 @@ import os
 from mpmdproc import run
 
 
+def tls_built(daemon):
+    """True when `daemon` was built with OpenSSL (its -V names the library)."""
+    status, out, err = run([daemon, "-V"])
+    return status == 0 and "\n TLS: OpenSSL" in out
+
+
 def make_certificate(openssl, directory, name, key=("rsa:2048",)):
     """A self-signed certificate for `name` (its own CA, with name as its subjectAltName):
     (NAME.crt, NAME.key) in `directory`, the key mode 0600."""

@@ -20,7 +20,7 @@ import ssl
 import struct
 import time
 
-from mpmdtest import MPMD, HttpConnection, Test, http_raw, run, wait_for
+from mpmdtest import MPMD, HttpConnection, Test, http_raw, read_to_end, run, wait_for
 from mpmdtls import make_certificate, tls_built
 
 V2_SIGNATURE = b"\r\n\r\n\x00\r\nQUIT\n"
@@ -162,12 +162,7 @@ def main(t):
         raw.sendall(header[7:])
         with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
             tls.sendall(get("/?tlsproxy"))
-            answer = b""
-            while True:
-                chunk = tls.recv(65536)
-                if not chunk:
-                    break
-                answer += chunk
+            answer = read_to_end(tls)
         t.ok(answer.startswith(b"HTTP/1.1 200 "), "https and proxy: the PROXY header, then TLS: served (%r)" % answer[:40])
         line = []
         wait_for(lambda: line.extend(p.access_log.grep(r'"GET /\?tlsproxy ')) or line, 5)

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 
-from mpmdtest import Test, alive, http_get, reserve_port, wait_for
+from mpmdtest import Test, alive, http_get, read_to_end, reserve_port, terminate, wait_for
 
 CLIENTS = ["127.0.0.%d" % (21 + i) for i in range(4)]
 MAX_REQUESTS = 200000   # per client: the load stops long before; a bound all the same
@@ -42,12 +42,7 @@ class Load:
                    % (client, n)).encode()
         with socket.create_connection(("127.0.0.1", self.port), timeout=10, source_address=(client, 0)) as s:
             s.sendall(request)
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_to_end(s)
         head, _, body = data.partition(b"\r\n\r\n")
         status = head.split(b" ", 2)[1] if head.startswith(b"HTTP/1.1 ") else b"-"
         if status != b"200" or body != b"fleet\n":
@@ -105,12 +100,7 @@ def server_states(sock_path):
             s.settimeout(2)
             s.connect(sock_path)
             s.sendall(b"show stat\n")
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_to_end(s)
     except OSError:
         return {}
     rows = list(csv.reader(io.StringIO(data.decode().lstrip("# "))))
@@ -208,12 +198,7 @@ def main(t):
              "HAProxy's health checks (LOCAL headers) reach the status page as HAProxy itself (%d)" % len(checks))
     finally:
         load.stop.set()
-        proxy.terminate()
-        try:
-            proxy.wait(10)
-        except subprocess.TimeoutExpired:
-            proxy.kill()
-            proxy.wait(5)
+        terminate(proxy)
         output.close()
         if load.failures or proxy.returncode not in (0, 143, -15):
             t.diag("haproxy exited with %s; its output:\n%s" % (proxy.returncode, open(os.path.join(dir, "output")).read()[-3000:]))

@@ -18,7 +18,6 @@ import re
 import signal
 import socket
 import ssl
-import subprocess
 import threading
 
 from mpmdtest import MPMD, TlsConnection, Test, http_raw, run, wait_for

@@ -3,13 +3,12 @@
 # apache_up is 1 and the accesses, uptime, worker and scoreboard metrics carry the true
 # values of the scoreboard. The exporter runs on a free 127.0.0.1 port and is stopped by
 # its pid.
-import os
 import re
 import shutil
 import subprocess
 import urllib.request
 
-from mpmdtest import Test, free_port, http_get, wait_for
+from mpmdtest import Test, free_port, http_get, terminate, wait_for
 
 EXPORTER = shutil.which("prometheus-apache-exporter")
 
@@ -70,12 +69,7 @@ def main(t):
         idle_slots = value(text, "apache_scoreboard", '{state="idle"}')
         t.ok(idle_slots is not None and idle_slots >= 1, "idle workers show in apache_scoreboard (%s)" % idle_slots)
     finally:
-        exporter.terminate()
-        try:
-            exporter.wait(5)
-        except subprocess.TimeoutExpired:
-            exporter.kill()
-            exporter.wait(5)
+        terminate(exporter, 5)
     err = exporter.stderr.read().decode(errors="replace")
     t.unlike(err, r"(?i)panic|level=error", "the exporter logged no error")
 

@@ -189,6 +189,16 @@ class HttpConnection:
             self.sock.settimeout(old)
 
 
+def read_to_end(sock, limit=65536):
+    """Everything `sock` receives until the peer closes (its timeout bounds each wait)."""
+    data = b""
+    while True:
+        chunk = sock.recv(limit)
+        if not chunk:
+            return data
+        data += chunk
+
+
 class TlsConnection(HttpConnection):
     """An HttpConnection over TLS: `context` is an ssl.SSLContext, `server_hostname` the SNI
     name (None: none sent), `session` one to resume (an earlier connection's sock.session).

@@ -174,3 +174,13 @@ def thread_count(pid):
         return len(os.listdir("/proc/%d/task" % pid))
     except OSError:
         return 0
+
+
+def terminate(proc, grace=10):
+    """TERM a subprocess.Popen we started, KILL it after `grace` seconds; reaps it."""
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)

@@ -59,10 +59,10 @@ class Died(Exception):
     """Raised by helpers when a test cannot go on (e.g. the daemon did not start)."""
 
 from mpmdhttp import (HttpConnection, Response, SlowDownload, hold_busy, http_date,  # noqa: F401
-                      TlsConnection, http_get, http_raw, http_request, sha256)
+                      TlsConnection, http_get, http_raw, http_request, read_to_end, sha256)
 from mpmdproc import (alive, all_pids, children_of, connection_holder, descendants,  # noqa: F401
                       free_port, ipv6_loopback, line_of, port_is_free, proc_cmdline, reserve_port,
-                      proc_status, run, thread_count, wait_for)
+                      proc_status, run, terminate, thread_count, wait_for)
 
 
 # ---------------------------------------------------------------- logs

@@ -1,9 +1,9 @@
 // See tls_transport.h.
 #include "child/tls_transport.h"
 
+#include "child/request_log.h"   // client_with_port
 #include "shared/error_log.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -34,23 +34,6 @@ static_assert(kPlainHttpAnswer.size() - kPlainHttpAnswer.find("\r\n\r\n") - 4 ==
 
 // A TLS record carries at most this much data; a file is read and sent in pieces of it.
 constexpr size_t kRecordBytes = 16384;
-
-// "ADDR:PORT" of the client, for the error log ("[client ...]").
-std::string peer_text(const sockaddr_storage& peer)
-{
-    char text[64] = "-";
-    int port = 0;
-    if (peer.ss_family == AF_INET) {
-        const auto* in = reinterpret_cast<const sockaddr_in*>(&peer);
-        inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
-        port = ntohs(in->sin_port);
-    } else if (peer.ss_family == AF_INET6) {
-        const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&peer);
-        inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
-        port = ntohs(in6->sin6_port);
-    }
-    return std::string(text) + ":" + std::to_string(port);
-}
 
 class TlsTransport final : public Transport {
 public:
@@ -169,13 +152,13 @@ private:
         if (!SSL_is_init_finished(ssl_) && (reason == SSL_R_HTTP_REQUEST || reason == SSL_R_HTTPS_PROXY_REQUEST)) {
             // Plain HTTP where TLS was due (a client that forgot https://): say so in HTTP.
             ::send(fd_, kPlainHttpAnswer.data(), kPlainHttpAnswer.size(), MSG_NOSIGNAL);
-            log_client_error(LogLevel::Info, "ssl", peer_text(peer_),
+            log_client_error(LogLevel::Info, "ssl", client_with_port(peer_),
                              "plain HTTP request on a TLS port: answered 400 (use https://)");
         } else {
             char text[256] = "unknown error";
             if (code != 0)
                 ERR_error_string_n(code, text, sizeof text);
-            log_client_error(LogLevel::Info, "ssl", peer_text(peer_), "%s: %s",
+            log_client_error(LogLevel::Info, "ssl", client_with_port(peer_), "%s: %s",
                              SSL_is_init_finished(ssl_) ? "TLS error" : "TLS handshake failed", text);
         }
         ERR_clear_error();

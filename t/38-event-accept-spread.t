@@ -15,7 +15,7 @@ from mpmdtest import HttpConnection, Test, http_get, wait_for
 
 CHILDREN = 3
 CLIENTS = 30
-ATTEMPTS = 5
+ATTEMPTS = 2
 
 
 def held_by_child(port, pids):
@@ -32,10 +32,10 @@ def main(t):
     event = {"StartServers": str(CHILDREN), "ThreadsPerChild": "4", "ThreadLimit": "6",
              "MinSpareThreads": "1", "MaxSpareThreads": "12", "MaxRequestWorkers": "12",
              "ServerLimit": str(CHILDREN)}
-    # Not every run spreads (issue 10: about one run in three or four, with this source and
-    # the one before, ends with one child far over its share, e.g. 1, 4, 25): the rule is
-    # checked on up to ATTEMPTS fresh servers, and one run that keeps it passes. The code
-    # before the rule (one child took all 30, every time) fails all of them.
+    # A loaded machine can still tilt one run (before AcceptSet::step_back paused, one run in
+    # 24 under a `make -j3 check` ended 3, 10, 17; with the pause 25 runs stayed within 12):
+    # the rule is checked on up to ATTEMPTS fresh servers, and one run that keeps it passes.
+    # The code before the rule (one child took all 30, every time) fails both.
     results = []
     for attempt in range(ATTEMPTS):
         counts, served = one_run(t, event, attempt)

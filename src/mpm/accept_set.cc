@@ -11,8 +11,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
+#include <utility>
 
 namespace mpmd {
+
+// How long a child that steps back leaves a connection to the child the kernel woke for it
+// (see step_back): a woken thread on a loaded machine runs within a few hundred
+// microseconds as a rule, and the pause costs that child only.
+constexpr long kStepBackUs = 2000;
 
 AcceptSet::AcceptSet(const ChildContext& context, const char* module) : context_(context), module_(module)
 {
@@ -44,10 +51,11 @@ void AcceptSet::watch_listener(size_t index)
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, (*context_.listeners)[index].fd, &ev);
 }
 
-void AcceptSet::go_last()
+void AcceptSet::step_back()
 {
     if (epoll_fd_ < 0)
         return;
+    stepping_back_ = true;
     const auto& listeners = *context_.listeners;
     for (size_t i = 0; i < listeners.size(); ++i) {
         epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listeners[i].fd, nullptr);
@@ -92,12 +100,18 @@ AcceptSet::Outcome AcceptSet::next(AcceptedSocket* out)
         return Outcome::Failed;
     }
     bool leave = false;
+    bool listener_ready = false;
     for (int i = 0; i < n; ++i) {
         const uint64_t which = events[i].data.u64;
         if (which == listeners.size())
             return Outcome::MasterGone;
         if (which == listeners.size() + 1 || which == listeners.size() + 2)
             leave = true;
+        listener_ready = listener_ready || which < listeners.size();
+    }
+    if (listener_ready && std::exchange(stepping_back_, false)) {
+        const struct timespec pause = {0, kStepBackUs * 1000};
+        nanosleep(&pause, nullptr);
     }
     for (int i = 0; i < n; ++i) {
         if (events[i].data.u64 >= listeners.size())

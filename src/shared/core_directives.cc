@@ -35,6 +35,10 @@ constexpr Directive kCoreDirectives[] = {
               "Read by the master as root at start and at each restart.")),
     also_per_vhost(make_path(S, "SSLCertificateKeyFile", "",
               "The private key (PEM) of SSLCertificateFile. A key others may read is warned of at start.")),
+    also_per_vhost(make_path(S, "SSLStaplingFile", "",
+              "An OCSP response (DER, e.g. from openssl ocsp -respout) for SSLCertificateFile, sent "
+              "to clients that ask (OCSP stapling). mpmd does not fetch it: renew it before its "
+              "nextUpdate and restart gracefully. A vhost with its own certificate staples only its own.")),
     make_word_list(S, "SSLProtocol", "all", "[+|-]all|TLSv1.2|TLSv1.3 ...",
                    "The TLS versions offered: all is TLS 1.2 and 1.3; older ones are never offered "
                    "(-TLSv1.1 and the like are accepted and change nothing)."),

@@ -234,14 +234,27 @@ TlsCertificate Builder::certificate(const VhostSection* vhost) const
     const auto first_word = [](const ConfigValue& value) {
         return value.words.empty() ? std::string() : value.words.front();   // "" (the default): none
     };
-    const ConfigValue& certificate = config_.value_for(vhost, kServer, "SSLCertificateFile");
-    out.certificate_file = first_word(certificate);
+    // Where `name` was set for this host (its vhost's line, or [server]'s), "FILE:LINE: [SECTION] NAME".
+    const auto origin_of = [&](const char* name, const ConfigValue** value) {
+        *value = &config_.value_for(vhost, kServer, name);
+        const bool own = vhost != nullptr && *value != &config_.value(kServer, name);
+        std::string origin = config_.message(**value, own ? vhost->label() : std::string(kServer), name, "").str();
+        while (!origin.empty() && (origin.back() == ' ' || origin.back() == ':'))
+            origin.pop_back();
+        return std::make_pair(origin, own);
+    };
+    const ConfigValue* certificate = nullptr;
+    const auto [origin, own_certificate] = origin_of("SSLCertificateFile", &certificate);
+    out.certificate_file = first_word(*certificate);
+    out.origin = origin;
     out.key_file = first_word(config_.value_for(vhost, kServer, "SSLCertificateKeyFile"));
-    const bool own = vhost != nullptr && &certificate != &config_.value(kServer, "SSLCertificateFile");
-    out.origin = config_.message(certificate, own ? vhost->label() : std::string(kServer), "SSLCertificateFile", "")
-                     .str();
-    while (!out.origin.empty() && (out.origin.back() == ' ' || out.origin.back() == ':'))
-        out.origin.pop_back();
+    // A response is for one certificate: a vhost with its own does not inherit the server's.
+    const ConfigValue* stapling = nullptr;
+    const auto [stapling_origin, own_stapling] = origin_of("SSLStaplingFile", &stapling);
+    if (!own_certificate || own_stapling) {
+        out.stapling_file = first_word(*stapling);
+        out.stapling_origin = stapling_origin;
+    }
     return out;
 }
 

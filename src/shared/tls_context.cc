@@ -1,6 +1,8 @@
 // See tls_context.h.
 #include "shared/tls_context.h"
 
+#include "shared/ocsp_staple.h"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <sys/stat.h>
@@ -8,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 namespace mpmd {
 
@@ -65,6 +68,24 @@ int select_by_sni(SSL* ssl, int*, void* arg)
     return SSL_TLSEXT_ERR_OK;
 }
 
+// OCSP stapling: a client that asks (status_request) gets the host's response while it is
+// fresh. Called with the context SNI chose, so each host staples its own.
+int staple_ocsp(SSL* ssl, void* arg)
+{
+    const auto* staple = static_cast<const OcspStaple*>(arg);
+    if (staple == nullptr || !staple->fresh_at(time(nullptr)))
+        return SSL_TLSEXT_ERR_NOACK;
+    auto* copy = static_cast<unsigned char*>(OPENSSL_malloc(staple->der.size()));   // OpenSSL frees it
+    if (copy == nullptr)
+        return SSL_TLSEXT_ERR_NOACK;
+    std::memcpy(copy, staple->der.data(), staple->der.size());
+    if (SSL_set_tlsext_status_ocsp_resp(ssl, copy, long(staple->der.size())) != 1) {
+        OPENSSL_free(copy);
+        return SSL_TLSEXT_ERR_NOACK;
+    }
+    return SSL_TLSEXT_ERR_OK;
+}
+
 } // namespace
 
 std::unique_ptr<TlsContexts> TlsContexts::build(const ServerConfig& server, std::vector<std::string>* errors,
@@ -78,6 +99,7 @@ std::unique_ptr<TlsContexts> TlsContexts::build(const ServerConfig& server, std:
     for (const VirtualHost& vhost : server.vhosts)
         certificates.push_back(&vhost.certificate);
     const size_t errors_before = errors->size();
+    out->staples_.resize(certificates.size());   // not resized again: the contexts point into it
     for (const TlsCertificate* certificate : certificates) {
         SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
         if (ctx == nullptr) {
@@ -135,6 +157,19 @@ std::unique_ptr<TlsContexts> TlsContexts::build(const ServerConfig& server, std:
         if (stat(certificate->key_file.c_str(), &st) == 0 && (st.st_mode & S_IROTH) != 0)
             warnings->push_back(where + ": the key " + certificate->key_file +
                                 " may be read by every user: chmod o-r it (e.g. 600, owned by root)");
+        if (!certificate->stapling_file.empty()) {
+            OcspStaple& staple = out->staples_[out->contexts_.size() - 1];
+            std::string problem, stale;
+            if (!load_ocsp_staple(certificate->stapling_file, SSL_CTX_get0_certificate(ctx), time(nullptr), &staple,
+                                  &problem, &stale)) {
+                errors->push_back(certificate->stapling_origin + ": " + problem);
+                continue;
+            }
+            if (!stale.empty())
+                warnings->push_back(certificate->stapling_origin + ": " + stale);
+            SSL_CTX_set_tlsext_status_cb(ctx, staple_ocsp);
+            SSL_CTX_set_tlsext_status_arg(ctx, &staple);
+        }
     }
     if (errors->size() != errors_before)
         return nullptr;

@@ -6,14 +6,17 @@
 // ticket keys with them (OpenSSL makes random ones per context): tickets do not outlive a
 // generation. The client's SNI picks the context (SSL_set_SSL_CTX in the servername
 // callback) by the same rules as a request's Host (ServerConfig::find_vhost): an unknown
-// name, or none, gets the default vhost's certificate.
+// name, or none, gets the default vhost's certificate. A host with SSLStaplingFile staples
+// its OCSP response (ocsp_staple.h), read with the certificate.
 // Runs in: master (build), children (a context per connection, the SNI callback).
 // Leans on: OpenSSL 1.1.1/3.0: SSL_CTX_new(3), SSL_CTX_use_certificate_chain_file(3),
 // SSL_CTX_set_min_proto_version(3), SSL_CTX_set_tlsext_servername_callback(3),
-// SSL_CTX_set_alpn_select_cb(3); RFC 6066 3 (SNI), RFC 7301 (ALPN).
+// SSL_CTX_set_alpn_select_cb(3), SSL_CTX_set_tlsext_status_cb(3); RFC 6066 3 (SNI) and 8
+// (status_request), RFC 7301 (ALPN).
 #ifndef MPMD_SHARED_TLS_CONTEXT_H
 #define MPMD_SHARED_TLS_CONTEXT_H
 
+#include "shared/ocsp_staple.h"
 #include "shared/server_config.h"
 
 #include <memory>
@@ -47,6 +50,7 @@ private:
     const ServerConfig* server_ = nullptr;
     // [0] the server's when there are no vhosts, else parallel to server_->vhosts.
     std::vector<SSL_CTX*> contexts_;
+    std::vector<OcspStaple> staples_;   // parallel to contexts_; empty der: no stapling
 };
 
 } // namespace mpmd

@@ -27,6 +27,8 @@ struct TlsCertificate {
     std::string certificate_file;   // "" = none
     std::string key_file;
     std::string origin;             // "FILE:LINE: [SECTION] SSLCertificateFile"
+    std::string stapling_file;      // SSLStaplingFile: "" = no OCSP stapling
+    std::string stapling_origin;    // "FILE:LINE: [SECTION] SSLStaplingFile"
 };
 
 struct TlsSettings {

@@ -20,6 +20,7 @@ import socket
 import ssl
 import threading
 
+from mpmdhttp import read_to_end
 from mpmdtest import MPMD, TlsConnection, Test, http_raw, run, wait_for
 from mpmdtls import make_certificate, tls_built
 
@@ -130,10 +131,17 @@ def main(t):
 
     # What is refused.
     block = s.error_log.mark()
-    r = http_raw(port, b"GET / HTTP/1.1\r\nHost: www.example.com\r\n\r\n")
-    t.ok(r is not None and r.status == 400 and b"https://" in r.body,
-         "plain HTTP to the TLS port: 400, saying to use https:// (%s)" % (r and r.body))
+    access = s.access_log.mark()
+    r = http_raw(port, b"GET /plain-http HTTP/1.1\r\nHost: www.example.com\r\n\r\n")
+    t.ok(r is not None and r.status == 400 and b"https://" in r.body and r.header("Connection") == "close",
+         "plain HTTP to the TLS port: 400, saying to use https://, and the connection closes (%s)" % (r and r.body))
     t.ok(block.wait_for(r"\[ssl:info\] .*plain HTTP request on a TLS port", 5), "... logged")
+    t.ok(access.wait_for(r'"GET /plain-http HTTP/1\.1" 400 ', 5), "... in the access log too, with its request line")
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(b"HEAD /plain-http HTTP/1.1\r\nHost: www.example.com\r\n\r\n")
+        answer = read_to_end(raw)
+    t.ok(answer.startswith(b"HTTP/1.1 400 ") and answer.endswith(b"\r\n\r\n"),
+         "... a HEAD gets the 400 head alone, then the close (%r)" % answer[-60:])
     with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
         raw.sendall(b"\x16\x03\x01\x00\x05hello")
         raw.settimeout(5)

@@ -244,6 +244,12 @@ void Connection::take_buffered()
         return;
     }
     request_complete_ = result.status == RequestParser::Status::Complete;
+    if ((request_complete_ || parser_.head_complete()) && transport_->plain_http()) {
+        error_status_ = 400;   // its head is read, so its request line and Host are logged
+        choose_vhost();
+        set_state(State::Handle, 0);
+        return;
+    }
     if (request_complete_ || parser_.head_complete()) {
         stage_ = ReadDeadline(config_.request_read_timeout.body, clock_.monotonic_ms());
         choose_vhost();
@@ -475,7 +481,7 @@ void Connection::handle(WorkerReport& report)
     }
     if (!early)
         report.request_started(request_line, vhost_name());
-    Response response = error_status_ != 0 ? error_response(error_status_)
+    Response response = error_status_ != 0 ? refusal()
                         : early            ? std::move(*early)
                                            : dispatch(request);
     const bool keep_alive = keep_alive_after(request);
@@ -501,7 +507,7 @@ void Connection::answer_at_once(WorkerReport& report)
         return;
     const HttpRequest& request = parser_.request();
     report.request_started(line_of(request), vhost_name());
-    Response response = error_status_ != 0 ? error_response(error_status_) : dispatch(request);
+    Response response = error_status_ != 0 ? refusal() : dispatch(request);
     const bool keep_alive = keep_alive_after(request);
     start_reply(request, response, keep_alive);
     const Progress progress = write_reply(response, false);
@@ -568,6 +574,11 @@ bool Connection::client_sends_no_more(const HttpRequest& request) const
 
 // The host the request in hand names picks its vhost once (ServerConfig::find_vhost):
 // dispatch, the scoreboard's VHost and the access log then all use that choice.
+Response Connection::refusal() const
+{
+    return transport_->plain_http() ? plain_http_on_tls_response() : error_response(error_status_);
+}
+
 void Connection::choose_vhost()
 {
     vhost_ = config_.find_vhost(request_host(parser_.request()));

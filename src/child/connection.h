@@ -154,6 +154,9 @@ private:
     void answer_head_timeout();
     BodyRead read_body();
     Response dispatch(const HttpRequest& request);
+    // The answer to a refused request (error_status_): the status's page, or for plain HTTP
+    // sent to a TLS port a 400 that says so (Transport::plain_http).
+    Response refusal() const;
     void choose_vhost();
     const std::string& vhost_name() const;
     bool keep_alive_after(const HttpRequest& request) const;

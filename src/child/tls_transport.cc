@@ -15,22 +15,10 @@
 #include <cerrno>
 #include <climits>
 #include <string>
-#include <string_view>
 
 namespace mpmd {
 
 namespace {
-
-// What a client that sent plain HTTP to this port reads (and nothing else: the connection
-// closes after it).
-constexpr std::string_view kPlainHttpAnswer =
-    "HTTP/1.1 400 Bad Request\r\n"
-    "Content-Type: text/plain; charset=utf-8\r\n"
-    "Content-Length: 81\r\n"
-    "Connection: close\r\n"
-    "\r\n"
-    "This port speaks HTTPS, and the request came as plain HTTP: use an https:// URL.\n";
-static_assert(kPlainHttpAnswer.size() - kPlainHttpAnswer.find("\r\n\r\n") - 4 == 81, "Content-Length");
 
 // A TLS record carries at most this much data; a file is read and sent in pieces of it.
 constexpr size_t kRecordBytes = 16384;
@@ -64,7 +52,8 @@ public:
     TlsTransport& operator=(const TlsTransport&) = delete;
 
     int fd() const override { return fd_; }
-    bool encrypted() const override { return true; }
+    bool encrypted() const override { return !plain_http_; }
+    bool plain_http() const override { return plain_http_; }
 
     ssize_t receive(char* buffer, size_t size) override
     {
@@ -72,6 +61,13 @@ public:
             errno = ECONNRESET;
             return -1;
         }
+        if (!sniffed_) {
+            const ssize_t first = sniff();
+            if (first <= 0)
+                return first;
+        }
+        if (plain_http_)
+            return ::recv(fd_, buffer, size, 0);
         ERR_clear_error();
         errno = 0;   // SSL_ERROR_SYSCALL with errno 0 is an EOF: no stale value may pass for one
         const int n = SSL_read(ssl_, buffer, int(std::min<size_t>(size, INT_MAX)));
@@ -88,6 +84,8 @@ public:
         }
         if (size == 0)
             return 0;
+        if (plain_http_)
+            return ::send(fd_, data, size, MSG_NOSIGNAL);
         ERR_clear_error();
         errno = 0;
         const int n = SSL_write(ssl_, data, int(std::min<size_t>(size, INT_MAX)));
@@ -114,6 +112,8 @@ public:
     {
         if (failed_ || ssl_ == nullptr)
             return false;
+        if (plain_http_)
+            return ::shutdown(fd_, SHUT_WR) == 0;
         ERR_clear_error();
         SSL_shutdown(ssl_);   // our close_notify; the client's is not awaited
         shut_down_ = true;
@@ -121,6 +121,23 @@ public:
     }
 
 private:
+    // Looks at the connection's first byte before the handshake: a TLS record begins with its
+    // type (0x14-0x18; an SSLv2 hello with a byte >= 0x80), an HTTP request with a method's
+    // capital letter. 1 when it is known, else as recv(2) answers (0: closed, -1: EAGAIN...).
+    ssize_t sniff()
+    {
+        char first;
+        const ssize_t n = ::recv(fd_, &first, 1, MSG_PEEK);
+        if (n <= 0)
+            return n;
+        sniffed_ = true;
+        plain_http_ = first >= 'A' && first <= 'Z';
+        if (plain_http_)
+            log_client_error(LogLevel::Info, "ssl", client_with_port(peer_),
+                             "plain HTTP request on a TLS port: answered 400 (use https://)");
+        return 1;
+    }
+
     // After SSL_read or SSL_write returned `result` <= 0: -1 with errno as a socket call
     // would set it, or 0 when the client closed.
     ssize_t failure(int result, bool reading)
@@ -148,19 +165,11 @@ private:
         }
         failed_ = true;
         const unsigned long code = ERR_peek_error();
-        const int reason = ERR_GET_REASON(code);
-        if (!SSL_is_init_finished(ssl_) && (reason == SSL_R_HTTP_REQUEST || reason == SSL_R_HTTPS_PROXY_REQUEST)) {
-            // Plain HTTP where TLS was due (a client that forgot https://): say so in HTTP.
-            ::send(fd_, kPlainHttpAnswer.data(), kPlainHttpAnswer.size(), MSG_NOSIGNAL);
-            log_client_error(LogLevel::Info, "ssl", client_with_port(peer_),
-                             "plain HTTP request on a TLS port: answered 400 (use https://)");
-        } else {
-            char text[256] = "unknown error";
-            if (code != 0)
-                ERR_error_string_n(code, text, sizeof text);
-            log_client_error(LogLevel::Info, "ssl", client_with_port(peer_), "%s: %s",
-                             SSL_is_init_finished(ssl_) ? "TLS error" : "TLS handshake failed", text);
-        }
+        char text[256] = "unknown error";
+        if (code != 0)
+            ERR_error_string_n(code, text, sizeof text);
+        log_client_error(LogLevel::Info, "ssl", client_with_port(peer_), "%s: %s",
+                         SSL_is_init_finished(ssl_) ? "TLS error" : "TLS handshake failed", text);
         ERR_clear_error();
         errno = EPROTO;
         return -1;
@@ -170,6 +179,8 @@ private:
     sockaddr_storage peer_;    // formatted only for a log line
     SSL* ssl_;
     bool failed_ = false;      // a fatal TLS error: nothing more is read or sent
+    bool sniffed_ = false;     // the first byte has been seen (sniff)
+    bool plain_http_ = false;  // it began a plain HTTP request: no TLS on this connection
     bool shut_down_ = false;   // our close_notify has gone
 };
 

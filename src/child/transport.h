@@ -36,6 +36,10 @@ public:
     virtual bool shutdown_write() = 0;
     // The bytes cross the wire encrypted (TLS): the scheme is https.
     virtual bool encrypted() const { return false; }
+    // The client spoke plain HTTP where TLS was due (it forgot https://): its bytes cross in
+    // the clear, and the connection answers its request with a 400 that says so, as Apache
+    // does, logged like any request, then closes.
+    virtual bool plain_http() const { return false; }
 };
 
 // A TCP connection as accept4(2) gave it (non-blocking); sets TCP_NODELAY: replies leave

@@ -268,6 +268,15 @@ Response error_response(int status)
     return r;
 }
 
+Response plain_http_on_tls_response()
+{
+    Response r = error_response(400);
+    r.body = page(400, "Your browser sent a request that this server could not understand.<br />\n"
+                       "Reason: plain HTTP was sent to a port that speaks HTTPS (TLS).<br />\n"
+                       "Use an https:// URL instead.<br />\n");
+    return r;
+}
+
 Response redirect_response(int status, std::string_view location)
 {
     Response r;

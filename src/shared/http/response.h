@@ -66,6 +66,10 @@ std::string_view status_reason(int status);
 // is allowed depends on the handler and the config).
 Response error_response(int status);
 
+// 400 for a request sent as plain HTTP to a port that speaks TLS, saying to use https://
+// (Apache's mod_ssl answers so).
+Response plain_http_on_tls_response();
+
 // 301/302 with Location and the HTML page pointing at it (`location` is HTML-escaped there).
 Response redirect_response(int status, std::string_view location);
 

@@ -14,6 +14,7 @@
 #include "shared/spare_pool.h"
 
 #include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -662,14 +663,26 @@ void Connection::start_reply(const HttpRequest& request, Response& response, boo
 }
 
 // Bytes in memory are gathered behind what reply_ holds, up to the next file range, so a
-// part's header leaves (with MSG_MORE) in the same segment as its first file bytes.
+// part's header leaves (with MSG_MORE) in the same segment as its first file bytes. Over a
+// transport that copies files anyway (TLS), a range that fits in one TLS record with what
+// is gathered is read in too; a short read (the file shrank) leaves the range to send_file,
+// which fails the reply as it would.
 void Connection::gather(const Response& response)
 {
+    constexpr size_t kGatheredFileBytes = 16384;   // a TLS record's most plaintext
     while (next_piece_ < response.pieces.size()) {
         const BodyPiece& piece = response.pieces[next_piece_++];
         if (!piece.from_file) {
             reply_ += piece.text;
             continue;
+        }
+        if (transport_->copies_files() && piece.length >= 0 &&
+            size_t(piece.length) <= kGatheredFileBytes - std::min(reply_.size(), kGatheredFileBytes)) {
+            const size_t at = reply_.size();
+            reply_.resize(at + size_t(piece.length));
+            if (pread(response.file_fd, &reply_[at], size_t(piece.length), piece.offset) == ssize_t(piece.length))
+                continue;
+            reply_.resize(at);
         }
         file_offset_ = piece.offset;
         file_left_ = piece.length;

@@ -54,6 +54,7 @@ public:
     int fd() const override { return fd_; }
     bool encrypted() const override { return !plain_http_; }
     bool plain_http() const override { return plain_http_; }
+    bool copies_files() const override { return true; }
 
     ssize_t receive(char* buffer, size_t size) override
     {

@@ -40,6 +40,10 @@ public:
     // the clear, and the connection answers its request with a 400 that says so, as Apache
     // does, logged like any request, then closes.
     virtual bool plain_http() const { return false; }
+    // send_file copies the file's bytes through this process (TLS encrypts them) instead of
+    // sendfile(2): a small file is then better read into the reply, behind its head, so both
+    // leave in one write (one TLS record and one system call, not two of each).
+    virtual bool copies_files() const { return false; }
 };
 
 // A TCP connection as accept4(2) gave it (non-blocking); sets TCP_NODELAY: replies leave

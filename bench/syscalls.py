@@ -69,10 +69,11 @@ def measure_server(server, cfg, work):
         base = f"http://127.0.0.1:{port}"
         wrk_run.run(base + "/1k.txt", cfg.warmup, cfg.connections, cfg.threads)
         pids = descendants(proc.pid)
-        for name, path, headers in measure.WORKLOADS:
-            if name == "1m":
+        for name, path, headers, tls in measure.WORKLOADS:
+            if name == "1m" or (tls and not proc.tls_port):
                 continue
-            requests, counts = counted(pids, base + path, cfg.duration, cfg, headers)
+            url = (f"https://127.0.0.1:{proc.tls_port}" if tls else base) + path
+            requests, counts = counted(pids, url, cfg.duration, cfg, headers)
             if requests == 0:
                 raise RuntimeError(f"{server.name}: wrk completed no request ({name})")
             rows[name] = (counts[EVENTS[0]] / requests, counts[EVENTS[1]] / requests,
@@ -119,6 +120,7 @@ def main():
     run_bench.raise_nofile()
     work = tempfile.mkdtemp(prefix="mpmd-syscalls.")
     os.chmod(work, 0o755)
+    paths.certificate, paths.key = run_bench.make_certificate(work)
     cfg = argparse.Namespace(paths=paths, docroot=run_bench.make_docroot(work), duration=args.duration,
                              warmup=2, connections=args.connections, threads=args.threads,
                              idle_clients=0, keep_work=False)
@@ -130,21 +132,18 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     print(f"\nPer request, 1 KiB file, wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
           f"(perf stat -e {','.join(EVENTS)})")
-    if not args.mallocs:
-        print(f"{'':16} {'keep-alive':>26} {'Connection: close':>28}")
-        print(f"{'server':16} {'syscalls':>8} {'switches':>8} {'CPU us':>8} {'syscalls':>10} {'switches':>8} {'CPU us':>8}")
-        for name, rows in results.items():
-            ka, close = rows["ka"], rows["close"]
-            print(f"{name:16} {ka[0]:8.2f} {ka[1]:8.3f} {ka[2]:8.1f} {close[0]:10.2f} {close[1]:8.3f} {close[2]:8.1f}")
-        return
-    print(f"{'':16} {'keep-alive':>35} {'Connection: close':>37}")
-    print(f"{'server':16} {'syscalls':>8} {'switches':>8} {'CPU us':>8} {'mallocs':>8} "
-          f"{'syscalls':>10} {'switches':>8} {'CPU us':>8} {'mallocs':>8}")
-    for name, rows in results.items():
-        ka, close = rows["ka"], rows["close"]
-        print(f"{name:16} {ka[0]:8.2f} {ka[1]:8.3f} {ka[2]:8.1f} {ka[3]:8.2f} "
-              f"{close[0]:10.2f} {close[1]:8.3f} {close[2]:8.1f} {close[3]:8.2f}")
-
+    names = [w[0] for w in measure.WORKLOADS if w[0] != "1m"]
+    print("workloads: ka (keep-alive), close (Connection: close), tls_ka and tls_hs (the same over TLS;\n"
+          "tls_hs is a handshake a request)")
+    mallocs = f" {'mallocs':>8}" if args.mallocs else ""
+    print(f"{'server':16} {'workload':8} {'syscalls':>8} {'switches':>8} {'CPU us':>8}{mallocs}")
+    for server, rows in results.items():
+        for name in names:
+            if name not in rows:
+                continue
+            r = rows[name]
+            extra = f" {r[3]:8.2f}" if args.mallocs else ""
+            print(f"{server:16} {name:8} {r[0]:8.2f} {r[1]:8.3f} {r[2]:8.1f}{extra}")
 
 if __name__ == "__main__":
     main()

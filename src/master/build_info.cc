@@ -1,6 +1,8 @@
 // See build_info.h.
 #include "master/build_info.h"
 
+#include "master/service_manager.h"
+
 #include "master/mpm_loader.h"
 #include "mpm/mpm_config.h"
 #include "mpm/mpm_registry.h"
@@ -68,6 +70,8 @@ int print_build_settings(const CommandLine& line)
 #else
     std::printf(" TLS: none (built without OpenSSL)\n");
 #endif
+    std::printf(" systemd: %s\n", ServiceManager::built_in() ? "yes (sd_notify, socket activation)"
+                                                             : "no (built without libsystemd)");
     return 0;
 }
 
@@ -77,6 +81,8 @@ int print_modules()
     for (const char* module :
          {"core.c", "http_core.c", "mod_mime.c", "mod_dir.c", "mod_log_config.c", "mod_static.c", "mod_so.c"})
         std::printf("  %s\n", module);
+    if (ServiceManager::built_in())
+        std::printf("  mod_systemd.c\n");
 #if HAVE_OPENSSL
     std::printf("  mod_ssl.c\n");
 #endif

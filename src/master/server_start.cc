@@ -8,6 +8,7 @@
 #include "master/generation.h"
 #include "master/one_process.h"
 #include "master/pid_file.h"
+#include "master/service_manager.h"
 #include "master/signal_table.h"
 #include "master/supervisor.h"
 #include "master/vhost_map.h"
@@ -19,6 +20,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <memory>
@@ -160,12 +162,22 @@ int start_server(const CommandLine& line, SelfExec self, const std::optional<Upg
     // Steps 3 and 4; the listeners start empty, or with the old master's.
     LogFileCache logs;
     ListenerSet listeners;
-    std::vector<std::string> adopt_notes;
+    std::vector<std::string> adopt_notes, activation_notes;
+    // Sockets systemd passed (a .socket unit) serve the Listen addresses they are bound to.
+    const std::vector<ListenSocket> activated = handoff ? std::vector<ListenSocket>() : ServiceManager::activated_sockets();
     if (handoff)
         listeners.adopt(handoff->listeners, &adopt_notes);
+    else
+        listeners.adopt(activated, &activation_notes);
     site.logs = &logs;
     site.listeners = &listeners;
     build_generation(first, site);
+    for (const ListenSocket& passed : activated) {
+        const auto& kept = listeners.sockets();
+        if (std::none_of(kept.begin(), kept.end(), [&](const ListenSocket& s) { return s.key == passed.key; }))
+            activation_notes.push_back("the socket systemd passed for " + passed.key +
+                                       " matches no Listen and is not used (add Listen = " + passed.key + ")");
+    }
     std::vector<std::string> errors = first.errors;
     const ServerConfig& server = first.config->server;
     std::string error;
@@ -189,6 +201,10 @@ int start_server(const CommandLine& line, SelfExec self, const std::optional<Upg
         return kExitFailure;
     for (const std::string& note : adopt_notes)
         log_error(LogLevel::Warn, "core", "binary upgrade: %s", note.c_str());
+    for (const std::string& note : activation_notes)
+        log_error(LogLevel::Warn, "core", "socket activation: %s", note.c_str());
+    if (!activated.empty())
+        log_error(LogLevel::Info, "core", "socket activation: %zu socket(s) from systemd", activated.size());
     if (!detach(line, handoff, listeners.sockets().size())) {
         board->remove_name();
         return kExitFailure;

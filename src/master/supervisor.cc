@@ -139,6 +139,8 @@ int Supervisor::run()
     log_error(LogLevel::Info, "core", "open files limit: %lu per process", files);
     start_generation(s_.mpm->start_servers(*s_.config));
     faults_tick();
+    if (s_.upgraded_from == 0)
+        service_.ready(serving_status());
     if (s_.upgraded_from != 0) {
         std::string note;
         takeover_state_.begin(s_.upgraded_from,
@@ -152,6 +154,12 @@ int Supervisor::run()
     }
     event_base_dispatch(base_);
     return exit_status_;
+}
+
+// What `systemctl status` shows while the server runs.
+std::string Supervisor::serving_status() const
+{
+    return "serving: generation " + std::to_string(generation_) + ", MPM " + s_.mpm->name();
 }
 
 void Supervisor::start_generation(uint32_t wanted)
@@ -327,6 +335,7 @@ void Supervisor::handle_signal(int signal)
     case MasterAction::GracefulStop:
         if (upgrade_.state() == BinaryUpgrade::State::Starting) {
             upgrade_.took_over();
+            service_.handed_over(upgrade_.new_master());
             log_error(LogLevel::Notice, "core",
                       "binary upgrade: new master pid %d took over; generation %u of pid %d stops gracefully",
                       int(upgrade_.new_master()), generation_, int(getpid()));

@@ -22,6 +22,7 @@
 #include "master/log_watch.h"
 #include "master/request_watchdog.h"
 #include "master/respawn_backoff.h"
+#include "master/service_manager.h"
 #include "master/server_setup.h"
 #include "mpm/mpm.h"
 #include "mpm/mpm_config.h"
@@ -74,6 +75,7 @@ private:
     void reap_children();
     void maintain(bool tick);
     void spawn(uint32_t slot);
+    std::string serving_status() const;
     void start_generation(uint32_t wanted);
     std::vector<SlotView> slot_views();
     uint32_t worker_records_in_use();   // per child: ThreadsPerChild within ThreadLimit
@@ -153,6 +155,7 @@ private:
     int watch_write_ = -1;  // only the master holds it
     BinaryUpgrade upgrade_;      // as the old master
     UpgradeTakeover takeover_state_;   // as the new master
+    ServiceManager service_;     // what systemd is told (Type=notify)
 };
 
 } // namespace mpmd

@@ -128,6 +128,7 @@ void Supervisor::begin_stop(bool graceful)
     if (mode_ == Mode::Stopping || (mode_ == Mode::GracefulStopping && graceful))
         return;
     mode_ = graceful ? Mode::GracefulStopping : Mode::Stopping;
+    service_.stopping(graceful ? "stopping gracefully: children finish their requests" : "stopping");
     if (graceful) {
         // No new connections: the listeners close here; children hold their own copies
         // until they have finished.
@@ -167,6 +168,7 @@ void Supervisor::drain_check()
         ++generation_;
         start_generation(s_.mpm->start_servers(*s_.config));
         log_error(LogLevel::Notice, "core", "restart: generation %u started", generation_);
+        service_.ready(serving_status());
         return;
     }
     log_error(LogLevel::Notice, "core", "all children gone; shutting down");

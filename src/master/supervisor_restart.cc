@@ -99,12 +99,17 @@ void Supervisor::begin_restart(bool graceful)
         return;
     }
     reopen_logs();
-    if (!load_next_generation(graceful ? "graceful restart" : "restart"))
+    const char* what = graceful ? "graceful restart" : "restart";
+    service_.reloading(std::string(what) + ": reading the configuration");
+    if (!load_next_generation(what)) {
+        service_.ready(serving_status() + " (" + what + " refused: configuration errors, see the error log)");
         return;
+    }
     ++s_.scoreboard->global().restart_count;
     if (graceful) {
         replace_generation_gracefully();
         log_error(LogLevel::Notice, "core", "graceful restart: generation %u started", generation_);
+        service_.ready(serving_status());
         return;
     }
     mode_ = Mode::Restarting;

@@ -87,11 +87,13 @@ void Supervisor::takeover_check()
         event_del(takeover_);
         const pid_t old = takeover_state_.old_master();
         std::string error;
-        if (takeover_state_.take_over(&error))
+        if (takeover_state_.take_over(&error)) {
             log_error(LogLevel::Notice, "core", "binary upgrade: took over from pid %d (generation %u serving)",
                       int(old), generation_);
-        else
+            service_.ready(serving_status());
+        } else {
             log_error(LogLevel::Warn, "core", "binary upgrade: %s (pid %d); serving alone", error.c_str(), int(old));
+        }
         return;
     }
     if (takeover_state_.timed_out(now_ms())) {

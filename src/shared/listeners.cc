@@ -124,6 +124,16 @@ int bind_one(const Resolved& where, int backlog, std::string* error)
 
 } // namespace
 
+std::string bound_address_key(int fd)
+{
+    sockaddr_storage addr{};
+    socklen_t length = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0 ||
+        (addr.ss_family != AF_INET && addr.ss_family != AF_INET6))
+        return {};
+    return address_key(reinterpret_cast<const sockaddr*>(&addr));
+}
+
 ListenerSet::~ListenerSet() { close_all(); }
 
 void ListenerSet::adopt(const std::vector<ListenSocket>& inherited, std::vector<std::string>* notes)

@@ -64,6 +64,10 @@ private:
     std::vector<ListenSocket> sockets_;
 };
 
+// The "host:port" key of the address `fd` is bound to, in ListenSocket::key's form ("" when
+// it is not an IP socket): how a socket handed over by systemd is matched to a Listen.
+std::string bound_address_key(int fd);
+
 // For `mpmd -k restart|graceful`, before the running master is signalled: one error line,
 // in update()'s shape, per address of `wanted` that could not be bound now and is not among
 // `held` (the keys the running master listens on, which it keeps). Binds without listening

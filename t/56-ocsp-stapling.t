@@ -4,7 +4,8 @@
 #   - a client that asks for the certificate's status (openssl s_client -status) gets the
 #     host's response, over TLS 1.3 and 1.2; a client that does not ask gets none;
 #   - per host: a vhost without its own certificate staples the server's response, a vhost
-#     with its own certificate staples only its own (none here), never the server's;
+#     with its own certificate staples only its own (none without its SSLStaplingFile),
+#     never the server's, picked by the client's SNI name;
 #   - a renewed response is stapled after a graceful restart (USR1); a restart with a file
 #     that is not a response is refused and the running generation staples the old one;
 #   - mpmd -t: a file that is not a response, a response for another certificate, one that
@@ -113,6 +114,14 @@ def main(t):
     s.write_file("own.conf", base.replace("[vhost:shop]\n", "[vhost:shop]\nSSLStaplingFile = %s\n" % shop_ocsp, 1))
     status, out, err = run([s.daemon, "-t", "-f", s.path("own.conf")])
     t.is_((status, err.strip()), (0, ""), "mpmd -t: a vhost's own response for its own certificate is accepted")
+    # ... and served: the client's SNI picks the host, and the host its own response.
+    s.write_config(base.replace("[vhost:shop]\n", "[vhost:shop]\nSSLStaplingFile = %s\n" % shop_ocsp, 1))
+    s.start()
+    t.is_(stapled(openssl, s.port, ca[0], "shop.example.com", ["-status"]), next_update_of(openssl, shop_ocsp),
+          "a vhost with its own response staples it for its SNI name")
+    t.is_(stapled(openssl, s.port, ca[0], "www.example.com", ["-status"]), next_update_of(openssl, www_ocsp),
+          "... and the default vhost staples the server's")
+    s.stop()
 
 
 Test().main(main)

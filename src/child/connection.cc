@@ -573,13 +573,13 @@ bool Connection::client_sends_no_more(const HttpRequest& request) const
     return client_asked_to_close && error_status_ == 0 && request_complete_ && buffer_.empty();
 }
 
-// The host the request in hand names picks its vhost once (ServerConfig::find_vhost):
-// dispatch, the scoreboard's VHost and the access log then all use that choice.
 Response Connection::refusal() const
 {
     return transport_->plain_http() ? plain_http_on_tls_response() : error_response(error_status_);
 }
 
+// The host the request in hand names picks its vhost once (ServerConfig::find_vhost):
+// dispatch, the scoreboard's VHost and the access log then all use that choice.
 void Connection::choose_vhost()
 {
     vhost_ = config_.find_vhost(request_host(parser_.request()));

@@ -135,7 +135,7 @@ private:
         plain_http_ = first >= 'A' && first <= 'Z';
         if (plain_http_)
             log_client_error(LogLevel::Info, "ssl", client_with_port(peer_),
-                             "plain HTTP request on a TLS port: answered 400 (use https://)");
+                             "plain HTTP request on a TLS port: it is answered 400 (use https://)");
         return 1;
     }
 

@@ -12,12 +12,11 @@
 
 #include <cerrno>
 #include <ctime>
-#include <utility>
 
 namespace mpmd {
 
 // How long a child that steps back leaves a connection to the child the kernel woke for it
-// (see step_back): a woken thread on a loaded machine runs within a few hundred
+// (see next): a woken thread on a loaded machine runs within a few hundred
 // microseconds as a rule, and the pause costs that child only.
 constexpr long kStepBackUs = 2000;
 
@@ -51,11 +50,10 @@ void AcceptSet::watch_listener(size_t index)
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, (*context_.listeners)[index].fd, &ev);
 }
 
-void AcceptSet::step_back()
+void AcceptSet::go_last()
 {
     if (epoll_fd_ < 0)
         return;
-    stepping_back_ = true;
     const auto& listeners = *context_.listeners;
     for (size_t i = 0; i < listeners.size(); ++i) {
         epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listeners[i].fd, nullptr);
@@ -88,8 +86,10 @@ void AcceptSet::stop()
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, stop_fd_, &ev);
 }
 
-AcceptSet::Outcome AcceptSet::next(AcceptedSocket* out)
+AcceptSet::Outcome AcceptSet::next(AcceptedSocket* out, bool step_back)
 {
+    if (step_back)
+        go_last();
     const auto& listeners = *context_.listeners;
     struct epoll_event events[8];
     const int n = epoll_wait(epoll_fd_, events, 8, -1);
@@ -109,7 +109,7 @@ AcceptSet::Outcome AcceptSet::next(AcceptedSocket* out)
             leave = true;
         listener_ready = listener_ready || which < listeners.size();
     }
-    if (listener_ready && std::exchange(stepping_back_, false)) {
+    if (listener_ready && step_back) {
         const struct timespec pause = {0, kStepBackUs * 1000};
         nanosleep(&pause, nullptr);
     }

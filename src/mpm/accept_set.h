@@ -47,18 +47,18 @@ public:
     // caller serves it as its last): the kernel woke this child alone for it (EPOLLEXCLUSIVE),
     // so left in the backlog it would wait for the next arrival to wake another child, for
     // seconds on a quiet server, and a graceful restart would stall a client.
-    Outcome next(AcceptedSocket* out);
-    // Lets the other children take the next connection first. Each listener's wait queue
-    // holds one entry per child (EPOLLEXCLUSIVE), and the kernel wakes the first whose thread
-    // waits: the child that registered first takes every connection it is free for. Taking
-    // the entries out and adding them again moves them to the tail (two epoll_ctl calls per
-    // listener). That is not enough on a busy machine: the child the kernel woke may not run
-    // before this one, which finds the connection still pending on its next wait and takes
-    // it (a loaded `make check` saw 3, 10, 17 of 30). So the next wake also waits
-    // kStepBackUs before it accepts, and accept4 finds nothing when another child took it.
-    // The price, only for a child over its share and only when no other child takes the
-    // connection (all busy), is that delay on its accept.
-    void step_back();
+    // `step_back` (a child over its share, event's one accepting thread) lets the other
+    // children take the connection first. Each listener's wait queue holds one entry per
+    // child, and the kernel wakes the first whose thread waits: the child that registered
+    // first takes every connection it is free for. Taking the entries out and adding them
+    // again moves them to the tail (two epoll_ctl calls per listener). That is not enough on
+    // a busy machine: the child the kernel woke may not run before this one, which finds the
+    // connection still pending and takes it (a loaded `make check` saw 3, 10, 17 of 30). So
+    // a wake that steps back also waits kStepBackUs before it accepts, and accept4 finds
+    // nothing when another child took it. The price, only for a child over its share and
+    // only when no other child takes the connection (all busy), is that delay on its accept.
+    // Several threads may call next() at once (worker): it keeps no state between calls.
+    Outcome next(AcceptedSocket* out, bool step_back = false);
     // Without waiting: has the master gone? (for a listener that is not accepting just now)
     bool master_gone() const;
     // Ends every wait in this set, now and later (next() answers Leave), without making the
@@ -68,12 +68,12 @@ public:
 
 private:
     void watch_listener(size_t index);
+    void go_last();
 
     const ChildContext& context_;
     const char* module_;
     int epoll_fd_ = -1;
     int stop_fd_ = -1;   // an eventfd made by stop(), readable from then on
-    bool stepping_back_ = false;   // step_back() was called: the next wake waits first
 };
 
 } // namespace mpmd

@@ -272,7 +272,7 @@ bool EventListener::may_accept() const
 
 // Whether this child holds more connections than its share: the mean over the children of
 // its generation, plus kShareSlack. The kernel wakes the accepting threads in a fixed order
-// (AcceptSet::step_back): without this, 30 kept-alive clients connecting one after another
+// (AcceptSet::next's step_back): without this, 30 kept-alive clients connecting one after another
 // all went to one of three children, and wrk's 50 spread 34/8/4/2/2/0 over six, so one loop
 // carried most of the load and one crash would have ended most clients' connections.
 bool EventListener::above_share() const
@@ -342,10 +342,8 @@ void EventListener::accept_connections()
         // A child above its share steps back: the next connection goes to another child
         // that waits, and to this one only when none does (so a child that does not accept,
         // starting, hung or with its workers busy, costs nothing but a short delay).
-        if (above_share())
-            accepting.step_back();
         AcceptedSocket client;
-        switch (accepting.next(&client)) {
+        switch (accepting.next(&client, above_share())) {
         case AcceptSet::Outcome::Accepted: {
             if (report) {
                 answer_accepted(client, *report);

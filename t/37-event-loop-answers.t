@@ -57,6 +57,11 @@ def big_reply(t, s, port, pid, first, what):
         if not first:
             t.is_(c.request("GET", "/hello.txt").status, 200, "a request first, so the next one reaches the loop")
         c.send(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        # Nothing is read until a worker thread holds the reply (W): a client reading at once
+        # can keep pace with a slow server (ThreadSanitizer) so the socket never fills.
+        held = wait_for(lambda: any(w.get("status") == "W" for th, w in by_thread(port, pid).items()
+                                    if th in workers), 10)
+        t.ok(held, "... the socket filled and a worker thread took the reply over (%s)" % what)
         r = c.read_response()
         t.is_(r.status, 200, "an 8 MiB reply that fills the socket (%s)" % what)
         t.ok(len(r.body) == BIG and r.body == bytes(range(256)) * (BIG // 256), "... arrives whole and in order")

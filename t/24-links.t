@@ -9,7 +9,7 @@ import re
 import threading
 import time
 
-from mpmdtest import HttpConnection, Test, http_get, http_request, line_of, run
+from mpmdtest import HttpConnection, Test, http_get, http_request
 
 SECRET = b"SECRET outside the document root\n"
 NOBODY = 65534
@@ -151,18 +151,12 @@ def main(t):
 
     # Config errors name file:line and what is allowed.
     bad = t.server(name="links-config")
-    good = bad.config_text()
     for line, pattern in (("Options = Indexes", r"\"Indexes\" is not an option mpmd knows \(allowed: FollowSymLinks, "
-                                                 r"SymLinksIfOwnerMatch, None\)"),
+                                                 r"SymLinksIfOwnerMatch, None, ExecCGI\)"),
                           ("Options = FollowSymLinks None", r"give one of FollowSymLinks, SymLinksIfOwnerMatch and None"),
                           ("DotFiles = Maybe", r"Deny.*DenyHt.*Allow"),
                           ("TraceEnable = extended", r"On.*Off")):
-        text = good.replace("[server]\n", "[server]\n%s\n" % line, 1)
-        bad.write_config(text)
-        rc, out_text, err = run(bad.command("-t"))
-        loc = "%s:%d: [server] %s:" % (bad.conf_path, line_of(text, line), line.split(" ")[0])
-        t.ok(rc == 1 and loc in out_text + err and re.search(pattern, out_text + err),
-             "%s: -t names %s and the fix (%s)" % (line, loc, (out_text + err).strip().replace("\n", " | ")[:200]))
+        bad.expect_config_error(line, pattern)
 
 
 Test().main(main)

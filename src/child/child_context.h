@@ -15,6 +15,7 @@
 namespace mpmd {
 
 struct LoadedConfig;
+class CgiLauncher;
 
 struct ChildContext {
     uint32_t slot = 0;
@@ -29,6 +30,8 @@ struct ChildContext {
     // This child's MaxConnectionsPerChild (0 = no limit), drawn at start within the jitter
     // (connection_limit.h).
     uint64_t max_connections = 0;
+    // How this child starts CGI scripts (cgi_launch.h); nullptr when no host runs any.
+    CgiLauncher* cgi = nullptr;
 };
 
 } // namespace mpmd

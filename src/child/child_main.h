@@ -16,8 +16,9 @@ namespace mpmd {
 constexpr int kChildFatalExit = 2;
 
 // Runs in the new child before it serves: true when it may serve; false when it must leave
-// at once with kChildFatalExit (the reason is in the error log).
-bool prepare_child_process(ChildContext& context);
+// at once with kChildFatalExit (the reason is in the error log). `threaded`: the MPM serves
+// with threads, so CGI scripts are started by a helper process forked now (cgi_launch.h).
+bool prepare_child_process(ChildContext& context, bool threaded);
 
 } // namespace mpmd
 

@@ -63,6 +63,13 @@ struct SpareBuffers {
     std::string log_line;
 };
 using SpareBufferPool = SparePool<SpareBuffers, 4>;
+
+RequestLimits request_limits(const ServerConfig& config)
+{
+    RequestLimits limits;
+    limits.max_body = config.limit_request_body;
+    return limits;
+}
 constexpr size_t kMaxKeptBytes = 65536;
 
 } // namespace
@@ -71,7 +78,7 @@ Connection::Connection(const ConnectionEnv& env, std::unique_ptr<Transport> tran
                        int local_port, bool proxy_listener)
     : env_(env), config_(env.runtime->server), clock_(*env.clock), transport_(std::move(transport)), peer_(peer),
       local_port_(local_port), client_addr_(peer), client_(client_address(peer)),
-      client_port_(client_with_port(peer)), peer_ip_(client_)
+      client_port_(client_with_port(peer)), peer_ip_(client_), parser_(request_limits(config_))
 {
     SpareBuffers spare;
     if (SpareBufferPool::this_thread().take(&spare)) {
@@ -117,9 +124,14 @@ void Connection::close()
 void Connection::begin_request(int64_t now_ms)
 {
     parser_.reset();
+    if (early_body_.capacity() > kReadBurst)
+        std::string().swap(early_body_);
+    early_body_.clear();
+    parser_.set_body_sink(&early_body_);
     request_complete_ = false;
     continue_answered_ = false;
     error_status_ = 0;
+    cgi_refusal_ = 0;
     request_deadline_ms_ = now_ms + 1000LL * config_.timeout;
     stage_ = ReadDeadline(config_.request_read_timeout.header, now_ms);
     set_state(State::ReadHead, std::min(request_deadline_ms_, stage_.at_ms()));
@@ -238,6 +250,8 @@ void Connection::take_buffered()
     buffer_.erase(0, result.consumed);
     if (!begun && parser_.got_some())
         request_start_ = clock_.realtime();
+    if (result.status != RequestParser::Status::NeedMore || parser_.head_complete())
+        parser_.set_body_sink(nullptr);   // the rest of a body is read only when it is wanted
     if (result.status == RequestParser::Status::Error) {
         error_status_ = result.http_status;
         choose_vhost();
@@ -442,6 +456,8 @@ void Connection::handle(WorkerReport& report)
     if (state_ != State::Handle)
         return;
     report.set_status(WorkerStatus::Reading);
+    if (error_status_ == 0 && serve_cgi(report))
+        return;
     std::optional<Response> early;   // decided on the head alone, before the body
     if (error_status_ == 0 && !request_complete_ && request.expects_continue && !continue_answered_) {
         // RFC 9110 10.1.1: decide before the body. A handler that will refuse the request
@@ -496,7 +512,7 @@ bool Connection::answerable_at_once() const
         return false;
     if (error_status_ != 0)
         return true;
-    if (!request_complete_)
+    if (!request_complete_ || cgi_may_apply(parser_.request()))
         return false;
     const FaultHooks* hooks = fault_hooks();
     return hooks == nullptr || hooks->may_block == nullptr || !hooks->may_block(parser_.request());
@@ -604,6 +620,8 @@ Response Connection::dispatch(const HttpRequest& request)
     }
     if (auto core = handle_core_method(request, config_))
         return std::move(*core);
+    if (cgi_refusal_ != 0)
+        return error_response(cgi_refusal_);
     if (env_.scoreboard != nullptr) {
         if (auto status = handle_status_request(request, *env_.runtime, *env_.scoreboard, client_addr_))
             return std::move(*status);

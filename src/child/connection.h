@@ -56,6 +56,9 @@
 
 namespace mpmd {
 
+class CgiLauncher;
+struct CgiTarget;
+
 struct ConnectionEnv {
     const ServerRuntime* runtime = nullptr;
     int master_watch_fd = -1;                 // readable once the master is gone
@@ -64,6 +67,7 @@ struct ConnectionEnv {
     // The serving process, read once when the child builds this (after its fork): the
     // access log's %P would otherwise cost a getpid(2) per request (glibc caches no pid).
     pid_t pid = ::getpid();
+    CgiLauncher* cgi = nullptr;               // the child's (ChildContext::cgi); nullptr: no CGI
 };
 
 // How long a connection closed after its last reply keeps reading what the client still
@@ -138,6 +142,7 @@ public:
     void answer_at_once(WorkerReport& report);
 
 private:
+    friend class ConnectionCgiClient;   // connection_cgi.cc
     enum class BodyRead { Complete, TimedOut, Closed };
     enum class Progress { Done, Blocked, Failed };
 
@@ -154,6 +159,11 @@ private:
     void answer_head_timeout();
     BodyRead read_body();
     Response dispatch(const HttpRequest& request);
+    // CGI (connection_cgi.cc): whether the request may name a script (cheap, no system
+    // call); serving it when it does (false: it does not, and dispatch() answers).
+    bool cgi_may_apply(const HttpRequest& request) const;
+    bool find_script(const HttpRequest& request, CgiTarget* target);
+    bool serve_cgi(WorkerReport& report);
     // The answer to a refused request (error_status_): the status's page, or for plain HTTP
     // sent to a TLS port a 400 that says so (Transport::plain_http).
     Response refusal() const;
@@ -190,6 +200,9 @@ private:
     int64_t deadline_ms_ = 0;
 
     std::string buffer_;          // received bytes the parser has not consumed yet
+    // Body bytes the parser took along with the head (it parses what it is given): a
+    // handler that reads the body (CGI) gets them first; any other drops them.
+    std::string early_body_;
     RequestParser parser_;
     long requests_served_ = 0;
     // The request under way.
@@ -199,6 +212,7 @@ private:
     bool continue_answered_ = false;    // Expect: 100-continue handled
     int error_status_ = 0;              // the parser refused the request with this status
     const VirtualHost* vhost_ = nullptr;   // its host's, once its head is in (choose_vhost)
+    int cgi_refusal_ = 0;               // it names a script that may not run: 403 or 404
     struct timespec request_start_ {};  // CLOCK_REALTIME of its first byte, for the log
     uint64_t body_sent_ = 0;
     size_t drained_ = 0;                // Linger: bytes thrown away

@@ -79,7 +79,8 @@ int print_modules()
 {
     std::printf("Compiled in modules:\n");
     for (const char* module :
-         {"core.c", "http_core.c", "mod_mime.c", "mod_dir.c", "mod_log_config.c", "mod_static.c", "mod_so.c"})
+         {"core.c", "http_core.c", "mod_mime.c", "mod_dir.c", "mod_log_config.c", "mod_static.c", "mod_alias.c",
+          "mod_cgi.c", "mod_cgid.c", "mod_so.c"})
         std::printf("  %s\n", module);
     if (ServiceManager::built_in())
         std::printf("  mod_systemd.c\n");

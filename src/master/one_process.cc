@@ -20,7 +20,7 @@ int serve_one_process(Mpm& mpm, const LoadedConfig& config, Scoreboard& board, L
     context.scoreboard = &board;
     context.listeners = &listeners.sockets();
     leave_on_stop_signals();
-    if (!prepare_child_process(context))
+    if (!prepare_child_process(context, mpm.threaded()))
         return kChildFatalExit;
     return mpm.run_child(context);
 }

@@ -200,7 +200,7 @@ void Supervisor::spawn(uint32_t slot)
             _exit(kChildFatalExit);
         // USR2 is the master's alone (binary upgrade): a child ignores it.
         signal(SIGUSR2, SIG_IGN);
-        if (!prepare_child_process(context))
+        if (!prepare_child_process(context, s_.mpm->threaded()))
             _exit(kChildFatalExit);
         _exit(s_.mpm->run_child(context));
     }

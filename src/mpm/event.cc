@@ -120,7 +120,7 @@ class EventListener {
 public:
     EventListener(const ChildContext& context, const ThreadedConfig& config, ConnectionQueue& queue)
         : context_(context), config_(config), queue_(queue),
-          env_{context.runtime, context.master_watch_fd, context.scoreboard}
+          env_{context.runtime, context.master_watch_fd, context.scoreboard, &system_clock(), getpid(), context.cgi}
     {
     }
     ~EventListener();

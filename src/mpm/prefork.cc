@@ -64,7 +64,8 @@ int PreforkMpm::run_child(ChildContext& context)
 {
     WorkerReport report(context.scoreboard->worker(context.slot, 0));
     report.start(getpid(), context.generation);
-    const ConnectionEnv env{context.runtime, context.master_watch_fd, context.scoreboard};
+    const ConnectionEnv env{context.runtime, context.master_watch_fd, context.scoreboard, &system_clock(), getpid(),
+                            context.cgi};
     AcceptSet accepting(context, "mpm_prefork");
     if (!accepting.ok())
         return 1;

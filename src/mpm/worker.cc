@@ -44,7 +44,7 @@ class WorkerChild {
 public:
     explicit WorkerChild(ChildContext& context)
         : context_(context), accepting_(context, "mpm_worker"),
-          env_{context.runtime, context.master_watch_fd, context.scoreboard}
+          env_{context.runtime, context.master_watch_fd, context.scoreboard, &system_clock(), getpid(), context.cgi}
     {
     }
 

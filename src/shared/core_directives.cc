@@ -69,11 +69,30 @@ constexpr Directive kCoreDirectives[] = {
               "Full adds the version and the operating system."),
     also_per_vhost(make_word_list(S, "DirectoryIndex", "index.html", "file ...",
                    "The files to look for, first found wins, when a request names a directory.")),
-    also_per_vhost(make_word_list(S, "Options", "SymLinksIfOwnerMatch", "FollowSymLinks|SymLinksIfOwnerMatch|None",
+    also_per_vhost(make_word_list(S, "Options", "SymLinksIfOwnerMatch", kOptionsWords,
                    "Which symbolic links below DocumentRoot are followed: FollowSymLinks any, "
                    "SymLinksIfOwnerMatch those whose target has the link's owner, None none; a "
                    "refused link answers 403. Links are checked while the file is opened, with no "
-                   "window for a swap.")),
+                   "window for a swap. ExecCGI: files below DocumentRoot with an AddHandler "
+                   "cgi-script extension run as CGI scripts (without it they answer 403).")),
+    also_per_vhost(make_words(S, "ScriptAlias", 2, 2, "URL-path directory",
+               "Maps URL-path (e.g. /cgi-bin/) to a directory of CGI scripts: every file there "
+               "runs as a script, whatever Options says, and what follows the script's name in "
+               "the URL is its PATH_INFO. Matched by whole path segments; repeatable, the first "
+               "match wins.")),
+    also_per_vhost(make_words(S, "AddHandler", 2, INT_MAX, "cgi-script .extension ...",
+               "Files below DocumentRoot whose name ends in one of the extensions (compared "
+               "without regard to case) run as CGI scripts where Options has ExecCGI. "
+               "cgi-script is the one handler mpmd has; repeatable.")),
+    make_integer(S, "LimitRequestBody", "1048576", 0, 2147483647, "bytes",
+                 "The most bytes of request body (after de-chunking) a request may send; more is "
+                 "refused with 413, before the body when its Content-Length says so. 0: no limit. "
+                 "Apache's default is 1 GiB; mpmd's is 1 MiB, since only CGI scripts read bodies: "
+                 "raise it for uploads."),
+    make_integer(S, "CGIScriptTimeout", "0", 0, 86400, "seconds",
+                 "How long a CGI script may go without writing output (or reading its request "
+                 "body) before it is killed: 504 when it sent no header yet, else the connection "
+                 "is cut. 0: the value of Timeout."),
     also_per_vhost(make_flag(S, "AllowSymLinksOutsideRoot", "Off",
               "Whether a symbolic link that Options follows may lead out of DocumentRoot; Off "
               "refuses such a file with 403 whatever Options says.")),

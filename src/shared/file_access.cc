@@ -5,10 +5,15 @@
 
 namespace mpmd {
 
-std::optional<SymlinkRule> parse_options(const std::vector<std::string>& words, std::string* problem)
+bool parse_options(const std::vector<std::string>& words, FileAccess* out, std::string* problem)
 {
     std::optional<SymlinkRule> rule;
+    bool exec_cgi = false;
     for (const std::string& word : words) {
+        if (equals_ignoring_case(word, "ExecCGI")) {
+            exec_cgi = true;
+            continue;
+        }
         std::optional<SymlinkRule> this_one;
         if (equals_ignoring_case(word, "FollowSymLinks"))
             this_one = SymlinkRule::Follow;
@@ -17,21 +22,25 @@ std::optional<SymlinkRule> parse_options(const std::vector<std::string>& words, 
         else if (equals_ignoring_case(word, "None"))
             this_one = SymlinkRule::None;
         if (!this_one) {
-            // Apache's other options (Indexes, ExecCGI, MultiViews...) name features mpmd
+            // Apache's other options (Indexes, MultiViews, Includes...) name features mpmd
             // does not have; saying so beats ignoring them.
             *problem = "\"" + word + "\" is not an option mpmd knows (allowed: FollowSymLinks, "
-                       "SymLinksIfOwnerMatch, None)";
-            return std::nullopt;
+                       "SymLinksIfOwnerMatch, None, ExecCGI)";
+            return false;
         }
         if (rule && *rule != *this_one) {
             *problem = "give one of FollowSymLinks, SymLinksIfOwnerMatch and None, not several";
-            return std::nullopt;
+            return false;
         }
         rule = this_one;
     }
-    if (!rule)
-        *problem = "an option is needed (allowed: FollowSymLinks, SymLinksIfOwnerMatch, None)";
-    return rule;
+    if (!rule && !exec_cgi) {
+        *problem = "an option is needed (allowed: FollowSymLinks, SymLinksIfOwnerMatch, None, ExecCGI)";
+        return false;
+    }
+    out->symlinks = rule.value_or(SymlinkRule::IfOwnerMatch);
+    out->exec_cgi = exec_cgi;
+    return true;
 }
 
 std::string_view options_word(SymlinkRule rule)

@@ -4,7 +4,7 @@
 // whether names beginning with '.' are served (Debian's apache2 denies ".ht*" with a
 // <FilesMatch>; mpmd denies every dot name by default but the RFC 8615 ".well-known").
 // The values come from the [server] directives Options, AllowSymLinksOutsideRoot and
-// DotFiles; src/child/document_open.h applies the link rule while opening.
+// DotFiles (Options also says whether CGI scripts may run outside a ScriptAlias, ExecCGI); src/child/document_open.h applies the link rule while opening.
 // Runs in: master (parsing), children (checks).
 #ifndef MPMD_SHARED_FILE_ACCESS_H
 #define MPMD_SHARED_FILE_ACCESS_H
@@ -30,17 +30,20 @@ enum class DotFiles {
 };
 
 inline constexpr std::string_view kDotFilesChoices = "Deny|DenyHt|Allow";
-inline constexpr std::string_view kOptionsWords = "FollowSymLinks|SymLinksIfOwnerMatch|None";
+inline constexpr std::string_view kOptionsWords = "FollowSymLinks|SymLinksIfOwnerMatch|None [ExecCGI]";
 
 struct FileAccess {
     SymlinkRule symlinks = SymlinkRule::IfOwnerMatch;
     bool symlinks_outside_root = false;   // a link may resolve to a file outside DocumentRoot
     DotFiles dot_files = DotFiles::Deny;
+    bool exec_cgi = false;   // Options ExecCGI: AddHandler cgi-script files below DocumentRoot run
 };
 
-// The Options words (one of FollowSymLinks, SymLinksIfOwnerMatch, None, case-insensitive);
-// nullopt with *problem set for anything else, naming what is allowed.
-std::optional<SymlinkRule> parse_options(const std::vector<std::string>& words, std::string* problem);
+// The Options words (case-insensitive): at most one of FollowSymLinks, SymLinksIfOwnerMatch
+// and None, and ExecCGI; ExecCGI alone keeps the default link rule (SymLinksIfOwnerMatch).
+// Sets out->symlinks and out->exec_cgi; false with *problem set for anything else, naming
+// what is allowed.
+bool parse_options(const std::vector<std::string>& words, FileAccess* out, std::string* problem);
 std::string_view options_word(SymlinkRule rule);
 
 // True when a decoded, normalised URL path ("/a/.git/config") names something the DotFiles

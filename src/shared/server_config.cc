@@ -144,6 +144,7 @@ public:
     void read_timeouts(ServerConfig& out) const;
     // The server's (vhost null) or a vhost's; errors only for values set in that section.
     void file_access(const VhostSection* vhost, FileAccess& out) const;
+    void cgi(const VhostSection* vhost, CgiSettings& out) const;
     void vhosts(ServerConfig& out) const;
     void vhost_logs(const VhostSection& section, const ServerConfig& out, VirtualHost& host) const;
 
@@ -456,13 +457,38 @@ void Builder::file_access(const VhostSection* vhost, FileAccess& out) const
     const ConfigValue& value = config_.value_for(vhost, kServer, "Options");
     const bool own = vhost == nullptr || &value != &config_.value(kServer, "Options");
     std::string problem;
-    if (std::optional<SymlinkRule> rule = parse_options(value.words, &problem))
-        out.symlinks = *rule;
-    else if (own)
+    if (!parse_options(value.words, &out, &problem) && own)
         error(value, vhost ? vhost->label() : std::string(kServer), "Options", problem);
     out.symlinks_outside_root = config_.value_for(vhost, kServer, "AllowSymLinksOutsideRoot").number != 0;
     // The directive's choices are listed in the enum's order (file_access.h).
     out.dot_files = static_cast<DotFiles>(config_.value_for(vhost, kServer, "DotFiles").number);
+}
+
+// ScriptAlias and AddHandler lines: a vhost with any of its own has only its own (each
+// directive on its own, as the repeatable CustomLog is).
+void Builder::cgi(const VhostSection* vhost, CgiSettings& out) const
+{
+    const std::string label = vhost ? vhost->label() : std::string(kServer);
+    const std::vector<ConfigValue>& aliases = config_.values_for(vhost, kServer, "ScriptAlias");
+    const bool own_aliases = vhost == nullptr || &aliases != &config_.values(kServer, "ScriptAlias");
+    for (const ConfigValue& value : aliases) {
+        std::string problem;
+        if (!add_script_alias(value.words, config_.server_root(), &out, &problem)) {
+            if (own_aliases)
+                error(value, label, "ScriptAlias", problem);
+            continue;
+        }
+        if (check_system_ && own_aliases)
+            if (const std::string problem = directory_problem(out.script_aliases.back().directory); !problem.empty())
+                error(value, label, "ScriptAlias", problem);
+    }
+    const std::vector<ConfigValue>& handlers = config_.values_for(vhost, kServer, "AddHandler");
+    const bool own_handlers = vhost == nullptr || &handlers != &config_.values(kServer, "AddHandler");
+    for (const ConfigValue& value : handlers) {
+        std::string problem;
+        if (!add_handler(value.words, &out, &problem) && own_handlers)
+            error(value, label, "AddHandler", problem);
+    }
 }
 
 // Each [vhost:NAME] section as a VirtualHost; needs the server's own values (ServerName).
@@ -486,6 +512,7 @@ void Builder::vhosts(ServerConfig& out) const
                 error(root, label, "DocumentRoot", problem);
         host.directory_index = config_.value_for(&section, kServer, "DirectoryIndex").words;
         file_access(&section, host.file_access);
+        cgi(&section, host.cgi);
         vhost_logs(section, out, host);
         const ConfigValue& error_log = config_.value_for(&section, kLog, "ErrorLog");
         if (&error_log != &config_.value(kLog, "ErrorLog")) {
@@ -523,6 +550,7 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     builder.modules(out);
     builder.read_timeouts(out);
     builder.file_access(nullptr, out.file_access);
+    builder.cgi(nullptr, out.cgi);
 
     out.server_name = config.string(kServer, "ServerName");
     if (out.server_name.empty())
@@ -542,6 +570,10 @@ ServerConfig ServerConfig::from(const Config& config, bool check_system,
     out.request_timeout = as_int(config, kServer, "RequestTimeout");
     out.max_ranges = as_int(config, kServer, "MaxRanges");
     out.open_file_cache = as_int(config, kServer, "OpenFileCache");
+    out.limit_request_body = uint64_t(config.integer(kServer, "LimitRequestBody"));
+    out.cgi_script_timeout = as_int(config, kServer, "CGIScriptTimeout");
+    if (out.cgi_script_timeout == 0)
+        out.cgi_script_timeout = out.timeout;   // mod_cgi's default
     builder.vhosts(out);
     builder.tls(out);
     return out;
@@ -611,8 +643,8 @@ const VirtualHost* ServerConfig::find_vhost(std::string_view host) const
 HostSettings ServerConfig::settings_of(const VirtualHost* vhost) const
 {
     if (vhost != nullptr)
-        return {vhost->server_name, vhost->document_root, vhost->directory_index, vhost->file_access};
-    return {server_name, document_root, directory_index, file_access};
+        return {vhost->server_name, vhost->document_root, vhost->directory_index, vhost->file_access, vhost->cgi};
+    return {server_name, document_root, directory_index, file_access, cgi};
 }
 
 const LogFormatSetting* ServerConfig::find_log_format(std::string_view nickname) const

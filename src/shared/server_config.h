@@ -9,6 +9,7 @@
 #define MPMD_SHARED_SERVER_CONFIG_H
 
 #include "shared/address_range.h"
+#include "shared/cgi_settings.h"
 #include "shared/config.h"
 #include "shared/file_access.h"
 #include "shared/listen_address.h"
@@ -17,6 +18,7 @@
 #include "shared/tls_settings.h"
 #include "shared/version.h"   // ServerTokens
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -65,6 +67,7 @@ struct VirtualHost {
     std::string document_root;
     std::vector<std::string> directory_index;
     FileAccess file_access;
+    CgiSettings cgi;                             // its own ScriptAlias/AddHandler, else the server's
     std::vector<CustomLogSetting> custom_logs;   // its own, else a copy of the server's
     bool own_custom_logs = false;                // the section sets CustomLog
     TlsCertificate certificate;                  // its own, else the server's
@@ -83,6 +86,7 @@ struct HostSettings {
     const std::string& document_root;
     const std::vector<std::string>& directory_index;
     const FileAccess& file_access;
+    const CgiSettings& cgi;
 };
 
 struct ServerConfig {
@@ -106,6 +110,8 @@ struct ServerConfig {
     ServerTokens server_tokens = ServerTokens::Full;
     std::vector<std::string> directory_index;
     FileAccess file_access;              // Options, AllowSymLinksOutsideRoot, DotFiles
+    CgiSettings cgi;                     // ScriptAlias, AddHandler
+    int cgi_script_timeout = 0;          // seconds a script may stay silent (Timeout's when unset)
     bool trace_enable = false;
     std::string types_config;
     int timeout = 0;                     // seconds
@@ -119,6 +125,7 @@ struct ServerConfig {
     int graceful_restart_timeout = 0;    // seconds; 0 = no limit
     int request_timeout = 0;             // seconds a handler may run; 0 = no watchdog
     int max_ranges = 0;                  // range-specs one Range field may hold; 0 = ignore Range
+    uint64_t limit_request_body = 0;     // body bytes a request may send; 0 = no limit
     int open_file_cache = 0;             // files each serving thread keeps open; 0 = none
 
     std::string error_log;

@@ -277,6 +277,17 @@ class Server:
             self.set(section, values)
         self.write_config()
 
+    def expect_config_error(self, line, pattern, section="server"):
+        """Writes this server's config with `line` added at the top of [section] and checks
+        that `mpmd -t` refuses it, naming FILE:LINE: [section] Key: and matching `pattern`
+        (the fix it suggests). The config is left changed; write_config() restores it."""
+        text = self.config_text().replace("[%s]\n" % section, "[%s]\n%s\n" % (section, line), 1)
+        self.write_config(text)
+        rc, out, err = run(self.command("-t"))
+        loc = "%s:%d: [%s] %s:" % (self.conf_path, line_of(text, line), section, line.split(" ")[0])
+        self.t.ok(rc == 1 and loc in out + err and re.search(pattern, out + err) is not None,
+                  "%s: -t names %s and the fix (%s)" % (line, loc, (out + err).strip().replace("\n", " | ")[:200]))
+
     # -- process
     def command(self, *args):
         return [self.daemon, "-f", self.conf_path] + list(args)

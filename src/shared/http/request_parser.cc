@@ -93,7 +93,7 @@ public:
         const uint64_t head = (limits.max_request_line + 2) +
                               limits.max_fields * (limits.max_field_size + 2) + 2;
         header_limit(static_cast<std::uint32_t>(std::min<uint64_t>(head, UINT32_MAX)));
-        body_limit(limits.max_body);
+        body_limit(limits.max_body == 0 ? UINT64_MAX : limits.max_body);
         eager(true);
     }
 
@@ -182,6 +182,8 @@ protected:
     std::size_t on_body_impl(beast_sv body, boost::beast::error_code&) override
     {
         request_->body_bytes += body.size();
+        if (body_sink_ != nullptr)
+            body_sink_->append(body.data(), body.size());
         return body.size();
     }
 
@@ -190,12 +192,15 @@ protected:
     std::size_t on_chunk_body_impl(std::uint64_t, beast_sv body, boost::beast::error_code&) override
     {
         request_->body_bytes += body.size();
+        if (body_sink_ != nullptr)
+            body_sink_->append(body.data(), body.size());
         return body.size();
     }
 
     void on_finish_impl(boost::beast::error_code&) override {}
 
 public:
+    void set_body_sink(std::string* sink) { body_sink_ = sink; }
     bool head_done() const { return head_done_; }
     uint64_t chunks() const { return chunks_; }   // chunk lines read, the last one included
 
@@ -208,6 +213,7 @@ private:
 
     HttpRequest* request_;
     std::vector<HttpHeader>* spare_;
+    std::string* body_sink_ = nullptr;
     int status_ = 0;
     int host_fields_ = 0;
     bool saw_transfer_encoding_ = false;
@@ -451,6 +457,11 @@ bool RequestParser::got_some() const
 void RequestParser::reset()
 {
     impl_->reset();
+}
+
+void RequestParser::set_body_sink(std::string* sink)
+{
+    impl_->beast_->set_body_sink(sink);
 }
 
 } // namespace mpmd

@@ -1,6 +1,6 @@
 // RequestParser: turns the bytes of one connection into HttpRequest heads, one request at a
-// time, on top of Boost.Beast's HTTP/1.1 parser; request bodies are read and discarded so a
-// pipelined request that follows stays in sync. Limits and error statuses follow Apache 2.4
+// time, on top of Boost.Beast's HTTP/1.1 parser; request bodies are read (and discarded, or
+// handed to a handler that takes them) so a pipelined request that follows stays in sync. Limits and error statuses follow Apache 2.4
 // (LimitRequestLine, LimitRequestFieldSize, LimitRequestFields).
 // Runs in: children. Leans on RFC 9112 (message syntax, chunked coding, request smuggling, 9.3
 // persistence) and RFC 6585 (431). Beast stays inside request_parser.cc: its headers are slow.
@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "shared/http/http_request.h"
@@ -20,7 +21,7 @@ struct RequestLimits {
     size_t max_request_line = 8190;   // bytes, without CRLF; longer -> 414 (LimitRequestLine)
     size_t max_field_size = 8190;     // bytes of one header line, without CRLF; longer -> 431
     size_t max_fields = 100;          // header lines; more -> 431 (LimitRequestFields)
-    uint64_t max_body = 1048576;      // bytes of body after de-chunking; more -> 413
+    uint64_t max_body = 1048576;      // bytes of body after de-chunking; more -> 413 (0: no limit)
 };
 
 class RequestParser {
@@ -50,6 +51,9 @@ public:
     // either way there is something to answer.
     bool got_some() const;
     void reset();                 // start the next request on the same connection
+    // From now until reset(), the body's bytes (de-chunked) are appended to *sink as they
+    // are parsed, for a handler that takes the body (CGI); nullptr: discarded.
+    void set_body_sink(std::string* sink);
 
 private:
     class Impl;

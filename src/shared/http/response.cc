@@ -131,7 +131,7 @@ Response::~Response()
 Response::Response(Response&& other) noexcept
     : status(other.status), headers(std::move(other.headers)), body(std::move(other.body)),
       file_fd(std::exchange(other.file_fd, -1)), file_owned(other.file_owned), pieces(std::move(other.pieces)),
-      send_body(other.send_body)
+      send_body(other.send_body), streamed(other.streamed), streamed_length(other.streamed_length)
 {
 }
 
@@ -147,6 +147,8 @@ Response& Response::operator=(Response&& other) noexcept
         file_owned = other.file_owned;
         pieces = std::move(other.pieces);
         send_body = other.send_body;
+        streamed = other.streamed;
+        streamed_length = other.streamed_length;
     }
     return *this;
 }
@@ -305,9 +307,14 @@ void append_head(std::string* out, const Response& response, int http_version, b
         append_field(out, h.name, h.value);
     const int s = response.status;
     if (!(s / 100 == 1 || s == 204 || s == 304)) {
-        out->append("Content-Length: ");
-        append_uint(out, static_cast<unsigned long long>(response.content_length()));
-        out->append("\r\n");
+        if (!response.streamed || response.streamed_length >= 0) {
+            out->append("Content-Length: ");
+            append_uint(out, static_cast<unsigned long long>(response.streamed ? response.streamed_length
+                                                                                : response.content_length()));
+            out->append("\r\n");
+        } else if (http_version >= 11) {
+            out->append("Transfer-Encoding: chunked\r\n");
+        }
     }
     if (!keep_alive)
         out->append("Connection: close\r\n");

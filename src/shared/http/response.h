@@ -37,6 +37,11 @@ struct Response {
     bool file_owned = true;         // false: lent by the open-file cache, which closes it
     std::vector<BodyPiece> pieces;  // kept (file_fd closed) for HEAD, so Content-Length is right
     bool send_body = true;          // false for HEAD and 304: the head describes a body not sent
+    // A body the handler sends itself after the head (a CGI script's output), whose length
+    // the head may not know: streamed_length >= 0 is promised in Content-Length; -1 sends
+    // Transfer-Encoding: chunked (HTTP/1.1) or ends the body with the close (HTTP/1.0).
+    bool streamed = false;
+    off_t streamed_length = -1;
 
     Response() = default;
     ~Response();
@@ -76,7 +81,8 @@ Response redirect_response(int status, std::string_view location);
 // Appends the status line, the fields and the blank line to `out`. The status line always
 // says HTTP/1.1 (RFC 9110 6.2: a server sends its own version). Connection is "close" when
 // !keep_alive, "keep-alive" for a persistent HTTP/1.0 exchange, absent otherwise. No
-// Content-Length for 1xx, 204 and 304.
+// Content-Length for 1xx, 204 and 304; for a streamed body, its promised length or
+// Transfer-Encoding: chunked (HTTP/1.1; an HTTP/1.0 one must not be kept alive).
 void append_head(std::string* out, const Response& response, int http_version, bool keep_alive,
                  std::string_view server, std::string_view date);
 std::string serialize_head(const Response& response, int http_version, bool keep_alive,

@@ -5,7 +5,6 @@
 # under load never serves what it points at outside the root (the check is made on the
 # descriptor that is sent, so there is no window between check and use).
 import os
-import re
 import threading
 import time
 

@@ -14,12 +14,13 @@ set -eu
 # tmux (t/73 drives mpmctl top in a terminal), haproxy (t/54 runs a fleet behind it),
 # openssl (t/55 makes its certificates), libsystemd-dev (sd_notify, socket activation) and
 # systemd (t/57 checks the units with systemd-analyze), logrotate (t/58 runs the file the
-# build writes).
+# build writes), debhelper and lintian (make deb-check builds the Debian package and checks
+# it).
 # Fuzzing (make fuzz): clang, libclang-rt-14-dev (libFuzzer and the sanitizer runtimes,
 # which clang only recommends) and llvm (llvm-symbolizer, for readable crash reports).
 packages="build-essential autoconf automake libtool pkg-config libevent-dev
 libboost-dev libinih-dev libcppunit-dev libssl-dev libsystemd-dev systemd logrotate openssl python3 mandoc prometheus-apache-exporter
-slowhttptest apache2-utils wrk tmux haproxy clang libclang-rt-14-dev llvm"
+slowhttptest apache2-utils wrk tmux haproxy clang libclang-rt-14-dev llvm debhelper lintian"
 
 cd "$(dirname "$0")/.."
 

@@ -41,13 +41,17 @@ sys.stdout.write('Content-Type: text/plain\\n\\n')
 sys.stdout.write('%d %s %s\\n' % (len(data), hashlib.sha256(data).hexdigest(), os.environ.get('CONTENT_LENGTH', '-')))
 """
 
+# Its output cannot all be in before the server decides how to send it (a pause after the
+# first 150 kB), so it is streamed.
 BIG_PY = """#!/usr/bin/python3
-import sys
+import sys, time
 sys.stdout.write('Content-Type: application/octet-stream\\n\\n')
 sys.stdout.flush()
 for i in range(300):
     sys.stdout.write(('%07d' % i) * 128)
     sys.stdout.flush()
+    if i == 150:
+        time.sleep(1)
 """
 
 CRASH_SH = """#!/bin/sh

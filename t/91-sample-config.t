@@ -28,12 +28,14 @@ def main(t):
         os.chmod(scratch, 0o755)
         cores = os.path.join(scratch, "lib", "mpmd", "cores")
         os.makedirs(cores)
+        os.makedirs(os.path.join(scratch, "lib", "cgi-bin"))   # the sample ScriptAlias
         os.makedirs(os.path.join(scratch, "www", "example"))   # the sample vhost's DocumentRoot
         if os.geteuid() == 0:
             os.chown(cores, pwd.getpwnam("nobody").pw_uid, -1)
         shutil.copy(os.path.join(SRCDIR, "etc", "mime.types"), os.path.join(scratch, "mpmd"))
         lines = []
         for line in sample.splitlines():
+            line = line.replace("<user>", "nobody").replace("<group>", "nogroup")
             line = re.sub(r"<[a-z]+>", scratch, line)
             line = re.sub(r"^#([A-Za-z]\w* = |\[vhost:)", r"\1", line)
             if line.lower().startswith("loadmodule"):

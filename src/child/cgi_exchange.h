@@ -1,8 +1,9 @@
 // One CGI request, from the script's start to the end of its output (RFC 3875, as Apache's
 // mod_cgi runs it): the request body goes to the script's stdin as it arrives, its stderr
 // lines go to the error log with its name (AH01215), its header section is read and checked
-// (cgi_head.h), and its body is passed on: a short output that ends before 64 KiB is
-// answered whole with a Content-Length; a longer one streams, framed by the script's own
+// (cgi_head.h), and its body is passed on: an output in whole before anything is sent (it
+// ended within 64 KiB, or while the body was still going in) is answered with a
+// Content-Length; any other streams, framed by the script's own
 // Content-Length, else chunked (HTTP/1.1) or by the close (HTTP/1.0). The script has
 // CGIScriptTimeout to write each piece of output (and to take the body): past it, it is
 // killed, and the client gets 504 if nothing was sent yet, else a cut connection.

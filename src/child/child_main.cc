@@ -35,6 +35,9 @@ bool prepare_child_process(ChildContext& context, bool threaded)
         hooks->child_start();
     context.max_connections = draw_connection_limit(context.runtime->max_connections_per_child,
                                                     context.runtime->max_connections_jitter);
+    for (const Module* module : context.runtime->modules)
+        if (module->child_init != nullptr)
+            module->child_init(*context.runtime);
     if (any_cgi(context.runtime->server)) {
         // As the server user, with one thread still: the helper is forked from here.
         std::string problem;

@@ -1,13 +1,12 @@
 // See connection.h.
 #include "child/connection.h"
 
+#include "child/builtin_modules.h"
 #include "child/child_signals.h"
 #include "child/core_methods.h"
 #include "child/fault_hooks.h"
 #include "child/request_log.h"
 #include "child/socket_wait.h"
-#include "child/static_handler.h"
-#include "child/status_handler.h"
 #include "shared/error_log.h"
 #include "shared/http/authority.h"
 #include "shared/proxy_protocol.h"
@@ -609,8 +608,9 @@ const std::string& Connection::vhost_name() const
 }
 
 // The handler for a request: a test build's fault hook when it takes the request, the
-// server's own methods (TRACE, OPTIONS *), the status page when it is asked for, else a
-// static file.
+// server's own methods (TRACE, OPTIONS *), a script CGI refuses (403, 404), else the first
+// handler module that takes it (module_api.h): the loaded ones, the status page, static
+// files.
 Response Connection::dispatch(const HttpRequest& request)
 {
     if (const FaultHooks* hooks = fault_hooks(); hooks != nullptr && hooks->request != nullptr) {
@@ -622,17 +622,23 @@ Response Connection::dispatch(const HttpRequest& request)
         return std::move(*core);
     if (cgi_refusal_ != 0)
         return error_response(cgi_refusal_);
-    if (env_.scoreboard != nullptr) {
-        if (auto status = handle_status_request(request, *env_.runtime, *env_.scoreboard, client_addr_))
-            return std::move(*status);
-    }
-    const HostSettings host = config_.settings_of(vhost_);
-    const StaticContext context{host.document_root, host.directory_index, env_.runtime->mime,
-                                host.server_name, local_port_, host.file_access,
-                                allowed_methods(config_), client_port_, config_.max_ranges,
-                                config_.open_file_cache, transport_->encrypted(),
-                                &env_.runtime->error_log_for(vhost_)};
-    return handle_static(request, context);
+    const HandlerContext context = handler_context(request);
+    Response response;
+    for (const Module* module : handler_modules())
+        if (module->handler != nullptr && module->handler(context, &response))
+            return response;
+    return error_response(404);   // a runtime whose modules all declined (static_module never does)
+}
+
+HandlerContext Connection::handler_context(const HttpRequest& request) const
+{
+    return {request, *env_.runtime, vhost_, env_.scoreboard, client_addr_, client_port_, local_port_,
+            transport_->encrypted()};
+}
+
+const std::vector<const Module*>& Connection::handler_modules() const
+{
+    return env_.runtime->modules.empty() ? builtin_handler_modules() : env_.runtime->modules;
 }
 
 // Sends the reply, logs it and counts it in the scoreboard; false when it could not be sent.
@@ -786,6 +792,9 @@ bool Connection::send_bytes(std::string_view data, bool blocking)
 
 void Connection::log_request(const HttpRequest& request, const Response& response, WorkerReport* report)
 {
+    for (const Module* module : env_.runtime->modules)
+        if (module->log_transaction != nullptr)
+            module->log_transaction(handler_context(request), response, body_sent_);
     if (env_.runtime->access_logs_for(vhost_).empty())
         return;
     if (report != nullptr)

@@ -39,6 +39,7 @@
 #include "child/transport.h"
 #include "shared/http/request_parser.h"
 #include "shared/http/response.h"
+#include "shared/module_api.h"
 #include "shared/request_read_timeout.h"
 #include "shared/scoreboard.h"
 #include "shared/server_runtime.h"
@@ -53,6 +54,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mpmd {
 
@@ -159,6 +161,8 @@ private:
     void answer_head_timeout();
     BodyRead read_body();
     Response dispatch(const HttpRequest& request);
+    HandlerContext handler_context(const HttpRequest& request) const;
+    const std::vector<const Module*>& handler_modules() const;
     // CGI (connection_cgi.cc): whether the request may name a script (cheap, no system
     // call); serving it when it does (false: it does not, and dispatch() answers).
     bool cgi_may_apply(const HttpRequest& request) const;

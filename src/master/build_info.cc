@@ -3,6 +3,8 @@
 
 #include "master/service_manager.h"
 
+#include "child/builtin_modules.h"
+#include "master/module_loader.h"
 #include "master/mpm_loader.h"
 #include "mpm/mpm_config.h"
 #include "mpm/mpm_registry.h"
@@ -21,6 +23,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace mpmd {
 
@@ -63,6 +66,7 @@ int print_build_settings(const CommandLine& line)
     std::printf(" -D DEFAULT_PIDLOG=\"%s\"\n", MPMD_RUNDIR "/mpmd.pid");
     std::printf(" -D DEFAULT_ERRORLOG=\"%s\"\n", MPMD_LOGDIR "/error_log");
     std::printf(" -D MPMD_DATADIR=\"%s\"\n", MPMD_DATADIR);
+    std::printf(" -D MPMD_DOCROOT=\"%s\"\n", MPMD_DOCROOT);
     std::printf(" libevent %s, Boost %d.%d, inih, C++ %ld\n", event_get_version(), BOOST_VERSION / 100000,
                 BOOST_VERSION / 100 % 1000, long(__cplusplus));
 #if HAVE_OPENSSL
@@ -75,20 +79,66 @@ int print_build_settings(const CommandLine& line)
     return 0;
 }
 
+namespace {
+
+struct CompiledIn {
+    std::string source;   // what -l prints, as httpd -l
+    std::string name;     // what -M prints, as httpd -M
+};
+
+// The parts of mpmd that Apache ships as modules, under Apache's names; the handler
+// modules are the same objects a loaded module is (builtin_modules.h).
+std::vector<CompiledIn> compiled_in()
+{
+    std::vector<CompiledIn> parts{{"core.c", "core_module"},         {"http_core.c", "http_module"},
+                                  {"mod_so.c", "so_module"},         {"mod_mime.c", "mime_module"},
+                                  {"mod_dir.c", "dir_module"},       {"mod_log_config.c", "log_config_module"},
+                                  {"mod_alias.c", "alias_module"},   {"mod_cgi.c", "cgi_module"},
+                                  {"mod_cgid.c", "cgid_module"}};
+    for (const Module* module : builtin_handler_modules())
+        parts.push_back({module->source, module->name});
+    if (ServiceManager::built_in())
+        parts.push_back({"mod_systemd.c", "systemd_module"});
+#if HAVE_OPENSSL
+    parts.push_back({"mod_ssl.c", "ssl_module"});
+#endif
+    if (const Mpm* mpm = linked_in_mpm())
+        parts.push_back({std::string(mpm->name()) + ".c", std::string("mpm_") + mpm->name() + "_module"});
+    return parts;
+}
+
+} // namespace
+
 int print_modules()
 {
     std::printf("Compiled in modules:\n");
-    for (const char* module :
-         {"core.c", "http_core.c", "mod_mime.c", "mod_dir.c", "mod_log_config.c", "mod_static.c", "mod_alias.c",
-          "mod_cgi.c", "mod_cgid.c", "mod_so.c"})
-        std::printf("  %s\n", module);
-    if (ServiceManager::built_in())
-        std::printf("  mod_systemd.c\n");
-#if HAVE_OPENSSL
-    std::printf("  mod_ssl.c\n");
-#endif
-    if (const Mpm* mpm = linked_in_mpm())
-        std::printf("  %s.c\n", mpm->name());
+    for (const CompiledIn& part : compiled_in())
+        std::printf("  %s\n", part.source.c_str());
+    return 0;
+}
+
+int print_loaded_modules(const CommandLine& line)
+{
+    const LoadOptions options = load_options(line);
+    LoadedConfig config = load_config(options);
+    MpmChoice choice = choose_mpm(linked_in_mpm(), config.server, options.path, MPMD_LIBEXECDIR);
+    LoadedModules loaded = load_handler_modules(config.server);
+    std::vector<ConfigMessage> errors = config.errors;
+    errors.insert(errors.end(), choice.errors.begin(), choice.errors.end());
+    errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
+    if (!errors.empty()) {
+        sort_messages(&errors);
+        print_messages(errors);
+        std::fprintf(stderr, "mpmd: -M: %zu error(s) in the configuration\n", errors.size());
+        return kExitFailure;
+    }
+    std::printf("Loaded Modules:\n");
+    for (const CompiledIn& part : compiled_in())
+        std::printf(" %s (static)\n", part.name.c_str());
+    if (choice.loaded_by)
+        std::printf(" %s (shared)\n", choice.loaded_by->name.c_str());
+    for (const Module* module : loaded.modules)
+        std::printf(" %s (shared)\n", module->name);
     return 0;
 }
 

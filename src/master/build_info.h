@@ -16,6 +16,9 @@ int print_build_settings(const CommandLine& line);
 // -l: what is compiled in, Apache's way: the MPM as prefork.c, worker.c or event.c when it
 // is linked in (a loaded one is not compiled in); mod_so.c is what LoadModule needs.
 int print_modules();
+// -M: what the configuration (-f, else the default) loads: the compiled-in modules
+// "(static)", then the MPM and handler modules LoadModule loads "(shared)", as httpd -M.
+int print_loaded_modules(const CommandLine& line);
 
 } // namespace mpmd
 

@@ -58,6 +58,7 @@ bool parse_command_line(int argc, char** argv, CommandLine* out, std::string* er
         case 'v': out->command = Command::Version; break;
         case 'V': out->command = Command::BuildSettings; break;
         case 'l': out->command = Command::Modules; break;
+        case 'M': out->command = Command::LoadedModules; break;
         case 'L': out->command = Command::Directives; break;
         case 'S': out->command = Command::VhostMap; break;
         case 'X': out->one_process = true; break;
@@ -84,7 +85,7 @@ std::string usage_text(const char* program)
     return std::string("Usage: ") + program +
            " [-D name] [-d directory] [-f file]\n"
            "            [-k " + verbs + "]\n"
-           "            [-v] [-V] [-h] [-l] [-L] [-t] [-S] [-X]\n"
+           "            [-v] [-V] [-h] [-l] [-L] [-M] [-t] [-S] [-X]\n"
            "Options:\n"
            "  -D name            : define a name (FOREGROUND: do not detach)\n"
            "  -d directory       : alternate initial ServerRoot\n"
@@ -96,6 +97,7 @@ std::string usage_text(const char* program)
            "  -h                 : list available command line options (this page)\n"
            "  -l                 : list compiled in modules\n"
            "  -L                 : list available configuration directives\n"
+           "  -M                 : list the modules the configuration loads (static and shared)\n"
            "  -t                 : run syntax check for config files\n"
            "  -S                 : show the parsed virtual host and run settings\n"
            "  -X                 : debug mode (only one process, do not detach)\n";

@@ -20,6 +20,7 @@ enum class Command {
     Version,          // -v
     BuildSettings,    // -V
     Modules,          // -l
+    LoadedModules,    // -M: the modules the configuration loads, as httpd -M
     Directives,       // -L
     VhostMap,         // -S: -t, then the virtual host map
     RoffDirectives,   // --roff-directives

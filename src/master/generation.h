@@ -33,6 +33,9 @@ struct GenerationSite {
     // At a restart, the MPM serving: the configuration's choice is checked but never
     // switched to (LoadModule needs a full stop and start). At start: nullptr, it chooses.
     Mpm* running = nullptr;
+    // At a restart, the handler modules serving (ServerRuntime::modules), kept as the MPM
+    // is; at start: nullptr, LoadModule loads them.
+    const std::vector<const Module*>* running_modules = nullptr;
     LogFileCache* logs = nullptr;        // both null: stop after step 2
     ListenerSet* listeners = nullptr;
 };
@@ -40,6 +43,7 @@ struct GenerationSite {
 struct Generation {
     std::unique_ptr<LoadedConfig> config;     // steps 1-2; errors and warnings in it
     Mpm* mpm = nullptr;                       // step 2
+    std::vector<const Module*> modules;       // step 2: the handler chain (module_loader.h)
     std::shared_ptr<ServerRuntime> runtime;   // steps 3-4, set when both succeeded
     std::vector<std::string> errors;          // steps 3-4
 

@@ -38,6 +38,7 @@ int main_with_args(int argc, char** argv)
     case Command::Version: return print_version();
     case Command::BuildSettings: return print_build_settings(line);
     case Command::Modules: return print_modules();
+    case Command::LoadedModules: return print_loaded_modules(line);
     case Command::Directives: std::fputs(directives_listing(all_directive_tables()).c_str(), stdout); return 0;
     case Command::RoffDirectives: std::fputs(directives_roff(all_directive_tables()).c_str(), stdout); return 0;
     case Command::RoffSignals: std::fputs(signals_roff().c_str(), stdout); return 0;

@@ -29,12 +29,15 @@ bool ends_with(std::string_view s, std::string_view suffix)
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// "mpm_event_module" for an MPM module's name, "" for any other module.
+} // namespace
+
 bool is_mpm_module_name(std::string_view name)
 {
     return name.size() > kMpmPrefix.size() + kModuleSuffix.size() && starts_with(name, kMpmPrefix) &&
            ends_with(name, kModuleSuffix);
 }
+
+namespace {
 
 std::string module_name_of(const Mpm& mpm) { return std::string(kMpmPrefix) + mpm.name() + std::string(kModuleSuffix); }
 
@@ -137,12 +140,8 @@ MpmChoice choose_mpm(Mpm* linked, const ServerConfig& server, const std::string&
     choice.mpm = linked;
     bool mpm_named = false;   // a LoadModule tried to load an MPM, even if it failed
     for (const LoadModuleSetting& setting : server.load_modules) {
-        if (!is_mpm_module_name(setting.name)) {
-            choice.errors.push_back(at(setting, "unknown module \"" + setting.name +
-                                                    "\" (only MPMs can be loaded: mpm_prefork_module, "
-                                                    "mpm_worker_module, mpm_event_module)"));
-            continue;
-        }
+        if (!is_mpm_module_name(setting.name))
+            continue;   // a handler module: module_loader.h
         mpm_named = true;
         std::string problem;
         Mpm* mpm = load_module(setting, &problem);

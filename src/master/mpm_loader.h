@@ -1,7 +1,7 @@
 // Which MPM the server runs: the one linked into the binary, or the one a [modules]
 // LoadModule line loads from a shared object (mod_mpm_NAME.so), and exactly one of them,
 // with Apache's messages ("Configuration error: More than one MPM loaded.") located at the
-// LoadModule line. LoadModule names only MPMs for now; other names are refused.
+// LoadModule line. LoadModule lines of other modules are module_loader.h's.
 // Runs in: master (at start and for -t and -V; children inherit the mapping through fork).
 // Leans on: dlopen(3), dlsym(3), dlerror(3), opendir(3).
 #ifndef MPMD_MASTER_MPM_LOADER_H
@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mpmd {
@@ -31,6 +32,9 @@ struct MpmChoice {
 // Handles are never closed: an MPM's code stays mapped for the life of the process.
 MpmChoice choose_mpm(Mpm* linked, const ServerConfig& server, const std::string& config_file,
                      const std::string& module_dir);
+
+// Whether a LoadModule name is an MPM's ("mpm_event_module": mpm_*_module).
+bool is_mpm_module_name(std::string_view name);
 
 // "LoadModule = mpm_NAME_module PATH" for each mod_mpm_NAME.so in `dirs` (the first
 // directory holding a name wins), PATH relative to `server_root` when under it.

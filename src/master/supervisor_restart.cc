@@ -63,6 +63,7 @@ bool Supervisor::load_next_generation(const char* what)
     GenerationSite site;
     site.options = s_.load_options;
     site.running = s_.mpm;
+    site.running_modules = &s_.runtime->modules;
     site.logs = s_.logs;
     site.listeners = s_.listeners;
     if (!build_generation(next, site)) {

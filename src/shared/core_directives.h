@@ -24,6 +24,15 @@
 #ifndef MPMD_DATADIR
 #define MPMD_DATADIR MPMD_PREFIX "/share/mpmd"
 #endif
+#ifndef MPMD_USER
+#define MPMD_USER "nobody"
+#endif
+#ifndef MPMD_GROUP
+#define MPMD_GROUP "nogroup"
+#endif
+#ifndef MPMD_DOCROOT
+#define MPMD_DOCROOT MPMD_DATADIR "/htdocs"
+#endif
 
 namespace mpmd {
 

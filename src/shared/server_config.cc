@@ -479,8 +479,8 @@ void Builder::cgi(const VhostSection* vhost, CgiSettings& out) const
             continue;
         }
         if (check_system_ && own_aliases)
-            if (const std::string problem = directory_problem(out.script_aliases.back().directory); !problem.empty())
-                error(value, label, "ScriptAlias", problem);
+            if (const std::string missing = directory_problem(out.script_aliases.back().directory); !missing.empty())
+                error(value, label, "ScriptAlias", missing);
     }
     const std::vector<ConfigValue>& handlers = config_.values_for(vhost, kServer, "AddHandler");
     const bool own_handlers = vhost == nullptr || &handlers != &config_.values(kServer, "AddHandler");

@@ -11,6 +11,7 @@
 #include "shared/http/mime_types.h"
 #include "shared/log_file.h"
 #include "shared/log_format.h"
+#include "shared/module_api.h"
 #include "shared/server_config.h"
 #include "shared/status/status_config.h"
 #include "shared/status/status_snapshot.h"
@@ -46,6 +47,10 @@ struct ServerRuntime {
     StatusServerInfo status_info;              // what the status page says of the build and MPM
     // The TLS contexts of Listens marked https (none: nullptr), built from `server`.
     std::shared_ptr<const TlsContexts> tls;
+    // The handler modules in the order they are asked (module_api.h): those LoadModule
+    // loaded, in file order, then the built-in status_module and static_module. Empty in a
+    // runtime a unit test builds: the built-in ones then.
+    std::vector<const Module*> modules;
     bool switch_user = false;                  // started as root: children become uid/gid
     uid_t uid = 0;
     gid_t gid = 0;

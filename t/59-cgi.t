@@ -54,6 +54,16 @@ for i in range(300):
         time.sleep(1)
 """
 
+# Answers before it reads its input, more than a pipe holds: the server must take its
+# output while it is still giving it the body.
+EARLY_PY = """#!/usr/bin/python3
+import sys
+sys.stdout.write('Content-Type: text/plain\\n\\n' + 'x' * 200000 + '\\n')
+sys.stdout.flush()
+data = sys.stdin.buffer.read()
+sys.stdout.write('read %d\\n' % len(data))
+"""
+
 CRASH_SH = """#!/bin/sh
 echo "about to crash" >&2
 kill -SEGV $$
@@ -109,7 +119,7 @@ def main(t):
     }, allow_log=[r"AH01215", r"AH01220", r"AH02809", r"AH01241", r"AH02811", r"AH01216",
                   r"RequestTimeout", r"killed by signal 9", r"stuck"])
     scripts = {"env.sh": ENV_SH, "fds.py": FDS_PY, "echo.py": ECHO_PY, "big.py": BIG_PY,
-               "crash.sh": CRASH_SH, "status.sh": STATUS_SH, "local.sh": LOCAL_SH,
+               "crash.sh": CRASH_SH, "early.py": EARLY_PY, "status.sh": STATUS_SH, "local.sh": LOCAL_SH,
                "external.sh": EXTERNAL_SH, "bad.sh": BAD_SH,
                "sleepy.sh": SLEEPY_SH.format(dir=s.dir), "stuck.sh": STUCK_SH.format(dir=s.dir)}
     for name, text in scripts.items():
@@ -169,6 +179,10 @@ def main(t):
               "a chunked body reaches the script de-chunked, without CONTENT_LENGTH")
         r2 = c.request("GET", "/cgi-bin/status.sh")
         t.is_(r2.status, 404, "... and the connection goes on to the next request")
+
+    r = http_request(port, "POST", "/cgi-bin/early.py", body=body, timeout=15)
+    t.is_((r.status, r.body[:3], r.body.split(b"\n")[-2]), (200, b"xxx", b"read %d" % len(body)),
+          "a script that writes 200 kB before it reads a 300 kB body gets it all")
 
     # -- what the script says
     r = http_get(port, "/cgi-bin/status.sh")

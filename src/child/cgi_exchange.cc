@@ -297,7 +297,9 @@ CgiResult Exchange::exchange()
         }
         feed_stdin();
         read_stderr(false);
-        if (!head_done && output_.size() < kMaxEarlyOutput && !output_ended_)
+        // Output is read while the body goes in, header or not, so a script that answers
+        // early does not stall on a full pipe (and poll, which waits for it, does not spin).
+        if (output_.size() < kMaxEarlyOutput && !output_ended_)
             read_stdout();
         if (!head_done) {
             const CgiHeadResult parsed = parse_cgi_head(output_, &head);

@@ -19,6 +19,8 @@ MAY_INCLUDE = {
     "mpm": {"shared", "child", "mpm"},
     "master": {"shared", "child", "mpm", "master"},
     "ctl": {"shared", "mpm", "ctl"},
+    # Handler modules (module_api.h) see only what the API gives them.
+    "modules": {"shared", "modules"},
 }
 # The library each directory builds, as automake spells it, and the prefix of its sources.
 LIBRARY_OF = {

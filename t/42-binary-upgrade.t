@@ -99,8 +99,12 @@ def upgrade_under_load(t, s, keepalive, how):
     t.is_((f["failed"], f["non2xx"]), (0, 0), "%s: no failed request, no non-2xx response" % label)
     if f["failed"] or ab.returncode:
         t.diag(out[-2000:])
-    lines = s.access_log.lines()[log_mark:]
-    ab_lines = [l for l in lines if "GET /ab.txt" in l]
+    # A request's line is written just after its reply has gone, so ab can have the last
+    # answers before their lines are in the file (a window ThreadSanitizer widens).
+    def ab_lines_now():
+        return [l for l in s.access_log.lines()[log_mark:] if "GET /ab.txt" in l]
+    wait_for(lambda: len(ab_lines_now()) >= f["complete"], 5)
+    ab_lines = ab_lines_now()
     t.is_(len(ab_lines), f["complete"], "%s: one access-log line per request answered" % label)
     by = [int(l.rsplit(" ", 1)[1]) for l in ab_lines]   # %P ends the line
     both = "%s: the old master's children and the new one's both served ab (%d and %d requests)" % (

@@ -10,6 +10,7 @@ import hashlib
 import os
 import pwd
 import re
+import select
 import socket
 import ssl
 import time
@@ -41,17 +42,20 @@ sys.stdout.write('Content-Type: text/plain\\n\\n')
 sys.stdout.write('%d %s %s\\n' % (len(data), hashlib.sha256(data).hexdigest(), os.environ.get('CONTENT_LENGTH', '-')))
 """
 
-# Its output cannot all be in before the server decides how to send it (a pause after the
-# first 150 kB), so it is streamed.
+# Its output cannot all be in before the server decides how to send it: after the first
+# 150 kB it waits (20 s at most) for the file its query names, which the test writes only
+# once the reply has begun, so it is streamed.
 BIG_PY = """#!/usr/bin/python3
-import sys, time
+import os, sys, time
+go = os.path.join("{dir}/pids", os.environ["QUERY_STRING"])
 sys.stdout.write('Content-Type: application/octet-stream\\n\\n')
 sys.stdout.flush()
 for i in range(300):
     sys.stdout.write(('%07d' % i) * 128)
     sys.stdout.flush()
-    if i == 150:
-        time.sleep(1)
+    deadline = time.monotonic() + 20
+    while i == 150 and not os.path.exists(go) and time.monotonic() < deadline:
+        time.sleep(0.05)
 """
 
 # Answers before it reads its input, more than a pipe holds: the server must take its
@@ -118,7 +122,7 @@ def main(t):
                    "Timeout": "10"},
     }, allow_log=[r"AH01215", r"AH01220", r"AH02809", r"AH01241", r"AH02811", r"AH01216",
                   r"RequestTimeout", r"killed by signal 9", r"stuck"])
-    scripts = {"env.sh": ENV_SH, "fds.py": FDS_PY, "echo.py": ECHO_PY, "big.py": BIG_PY,
+    scripts = {"env.sh": ENV_SH, "fds.py": FDS_PY, "echo.py": ECHO_PY, "big.py": BIG_PY.format(dir=s.dir),
                "crash.sh": CRASH_SH, "early.py": EARLY_PY, "status.sh": STATUS_SH, "local.sh": LOCAL_SH,
                "external.sh": EXTERNAL_SH, "bad.sh": BAD_SH,
                "sleepy.sh": SLEEPY_SH.format(dir=s.dir), "stuck.sh": STUCK_SH.format(dir=s.dir)}
@@ -203,14 +207,23 @@ def main(t):
 
     # -- streamed output
     expected = b"".join((b"%07d" % i) * 128 for i in range(300))
+
+    def streamed(c, go, version="HTTP/1.1"):
+        """GET big.py; once the reply has begun (the script is waiting), let it finish."""
+        c.send(c.request_bytes("GET", "/cgi-bin/big.py?" + go, version))
+        began = select.select([c.sock], [], [], 10)[0]
+        s.write_file(s.path("pids/" + go), "")
+        return began, c.read_response()
+
     with HttpConnection(port) as c:
-        r = c.request("GET", "/cgi-bin/big.py")
-        t.is_((r.header("Transfer-Encoding"), len(r.body), r.body == expected), ("chunked", len(expected), True),
-              "a long output streams chunked over HTTP/1.1, every byte")
+        began, r = streamed(c, "go-1.1")
+        t.is_((bool(began), r.header("Transfer-Encoding"), len(r.body), r.body == expected),
+              (True, "chunked", len(expected), True),
+              "a long output streams chunked over HTTP/1.1 (sent before it ends), every byte")
         r = c.request("GET", "/cgi-bin/status.sh")
         t.is_(r.status, 404, "... and the connection is kept alive after it")
     with HttpConnection(port) as c:
-        r = c.request("GET", "/cgi-bin/big.py", version="HTTP/1.0")
+        began, r = streamed(c, "go-1.0", "HTTP/1.0")
         t.is_((r.header("Transfer-Encoding"), r.body == expected), (None, True),
               "over HTTP/1.0 it ends with the close")
 

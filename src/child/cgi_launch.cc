@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
-#include <mutex>
 
 namespace mpmd {
 

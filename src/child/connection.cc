@@ -126,7 +126,8 @@ void Connection::begin_request(int64_t now_ms)
     if (early_body_.capacity() > kReadBurst)
         std::string().swap(early_body_);
     early_body_.clear();
-    parser_.set_body_sink(&early_body_);
+    if (env_.cgi != nullptr)   // only a CGI script ever reads a body
+        parser_.set_body_sink(&early_body_);
     request_complete_ = false;
     continue_answered_ = false;
     error_status_ = 0;

@@ -125,6 +125,14 @@ def upgrade_under_load(t, s, keepalive, how):
          % (label, before, after, f["complete"]))
     now = status(s.port)
     t.is_(now["start_time"], first["start_time"], "%s: the start time (and uptime) carries over" % label)
+    # What the new master's workers did not serve is the old master's, carried: at least
+    # what it had counted when the upgrade began (each slot's ms rounds down, the total's
+    # once, so the difference can only be larger).
+    page = json.loads(http_get(s.port, "/server-status?json").body)
+    carried_ms = page["server"]["total_duration_ms"] - sum(w["duration_ms_slot"] for w in page["workers"])
+    t.cmp_ok(carried_ms, ">=", first["total_duration_ms"],
+             "%s: Total Duration carries over (%d ms carried, %d ms before; %d ms now)"
+             % (label, carried_ms, first["total_duration_ms"], page["server"]["total_duration_ms"]))
     rc, out, err = run([MPMCTL, "status", "-f", s.conf_path])
     m = re.search(r"Total accesses: (\d+)", out)
     t.ok(rc == 0 and m and int(m.group(1)) >= before + f["complete"],

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # prometheus-apache-exporter 0.12 (Debian's package), unchanged, reads mpmd's ?auto page:
 # apache_up is 1 and the accesses, uptime, worker and scoreboard metrics carry the true
-# values of the scoreboard. The exporter runs on a free 127.0.0.1 port and is stopped by
+# values of the scoreboard, and apache_duration_ms_total and apache_cpuload those of Total
+# Duration and CPULoad. The exporter runs on a free 127.0.0.1 port and is stopped by
 # its pid.
 import re
 import shutil
@@ -38,6 +39,14 @@ def main(t):
     port = s.port
     for _ in range(7):
         http_get(port, "/hello.txt")
+    # CPULoad shows once a clock tick of CPU time was counted: serve until it does. (In the
+    # first second it is Apache's division by an uptime of 0, printed 0.e+79: wait past it.)
+    def cpu_counted():
+        for _ in range(50):
+            http_get(port, "/hello.txt")
+        page = auto(port)
+        return "CPULoad" in page and int(page["Uptime"]) >= 1
+    t.ok(wait_for(cpu_counted, 30), "CPU time is counted (?auto has CPULoad) and a second has passed")
     metrics_port = free_port()
     exporter = subprocess.Popen([EXPORTER, "--telemetry.address=127.0.0.1:%d" % metrics_port,
                                  "--scrape_uri=http://127.0.0.1:%d/server-status/?auto" % port],
@@ -49,7 +58,8 @@ def main(t):
         # The scrape itself is one more request, counted once it is done. It is taken once no
         # worker is busy (the ?auto just made may still be closing on a slow machine), so the
         # scrape's own worker is the only busy one and the others show idle.
-        before = int(auto(port)["Total Accesses"])
+        before_page = auto(port)
+        before = int(before_page["Total Accesses"])
         s.wait_quiet()
         text = scrape(metrics_port)
         after = int(auto(port)["Total Accesses"])
@@ -58,6 +68,16 @@ def main(t):
              "apache_accesses_total is the true count (%s, between %d and %d)" % (got, before, after))
         t.ok(got is not None and got >= 7, "it includes the 7 requests made")
         page = auto(port)
+        # Total Duration and CPULoad are read from the same scrape: between the ?auto pages
+        # before and after it (CPULoad, a ratio over the uptime, only moves a little).
+        duration = value(text, "apache_duration_ms_total")
+        t.ok(duration is not None and int(before_page["Total Duration"]) <= duration <= int(page["Total Duration"]),
+             "apache_duration_ms_total is Total Duration (%s, between %s and %s)"
+             % (duration, before_page["Total Duration"], page["Total Duration"]))
+        cpuload = value(text, "apache_cpuload")
+        loads = [float(p.get("CPULoad", "0")) for p in (before_page, page)]
+        t.ok(cpuload is not None and cpuload > 0 and min(loads) * 0.5 <= cpuload <= max(loads) * 2,
+             "apache_cpuload is CPULoad (%s; ?auto said %s then %s)" % (cpuload, loads[0], loads[1]))
         up = value(text, "apache_uptime_seconds_total")
         t.ok(up is not None and 0 <= up <= int(page["Uptime"]) + 1, "apache_uptime_seconds_total is the uptime (%s)" % up)
         busy = value(text, "apache_workers", '{state="busy"}')

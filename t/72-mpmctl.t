@@ -79,6 +79,24 @@ def main(t):
     t.ok(wait_for(lambda: not any(alive(p) for p in old), 8), "the old children leave")
     t.is_(http_get(s.port, "/hello.txt").status, 200, "still serving")
 
+    # upgrade is mpmd -k upgrade: a new master from the binary, the old one leaves, the
+    # totals carry over into the new scoreboard.
+    old_master = s.master
+    counted = int(field(ctl("status")[1], r"^Total accesses: (\d+) ") or -1)
+    rc, out, err = ctl("upgrade")
+    t.is_(rc, 0, "mpmctl upgrade exits 0 (%s)" % (out + err).strip())
+    new = wait_for(lambda: (lambda p: p if p and p != old_master and alive(p) else None)(s.pid_from_file()), 10)
+    t.ok(new, "the pid file names a new master (%s, was %d)" % (new, old_master))
+    t.ok(wait_for(lambda: not alive(old_master), 15), "the old master exits")
+    if s.proc is not None and s.proc.pid == old_master:
+        s.proc.wait(5)
+    if new:
+        s.master = new
+        s.seen_pids.add(new)
+    t.is_(http_get(s.port, "/hello.txt").status, 200, "the new master serves")
+    upgraded = wait_for(lambda: int(field(ctl("status")[1], r"^Total accesses: (\d+) ") or -1) > counted, 5)
+    t.ok(upgraded, "mpmctl status reads the new master's scoreboard, totals carried (%d before)" % counted)
+
     master = s.master
     rc, out, err = ctl("stop")
     t.is_(rc, 0, "mpmctl stop exits 0")

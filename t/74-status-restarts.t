@@ -38,11 +38,27 @@ def main(t):
     t.ok(g, "the download of the old generation shows G with its request line")
     got, _ = d.finish()
     t.is_(got, BIG, "and completes")
+    # Its time is counted in its slot and in the total: the slot's sum of request times is
+    # at least that request's own time, which a slow download makes long.
+    def download_done():
+        page = status(port)
+        done = [w for w in page["workers"] if "finishing" in (w.get("request") or "") and w["request_ms"] > 0]
+        return (done[0], page["server"]) if done else None
+    found = wait_for(download_done, 5)
+    t.ok(found, "the finished download's record has its time")
+    if found:
+        w, server = found
+        t.cmp_ok(w["duration_ms_slot"], ">=", w["request_ms"],
+                 "its slot's duration (%d ms) holds the download's %d ms" % (w["duration_ms_slot"], w["request_ms"]))
+        t.cmp_ok(server["total_duration_ms"], ">=", first["total_duration_ms"] + w["request_ms"],
+                 "Total Duration grew by it (%d -> %d ms)" % (first["total_duration_ms"], server["total_duration_ms"]))
     second = wait_for(lambda: (lambda p: p if p["mpm_generation"] > first["mpm_generation"] else None)(status(port)["server"]), 5)
     t.ok(second, "the graceful restart bumps the generation")
     if second:
         t.cmp_ok(second["total_accesses"], ">", first["total_accesses"], "totals are kept (%d -> %d)"
                  % (first["total_accesses"], second["total_accesses"]))
+        t.cmp_ok(second["total_duration_ms"], ">=", (found[1]["total_duration_ms"] if found else 0),
+                 "Total Duration is kept (%d ms)" % second["total_duration_ms"])
 
     before = status(port)["server"]
     s.signal(signal.SIGHUP)
@@ -52,6 +68,8 @@ def main(t):
         t.cmp_ok(third["total_accesses"], ">", before["total_accesses"], "and keeps the totals (%d -> %d)"
                  % (before["total_accesses"], third["total_accesses"]))
         t.cmp_ok(third["config_generation"], ">", before["config_generation"], "the config generation grows too")
+        t.cmp_ok(third["total_duration_ms"], ">=", before["total_duration_ms"],
+                 "and Total Duration (%d -> %d ms)" % (before["total_duration_ms"], third["total_duration_ms"]))
 
 
 Test().main(main)

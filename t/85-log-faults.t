@@ -8,6 +8,7 @@
 #  - the access log and then the error log removed: one report each, the master opens new
 #    files under the configured names, and a graceful restart of its own moves the children
 #    to them (no process keeps writing to a deleted file).
+import json
 import os
 import re
 import resource
@@ -64,6 +65,31 @@ def deleted_log_fds(s):
     return found
 
 
+def lost_shown(t, s, label, lost, failing):
+    """The status page (?json, ?metrics, HTML) and mpmctl status show `lost` access-log lines
+    lost since the start and `failing` log files failing now. While the disk is full each
+    status request's own line is lost too, once its answer has gone: the next view, read
+    when no worker is busy any more, counts it. Returns how many lines the views lost."""
+    def quiet():
+        t.ok(s.wait_quiet(10), "%s: no worker busy" % label)
+    extra = 1 if failing else 0
+    page = json.loads(http_get(s.port, "/server-status?json").body)["server"]
+    t.is_((page["access_log_lines_lost"], page["error_log_lines_lost"], page["logs_failing"]),
+          (lost, 0, failing), "%s: ?json shows %d access-log lines lost, %d file failing" % (label, lost, failing))
+    quiet()
+    metrics = http_get(s.port, "/server-status?metrics").body.decode()
+    t.like(metrics, r'(?m)^mpmd_log_lines_lost_total\{log="access"\} %d$' % (lost + extra),
+           "%s: ?metrics has mpmd_log_lines_lost_total" % label)
+    t.like(metrics, r"(?m)^mpmd_logs_failing %d$" % failing, "%s: and mpmd_logs_failing" % label)
+    quiet()
+    now = "Log lines lost: 0 error log, %%d access logs%s" % (" - 1 log file failing now" if failing else "")
+    html = http_get(s.port, "/server-status").body.decode("latin-1")
+    t.ok(("<dt>" + now % (lost + 2 * extra) + "</dt>") in html, "%s: the HTML page says it" % label)
+    quiet()
+    t.like(s.mpmctl_status(), "(?m)^" + re.escape(now % (lost + 3 * extra)) + "$", "%s: mpmctl status says it" % label)
+    return 3 * extra
+
+
 def disk_full(t):
     s = t.server(name="diskfull", conf={"log": {"CustomLog": "@DIR@/full/access_log " + FORMAT}})
     mnt = s.path("full")
@@ -115,6 +141,8 @@ def full_disk_checks(t, s, mnt):
     t.ok(wait_for(reports, 5), "a full disk: the error log reports it")
     t.is_(len(reports()), 1, "a full disk: reported once for the whole server, not per line or child")
     t.is_(len([x for x in tags(log) if x.startswith("full-")]), 0, "a full disk: no line of those requests")
+    # The three status views lose their own lines as well (mpmctl reads shared memory).
+    n += lost_shown(t, s, "a full disk", n, failing=1)
 
     os.unlink(filler)
     m = 10
@@ -123,9 +151,10 @@ def full_disk_checks(t, s, mnt):
                                % re.escape(log.path), 5)
     t.ok(recovered, "space freed: the error log says writing works again")
     lost = int(re.search(r"works again; (\d+) line", recovered[0]).group(1)) if recovered else None
-    t.is_(lost, n, "space freed: it counts the %d lines lost" % n)
+    t.is_(lost, n, "space freed: it counts the %d lines lost (the 40 requests' and the status views')" % n)
     t.is_(exactly(log, "after", m), m, "space freed: exactly one line per request again")
     t.is_(len(tags(log)) + (lost or 0), 5 + n + m, "lines in the log + lines lost = requests answered")
+    lost_shown(t, s, "space freed", n, failing=0)
     t.ok(not block.grep(r"killed by signal|exited with status [1-9]"), "no child died")
     s.check_log()
 

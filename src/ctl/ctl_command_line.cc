@@ -20,6 +20,7 @@ constexpr CtlVerb kVerbs[] = {
     {"restart", CtlCommand::Control, "restart it, rereading the config (SIGHUP)"},
     {"graceful", CtlCommand::Control, "restart gracefully (SIGUSR1)"},
     {"graceful-stop", CtlCommand::Control, "stop gracefully (SIGWINCH)"},
+    {"upgrade", CtlCommand::Control, "binary upgrade: start the installed binary in its place (SIGUSR2)"},
     {"configtest", CtlCommand::ConfigTest, "check the configuration (mpmd -t)"},
     {"status", CtlCommand::Status, "print a summary of the scoreboard"},
     {"top", CtlCommand::Top, "live view of the scoreboard (q quits)"},

@@ -60,13 +60,14 @@ std::string render_status_summary(const StatusSnapshot& s)
     out += format_text("Parent Server Config. Generation: %u\n", s.config_generation);
     out += format_text("Parent Server MPM Generation: %u\n", s.mpm_generation);
     out += "Server uptime:" + (s.uptime > 0 ? uptime_words(s.uptime) : std::string(" 0 seconds")) + "\n";
-    out += format_text("Total accesses: %llu - Total Traffic: %s\n",
-                       static_cast<unsigned long long>(s.total_accesses), kbyte_size(s.total_kbytes).c_str());
+    out += format_text("Total accesses: %llu - Total Traffic: %s - Total Duration: %llu ms\n",
+                       static_cast<unsigned long long>(s.total_accesses), kbyte_size(s.total_kbytes).c_str(),
+                       static_cast<unsigned long long>(s.total_duration_ms));
     if (s.uptime > 0)
-        out += format_text("%s requests/sec - %s/second - %s/request\n",
-                           number_text(double(s.requests_per_second())).c_str(),
-                           byte_size(uint64_t(s.bytes_per_second())).c_str(),
-                           byte_size(uint64_t(s.bytes_per_request())).c_str());
+        out += format_text("%g requests/sec - %s/second - %s/request - %g ms/request\n",
+                           double(s.requests_per_second()), byte_size(uint64_t(s.bytes_per_second())).c_str(),
+                           byte_size(uint64_t(s.bytes_per_request())).c_str(), double(s.duration_per_request()));
+    out += log_loss_summary(s) + "\n";
     out += format_text("%d requests currently being processed, %d idle workers\n", s.busy_workers,
                        s.idle_workers);
     out += "\nScoreboard: " + s.scoreboard + "\n\nScoreboard Key:\n" + scoreboard_key_text();

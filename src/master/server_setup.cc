@@ -27,9 +27,10 @@ std::shared_ptr<LogFile> LogFileCache::get(const std::string& path, std::string*
     return file;
 }
 
-void LogFileCache::share_fault_words(uint64_t* words, size_t count)
+void LogFileCache::share_fault_words(uint64_t* words, uint64_t* lost_totals, size_t count)
 {
     words_ = words;
+    lost_totals_ = lost_totals;
     word_count_ = count;
     for (auto& [path, file] : files_)
         share_fault_word(path, *file);
@@ -45,7 +46,7 @@ void LogFileCache::share_fault_word(const std::string& path, LogFile& file)
             return;
         known = fault_words_.emplace(path, fault_words_.size()).first;
     }
-    file.share_fault_state(&words_[known->second]);
+    file.share_fault_state(&words_[known->second], &lost_totals_[known->second]);
 }
 
 std::vector<std::shared_ptr<LogFile>> LogFileCache::files() const

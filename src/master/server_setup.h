@@ -28,11 +28,12 @@ public:
     void reopen_all(std::vector<std::string>* errors);
     // Drops files no runtime uses any more.
     void prune();
-    // Gives every file, open now or later, a fault word from words[0, count) (shared memory
+    // Gives every file, open now or later, a fault word from words[0, count) and its count of
+    // lost lines from lost_totals[0, count) (shared memory
     // that outlives every child: the scoreboard's), so a fault is reported once for the whole
     // server. A path keeps its word for the life of the cache; paths past `count` keep
     // their fault state per process.
-    void share_fault_words(uint64_t* words, size_t count);
+    void share_fault_words(uint64_t* words, uint64_t* lost_totals, size_t count);
     // Every open file (for the master's watch on removed files).
     std::vector<std::shared_ptr<LogFile>> files() const;
 
@@ -42,6 +43,7 @@ private:
     std::map<std::string, std::shared_ptr<LogFile>> files_;
     std::map<std::string, size_t> fault_words_;   // path -> index into words_
     uint64_t* words_ = nullptr;
+    uint64_t* lost_totals_ = nullptr;
     size_t word_count_ = 0;
 };
 

@@ -74,8 +74,10 @@ std::unique_ptr<Scoreboard> create_scoreboard(const CommandLine& line, const Gen
         log_error(LogLevel::Warn, "core", "ScoreBoardFile: %s", note.c_str());
     board->global().mpm_threaded = first.mpm->threaded();
     uint64_t* const fault_words = board->global().log_faults;
-    error_log().share_fault_state(&fault_words[kErrorLogFaultWord]);
-    logs.share_fault_words(fault_words + kErrorLogFaultWord + 1, kLogFaultWords - 1);
+    uint64_t* const lost_totals = board->global().log_lines_lost;
+    error_log().share_fault_state(&fault_words[kErrorLogFaultWord], &lost_totals[kErrorLogFaultWord]);
+    logs.share_fault_words(fault_words + kErrorLogFaultWord + 1, lost_totals + kErrorLogFaultWord + 1,
+                           kLogFaultWords - 1);
     return board;
 }
 

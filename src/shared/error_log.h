@@ -64,7 +64,10 @@ public:
     // The file behind the log (closed while lines go to stderr).
     const LogFile& file() const { return file_; }
     // See LogFile::share_fault_state (master, before the first fork).
-    void share_fault_state(uint64_t* word) { file_.share_fault_state(word); }
+    void share_fault_state(uint64_t* word, uint64_t* lost_total)
+    {
+        file_.share_fault_state(word, lost_total);
+    }
 
     // Writes one line if enabled(level). `module` is httpd's module name ("core",
     // "mpm_prefork", ...); `client` ("ADDR:PORT") adds "[client ...]" unless empty.

@@ -152,6 +152,7 @@ void LogFile::note_failure(int err, bool torn)
         next = ((old | kFaultFailing | (torn ? kFaultTorn : 0)) & ~kFaultCountMask) |
                (((old & kFaultCountMask) + 1) & kFaultCountMask);
     } while (!__atomic_compare_exchange_n(fault_, &old, next, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    __atomic_fetch_add(lost_total_, 1, __ATOMIC_RELAXED);
     if ((old & kFaultFailing) == 0)
         report(LogFault::Failing, err, 0);
 }

@@ -78,14 +78,21 @@ public:
     int fd() const { return fd_; }
     const std::string& path() const { return path_; }
 
-    // Keeps the fault state in *word from now on (a zeroed word in memory every writer
-    // shares, which outlives this object: the scoreboard's). Master, before the fork.
-    void share_fault_state(uint64_t* word) { fault_ = word != nullptr ? word : &own_fault_; }
+    // Keeps the fault state in *word, and the count of every line lost since, in *lost_total
+    // from now on (zeroed words in memory every writer shares, which outlive this object: the
+    // scoreboard's). Master, before the fork.
+    void share_fault_state(uint64_t* word, uint64_t* lost_total = nullptr)
+    {
+        fault_ = word != nullptr ? word : &own_fault_;
+        lost_total_ = lost_total != nullptr ? lost_total : &own_lost_total_;
+    }
     // Who hears of episodes; nullptr (the default) writes a plain line to fd 2.
     void set_fault_reporter(LogFaultReporter reporter) { reporter_ = reporter; }
     // Lines dropped in the current episode (0 while healthy), and whether one is under way.
     uint64_t lost_lines() const;
     bool failing() const;
+    // Lines dropped in every episode so far (never reset).
+    uint64_t lost_lines_total() const { return __atomic_load_n(lost_total_, __ATOMIC_RELAXED); }
 
     // Whether path() still names the open file: stat(2) of the path against fstat(2) of the
     // descriptor (device and inode). Only regular files are judged.
@@ -100,6 +107,8 @@ private:
     std::string path_;
     uint64_t own_fault_ = 0;        // the fault word while none is shared
     uint64_t* fault_ = &own_fault_; // accessed only with __atomic builtins
+    uint64_t own_lost_total_ = 0;
+    uint64_t* lost_total_ = &own_lost_total_;  // likewise
     LogFaultReporter reporter_ = nullptr;
 };
 

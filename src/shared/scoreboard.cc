@@ -98,11 +98,13 @@ ServedTotals Scoreboard::served_totals() const
     ServedTotals totals;
     totals.accesses = __atomic_load_n(&global_->carried_accesses, __ATOMIC_RELAXED);
     totals.bytes = __atomic_load_n(&global_->carried_bytes, __ATOMIC_RELAXED);
+    totals.duration = __atomic_load_n(&global_->carried_duration, __ATOMIC_RELAXED);
     for (uint32_t slot = 0; slot < server_limit(); ++slot) {
         for (uint32_t thread = 0; thread < thread_limit(); ++thread) {
             const WorkerScore w = snapshot(slot, thread);
             totals.accesses += w.access_count;
             totals.bytes += w.bytes_served;
+            totals.duration += w.duration;
         }
     }
     return totals;
@@ -112,6 +114,7 @@ void Scoreboard::set_carried(const ServedTotals& totals)
 {
     __atomic_store_n(&global_->carried_accesses, totals.accesses, __ATOMIC_RELAXED);
     __atomic_store_n(&global_->carried_bytes, totals.bytes, __ATOMIC_RELAXED);
+    __atomic_store_n(&global_->carried_duration, totals.duration, __ATOMIC_RELAXED);
 }
 
 ProcessScore Scoreboard::snapshot(uint32_t slot) const { return read_consistent(processes_[slot]); }
@@ -203,7 +206,11 @@ void WorkerReport::request_finished(uint64_t body_bytes)
         w.bytes_served += body_bytes;
         w.my_bytes_served += body_bytes;
         w.conn_bytes += body_bytes;
-        w.stop_time = w.last_used = now_microseconds();
+        const int64_t now = now_microseconds();
+        // Only a request that request_started opened (stop_time 0) has a time of its own.
+        if (w.stop_time == 0 && w.start_time != 0 && now > w.start_time)
+            w.duration += static_cast<uint64_t>(now - w.start_time);
+        w.stop_time = w.last_used = now;
     });
 }
 

@@ -51,7 +51,7 @@ enum class WorkerStatus : char {
 };
 
 constexpr uint64_t kScoreboardMagic = 0x6d706d6473636f72ULL;   // "mpmdscor"
-constexpr uint32_t kScoreboardLayoutVersion = 3;
+constexpr uint32_t kScoreboardLayoutVersion = 4;
 
 // Log files whose fault state the whole server shares: the error log, then access logs in
 // the order the master first opened them (a file past these keeps its state per process).
@@ -80,12 +80,16 @@ struct GlobalScore {
     // One LogFile fault word per log file (failing bit, torn bit, lines lost), assigned by
     // the master, updated by any process writing that file with __atomic builtins only.
     uint64_t log_faults[kLogFaultWords];
+    // Lines each of those files has lost since the master started (every episode summed),
+    // added to by the writer that dropped them (__atomic_fetch_add).
+    uint64_t log_lines_lost[kLogFaultWords];
     // Binary upgrade: what the previous master's segment had counted (its workers' totals
     // plus its own carried figures), copied by this master while the old one runs, then
     // frozen. Readers add them to the workers' totals. Written by the master with atomic
     // stores.
     uint64_t carried_accesses;
     uint64_t carried_bytes;
+    uint64_t carried_duration;    // microseconds
 };
 
 // Written by the master only.
@@ -109,6 +113,7 @@ struct WorkerScore {
     uint32_t generation;
     uint64_t access_count;        // requests served in this slot since the server started
     uint64_t bytes_served;        // body bytes served in this slot since the server started
+    uint64_t duration;            // microseconds those requests took, from request line to log
     uint64_t my_access_count;     // ... by the current process in this slot
     uint64_t my_bytes_served;
     uint64_t conn_count;          // ... on the current connection
@@ -131,10 +136,11 @@ int64_t now_microseconds();
 // when its writer died before terminating it.
 std::string field_text(const char* field, size_t size);
 
-// Requests and body bytes counted by a scoreboard since its server started.
+// Requests, body bytes and request time counted by a scoreboard since its server started.
 struct ServedTotals {
     uint64_t accesses = 0;
     uint64_t bytes = 0;
+    uint64_t duration = 0;        // microseconds
 };
 
 class Scoreboard {
@@ -231,7 +237,7 @@ public:
     void set_status(WorkerStatus status);
     void connection_started(std::string_view client);
     void request_started(std::string_view request_line, std::string_view vhost);
-    // Counts one finished request and its body bytes.
+    // Counts one finished request, its body bytes and its time since request_started.
     void request_finished(uint64_t body_bytes);
     const WorkerScore& record() const { return record_; }
 

@@ -22,17 +22,20 @@ public:
         test::TempDir dir;
         test::must_open(error_log(), dir.file("error_log"));
         uint64_t words[2] = {0, 0};
+        uint64_t lost[2] = {0, 0};
         LogFileCache logs;
         std::string error;
         std::shared_ptr<LogFile> full = logs.get("/dev/full", &error);   // every write: ENOSPC
         CPPUNIT_ASSERT_MESSAGE(error, full != nullptr);
-        logs.share_fault_words(words, 2);
+        logs.share_fault_words(words, lost, 2);
         std::shared_ptr<LogFile> second = logs.get(dir.file("b"), &error);
         std::shared_ptr<LogFile> third = logs.get(dir.file("c"), &error);
         CPPUNIT_ASSERT(second && third);
         CPPUNIT_ASSERT(!full->write_line("x\n") && !full->write_line("x\n"));
         CPPUNIT_ASSERT_EQUAL(uint64_t{2}, words[0] & LogFile::kFaultCountMask);
         CPPUNIT_ASSERT(words[0] & LogFile::kFaultFailing);
+        CPPUNIT_ASSERT_EQUAL(uint64_t{2}, lost[0]);
+        CPPUNIT_ASSERT_EQUAL(uint64_t{2}, full->lost_lines_total());
         CPPUNIT_ASSERT_EQUAL(3u, static_cast<unsigned>(logs.files().size()));
 
         // "b" leaves and comes back: the same word. "c" had none left: its own state.

@@ -210,13 +210,15 @@ public:
     void testSharedFaultReportedOnceForTwoProcesses()
     {
         test::TempDir dir;
-        void* shared = ::mmap(nullptr, sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        void* shared = ::mmap(nullptr, 2 * sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                              -1, 0);
         CPPUNIT_ASSERT(shared != MAP_FAILED);
         auto* word = static_cast<uint64_t*>(shared);
-        *word = 0;
+        uint64_t* lost_total = word + 1;
+        *word = *lost_total = 0;
         LogFile log;
         test::must_open(log, "/dev/full");
-        log.share_fault_state(word);
+        log.share_fault_state(word, lost_total);
         constexpr int kLines = 500;
         std::string error;
         {
@@ -243,8 +245,11 @@ public:
             CPPUNIT_ASSERT_MESSAGE(report[1], report[1].find("1000 line(s) lost") != std::string::npos);
         }
         CPPUNIT_ASSERT_EQUAL(uint64_t{0}, *word);
+        // The episode is over; the total of lines lost stays, both processes' lines in it.
+        CPPUNIT_ASSERT_EQUAL(uint64_t{2 * kLines}, *lost_total);
+        CPPUNIT_ASSERT_EQUAL(uint64_t{2 * kLines}, log.lost_lines_total());
         CPPUNIT_ASSERT_EQUAL(std::string("back\n"), read_file(dir.file("log")));
-        ::munmap(shared, sizeof(uint64_t));
+        ::munmap(shared, 2 * sizeof(uint64_t));
     }
 
     // A write cut short by RLIMIT_FSIZE (EFBIG, SIGXFSZ ignored) leaves a fragment; the next

@@ -43,14 +43,16 @@ public:
         CPPUNIT_ASSERT(has(page, "<dt>Parent Server Config. Generation: 3</dt>"));
         CPPUNIT_ASSERT(has(page, "<dt>Server uptime:  1 hour 2 minutes 5 seconds</dt>"));
         CPPUNIT_ASSERT(has(page, "<dt>Server load: 0.50 0.25 1.00</dt>"));
-        CPPUNIT_ASSERT(has(page, "<dt>Total accesses: 3 - Total Traffic: 4 kB</dt>"));
+        CPPUNIT_ASSERT(has(page, "<dt>Total accesses: 3 - Total Traffic: 4 kB - Total Duration: 115</dt>"));
         CPPUNIT_ASSERT(has(page, "<dt>CPU Usage: u0 s0 cu0 cs0</dt>"));
-        CPPUNIT_ASSERT(has(page, "<dt>0.000805 requests/sec - 1 B/second - 1365 B/request</dt>"));
+        CPPUNIT_ASSERT(has(page, "<dt>0.000805 requests/sec - 1 B/second - 1365 B/request - 38.3333 ms/request</dt>\n"
+                                 "<dt>Log lines lost: 0 error log, 0 access logs</dt>"));
         CPPUNIT_ASSERT(has(page, "<dt>1 requests currently being processed, 1 idle workers</dt>"));
         CPPUNIT_ASSERT(has(page, "<pre class=\"grid\">W_.</pre>"));
         CPPUNIT_ASSERT(has(page, "<tr><td><b>0-2</b></td><td class=\"n\">101</td>"
                                  "<td class=\"n\">2/2/2</td><td><b>W</b></td><td class=\"n\">-</td>"
-                                 "<td class=\"n\">2</td><td class=\"n\">0</td><td class=\"n\">2.1</td>"
+                                 "<td class=\"n\">2</td><td class=\"n\">0</td><td class=\"n\">70</td>"
+                                 "<td class=\"n\">2.1</td>"
                                  "<td class=\"n\">0.00</td><td class=\"n\">0.00</td>"
                                  "<td>192.0.2.7</td><td class=\"req\">www.example.org</td>"
                                  "<td class=\"req\">GET /x HTTP/1.1</td></tr>"));

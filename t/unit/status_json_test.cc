@@ -24,7 +24,7 @@ public:
         CPPUNIT_ASSERT(json.rfind("{\"server\":{\"name\":\"localhost\",\"version\":\"mpmd/0.1.0 (Unix)\"", 0) == 0);
         for (const char* piece :
              {"\"uptime_seconds\":3725", "\"total_accesses\":3", "\"total_bytes\":5100",
-              "\"total_kbytes\":4", "\"total_duration_ms\":null", "\"busy_workers\":1",
+              "\"total_kbytes\":4", "\"total_duration_ms\":115", "\"error_log_lines_lost\":0", "\"logs_failing\":0", "\"busy_workers\":1",
               "\"idle_workers\":1", "\"scoreboard\":\"W_.\"", "\"load\":[0.5,0.25,1]",
               "\"start_time\":1709632800,", "\"restart_time\":1709633400,",
               "\"config_generation\":3", "\"mpm_generation\":2", "\"cpu_seconds\":null",

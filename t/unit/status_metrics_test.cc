@@ -103,7 +103,9 @@ public:
         std::string text = render_status_metrics(s, StatusOptions());
         CPPUNIT_ASSERT(text.find("mpmd_cpu_seconds") == std::string::npos);
         CPPUNIT_ASSERT(text.find("mpmd_load") == std::string::npos);
-        CPPUNIT_ASSERT(text.find("mpmd_request_duration") == std::string::npos);
+        CPPUNIT_ASSERT(has_line(text, "mpmd_request_duration_seconds_total 0.115"));
+        CPPUNIT_ASSERT(has_line(text, "mpmd_log_lines_lost_total{log=\"error\"} 0"));
+        CPPUNIT_ASSERT(has_line(text, "mpmd_logs_failing 0"));
         s.has_cpu = true;
         s.master_cpu = {250, 50, 100, 0};
         s.total_duration_ms = 1500;

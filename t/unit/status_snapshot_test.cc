@@ -6,6 +6,10 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "shared/log_file.h"
+
+#include <cmath>
+
 #include <unistd.h>
 
 using namespace mpmd;
@@ -14,6 +18,7 @@ using namespace mpmd::status_test;
 class StatusSnapshotTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(StatusSnapshotTest);
     CPPUNIT_TEST(totals_and_times);
+    CPPUNIT_TEST(carried_duration_and_lost_log_lines);
     CPPUNIT_TEST(scoreboard_line_skips_slots_beyond_the_limits);
     CPPUNIT_TEST(workers_listed_are_the_used_ones);
     CPPUNIT_TEST(busy_and_idle_follow_apache);
@@ -33,9 +38,40 @@ public:
         CPPUNIT_ASSERT_EQUAL(kStart + 600 * kSecond, s.restart_time);
         CPPUNIT_ASSERT_EQUAL(uint32_t(3), s.config_generation);
         CPPUNIT_ASSERT_EQUAL(uint32_t(2), s.mpm_generation);
-        CPPUNIT_ASSERT(!s.total_duration_ms);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(115), s.total_duration_ms);   // 115.5 ms, whole ms
+        CPPUNIT_ASSERT_EQUAL(38.3333f, std::round(s.duration_per_request() * 1e4f) / 1e4f);
         CPPUNIT_ASSERT_EQUAL(size_t(2), s.processes.size());
         CPPUNIT_ASSERT_EQUAL(101, int(s.processes[0].pid));
+    }
+
+    // A binary upgrade's carried time adds to the workers'; lost log lines are summed per kind
+    // (word 0 the error log, the rest access logs) and a failing word is counted.
+    void carried_duration_and_lost_log_lines()
+    {
+        auto board = prefork_board();
+        GlobalScore& g = board->global();
+        g.carried_duration = 2000999;
+        g.log_lines_lost[kErrorLogFaultWord] = 2;
+        g.log_lines_lost[3] = 5;
+        g.log_lines_lost[kLogFaultWords - 1] = 1;
+        g.log_faults[3] = LogFile::kFaultFailing | 4;
+        const StatusSnapshot s = take_status_snapshot(*board, prefork_info());
+        CPPUNIT_ASSERT_EQUAL(uint64_t(2116), s.total_duration_ms);   // 115.5 + 2000.999 ms
+        CPPUNIT_ASSERT_EQUAL(uint64_t(2), s.error_log_lines_lost);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(6), s.access_log_lines_lost);
+        CPPUNIT_ASSERT_EQUAL(1, s.logs_failing);
+        CPPUNIT_ASSERT_EQUAL(std::string("Log lines lost: 2 error log, 6 access logs - 1 log file failing now"),
+                             log_loss_summary(s));
+        // A WorkerReport adds the time from request_started to request_finished, and only then.
+        WorkerScore& w = board->worker(1, 0);
+        const uint64_t before = w.duration;
+        WorkerReport report(w);
+        report.request_finished(10);   // no request open: no time
+        CPPUNIT_ASSERT_EQUAL(before, w.duration);
+        report.request_started("GET / HTTP/1.1", "h");
+        w.start_time -= 250000;        // as if it began 250 ms ago
+        report.request_finished(10);
+        CPPUNIT_ASSERT(w.duration >= before + 250000 && w.duration < before + 250000 + 60 * kSecond);
     }
 
     void scoreboard_line_skips_slots_beyond_the_limits()

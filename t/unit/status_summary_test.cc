@@ -28,7 +28,9 @@ public:
         for (const char* line : {"Server Version: mpmd/0.1.0 (Unix)\n", "Server MPM: prefork\n",
                                  "Restart Time: Tuesday, 05-Mar-2024 10:10:00 UTC\n",
                                  "Server uptime: 1 hour 2 minutes 5 seconds\n",
-                                 "Total accesses: 3 - Total Traffic: 4 kB\n",
+                                 "Total accesses: 3 - Total Traffic: 4 kB - Total Duration: 115 ms\n",
+                                 "0.000805369 requests/sec - 1 B/second - 1365 B/request - 38.3333 ms/request\n",
+                                 "Log lines lost: 0 error log, 0 access logs\n",
                                  "1 requests currently being processed, 1 idle workers\n",
                                  "Scoreboard: W_.\n", "  \"W\" Sending Reply\n"})
             CPPUNIT_ASSERT_MESSAGE(std::string(line) + " in\n" + text, text.find(line) != std::string::npos);

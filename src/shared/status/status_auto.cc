@@ -1,8 +1,11 @@
-// The ?auto form, line for line as mod_status prints it.
+// The ?auto form, line for line as Apache 2.4.71's mod_status prints it (key order, which
+// keys each MPM gets, and its "%g" numbers).
 // Runs in: children.
 #include "shared/status/status_auto.h"
 
 #include "shared/status/status_text.h"
+
+#include <cmath>
 
 namespace mpmd {
 
@@ -19,26 +22,25 @@ std::string one_line(const std::string& text)
 
 void extended_lines(std::string& out, const StatusSnapshot& s)
 {
-    out += format_text("Total Accesses: %llu\nTotal kBytes: %llu\n",
+    out += format_text("Total Accesses: %llu\nTotal kBytes: %llu\nTotal Duration: %llu\n",
                        static_cast<unsigned long long>(s.total_accesses),
-                       static_cast<unsigned long long>(s.total_kbytes));
-    if (s.total_duration_ms)
-        out += format_text("Total Duration: %llu\n",
-                           static_cast<unsigned long long>(*s.total_duration_ms));
+                       static_cast<unsigned long long>(s.total_kbytes),
+                       static_cast<unsigned long long>(s.total_duration_ms));
     const std::array<float, 4> cpu = s.cpu_seconds();
-    out += format_text("CPUUser: %g\nCPUSystem: %g\nCPUChildrenUser: %g\nCPUChildrenSystem: %g\n",
-                       double(cpu[0]), double(cpu[1]), double(cpu[2]), double(cpu[3]));
-    if (const std::optional<double> load = s.cpu_load())
-        out += format_text("CPULoad: %g\n", *load);
+    out += "CPUUser: " + apache_g(cpu[0]) + "\nCPUSystem: " + apache_g(cpu[1]) +
+           "\nCPUChildrenUser: " + apache_g(cpu[2]) + "\nCPUChildrenSystem: " + apache_g(cpu[3]) + "\n";
+    // Apache prints CPULoad once any CPU time was counted, even in the first second, when it
+    // divides by an uptime of 0 (and its "%g" prints infinity as "0.e+79"): same key, same text.
+    if (cpu[0] + cpu[1] + cpu[2] + cpu[3] > 0)
+        out += "CPULoad: " + apache_g(s.uptime > 0 ? s.cpu_load().value_or(0) : HUGE_VAL) + "\n";
     out += format_text("Uptime: %ld\n", static_cast<long>(s.uptime));
     if (s.uptime > 0) {
-        out += format_text("ReqPerSec: %g\n", double(s.requests_per_second()));
-        out += format_text("BytesPerSec: %g\n", double(s.bytes_per_second()));
+        out += "ReqPerSec: " + apache_g(s.requests_per_second()) + "\n";
+        out += "BytesPerSec: " + apache_g(s.bytes_per_second()) + "\n";
     }
     if (s.total_accesses > 0) {
-        out += format_text("BytesPerReq: %g\n", double(s.bytes_per_request()));
-        if (const std::optional<float> duration = s.duration_per_request())
-            out += format_text("DurationPerReq: %g\n", double(*duration));
+        out += "BytesPerReq: " + apache_g(s.bytes_per_request()) + "\n";
+        out += "DurationPerReq: " + apache_g(s.duration_per_request()) + "\n";
     }
 }
 
@@ -61,13 +63,14 @@ std::string render_status_auto(const StatusSnapshot& s, const StatusOptions& opt
     out += format_text("Load1: %.2f\nLoad5: %.2f\nLoad15: %.2f\n", load[0], load[1], load[2]);
     if (options.extended_status)
         extended_lines(out, s);
-    out += format_text("BusyWorkers: %d\nIdleWorkers: %d\n", s.busy_workers, s.idle_workers);
+    out += format_text("BusyWorkers: %d\nGracefulWorkers: %d\nIdleWorkers: %d\n", s.busy_workers,
+                       s.graceful_workers, s.idle_workers);
+    // Only an asynchronous MPM (event) has the connection table; mpmd's event loop holds no
+    // connection waiting for I/O, writing or closing, so those three are always 0.
     if (s.server.async)
-        out += format_text("Processes: %d\nStopping: %d\nBusyWorkers: %d\nIdleWorkers: %d\n"
-                           "ConnsTotal: %llu\nConnsAsyncWriting: 0\nConnsAsyncKeepAlive: %llu\n"
-                           "ConnsAsyncClosing: 0\n",
-                           s.process_count, s.stopping_processes, s.async_busy_workers,
-                           s.async_idle_workers,
+        out += format_text("Processes: %d\nStopping: %d\nConnsTotal: %llu\nConnsAsyncWaitIO: 0\n"
+                           "ConnsAsyncWriting: 0\nConnsAsyncKeepAlive: %llu\nConnsAsyncClosing: 0\n",
+                           s.process_count, s.stopping_processes,
                            static_cast<unsigned long long>(s.connections_total),
                            static_cast<unsigned long long>(s.connections_keep_alive));
     out += "Scoreboard: " + s.scoreboard + "\n";

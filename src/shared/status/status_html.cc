@@ -60,9 +60,7 @@ void totals(std::string& out, const StatusSnapshot& s)
     out += format_text("<dt>Total accesses: %llu - Total Traffic: ",
                        static_cast<unsigned long long>(s.total_accesses));
     out += kbyte_size(s.total_kbytes);
-    if (s.total_duration_ms)
-        out += format_text(" - Total Duration: %llu",
-                           static_cast<unsigned long long>(*s.total_duration_ms));
+    out += format_text(" - Total Duration: %llu", static_cast<unsigned long long>(s.total_duration_ms));
     out += "</dt>\n";
     const std::array<float, 4> cpu = s.cpu_seconds();
     out += format_text("<dt>CPU Usage: u%g s%g cu%g cs%g", double(cpu[0]), double(cpu[1]),
@@ -77,10 +75,9 @@ void totals(std::string& out, const StatusSnapshot& s)
         if (s.uptime > 0)
             out += " - ";
         out += byte_size(static_cast<uint64_t>(s.bytes_per_request())) + "/request";
-        if (const std::optional<float> duration = s.duration_per_request())
-            out += format_text(" - %g ms/request", double(*duration));
+        out += format_text(" - %g ms/request", double(s.duration_per_request()));
     }
-    out += "</dt>\n";
+    out += "</dt>\n<dt>" + log_loss_summary(s) + "</dt>\n";
 }
 
 void async_table(std::string& out, const StatusSnapshot& s)
@@ -163,8 +160,9 @@ void worker_row(std::string& out, const StatusSnapshot& s, const WorkerSnapshot&
                    : std::string("<td class=\"n\">-</td>");
     const long since = w.last_used != 0 && s.now >= w.last_used
                            ? static_cast<long>((s.now - w.last_used) / 1000000) : 0;
-    out += format_text("<td class=\"n\">%ld</td><td class=\"n\">%lld</td>", since,
-                       static_cast<long long>(w.request_ms()));
+    out += format_text("<td class=\"n\">%ld</td><td class=\"n\">%lld</td><td class=\"n\">%llu</td>",
+                       since, static_cast<long long>(w.request_ms()),
+                       static_cast<unsigned long long>(w.duration_us / 1000));
     out += format_text("<td class=\"n\">%-1.1f</td><td class=\"n\">%-2.2f</td>"
                        "<td class=\"n\">%-2.2f</td>",
                        double(static_cast<float>(w.conn_bytes) / 1024),
@@ -182,7 +180,7 @@ void worker_row(std::string& out, const StatusSnapshot& s, const WorkerSnapshot&
 void worker_table(std::string& out, const StatusSnapshot& s)
 {
     out += "\n<table>\n<tr><th>Srv</th><th>PID</th><th>Acc</th><th>M</th><th>CPU</th>"
-           "<th>SS</th><th>Req</th><th>Conn</th><th>Child</th><th>Slot</th><th>Client</th>"
+           "<th>SS</th><th>Req</th><th>Dur</th><th>Conn</th><th>Child</th><th>Slot</th><th>Client</th>"
            "<th>VHost</th><th>Request</th></tr>\n";
     for (const WorkerSnapshot& w : s.workers)
         if (w.access_count != 0 || (w.status != '_' && w.status != '.'))
@@ -196,6 +194,7 @@ void worker_table(std::string& out, const StatusSnapshot& s)
            "<tr><th>CPU</th><td>CPU usage of the process, number of seconds</td></tr>\n"
            "<tr><th>SS</th><td>Seconds since beginning of most recent request</td></tr>\n"
            "<tr><th>Req</th><td>Milliseconds required to process most recent request</td></tr>\n"
+           "<tr><th>Dur</th><td>Sum of milliseconds required to process all requests</td></tr>\n"
            "<tr><th>Conn</th><td>Kilobytes transferred this connection</td></tr>\n"
            "<tr><th>Child</th><td>Megabytes transferred this child</td></tr>\n"
            "<tr><th>Slot</th><td>Total megabytes transferred this slot</td></tr>\n"

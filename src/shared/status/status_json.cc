@@ -89,10 +89,11 @@ void server_object(std::string* out, const StatusSnapshot& s, const StatusOption
     o.number("total_accesses", s.total_accesses);
     o.number("total_bytes", s.total_bytes);
     o.number("total_kbytes", s.total_kbytes);
-    if (s.total_duration_ms)
-        o.number("total_duration_ms", *s.total_duration_ms);
-    else
-        o.null("total_duration_ms");
+    o.number("total_duration_ms", s.total_duration_ms);
+    o.number("duration_per_request_ms", s.duration_per_request());
+    o.number("error_log_lines_lost", s.error_log_lines_lost);
+    o.number("access_log_lines_lost", s.access_log_lines_lost);
+    o.number("logs_failing", s.logs_failing);
     o.number("requests_per_second", s.requests_per_second());
     o.number("bytes_per_second", s.bytes_per_second());
     o.number("bytes_per_request", s.bytes_per_request());
@@ -156,6 +157,7 @@ void worker_object(std::string* out, const WorkerSnapshot& w, const StatusSnapsh
     o.seconds("request_start_time", w.start_time);
     o.seconds("request_stop_time", w.stop_time);
     o.number("request_ms", w.request_ms());
+    o.number("duration_ms_slot", w.duration_us / 1000);
     if (w.last_used != 0 && s.now >= w.last_used)
         o.number("seconds_since_last_used", (s.now - w.last_used) / 1000000);
     else

@@ -104,10 +104,15 @@ std::string render_status_metrics(const StatusSnapshot& s, const StatusOptions& 
         .sample(static_cast<double>(s.total_accesses));
     Family(&out, f, "sent_bytes", Kind::Counter, "Body bytes sent since the master started.")
         .sample(static_cast<double>(s.total_bytes));
-    if (s.total_duration_ms)
-        Family(&out, f, "request_duration_seconds", Kind::Counter,
-               "Time spent serving requests since the master started.")
-            .sample(static_cast<double>(*s.total_duration_ms) / 1000);
+    Family(&out, f, "request_duration_seconds", Kind::Counter,
+           "Time spent serving requests since the master started.")
+        .sample(static_cast<double>(s.total_duration_ms) / 1000);
+    Family lost(&out, f, "log_lines_lost", Kind::Counter,
+                "Log lines dropped (full disk, file size limit) since the master started.");
+    lost.sample(static_cast<double>(s.error_log_lines_lost), {{"log", "error"}});
+    lost.sample(static_cast<double>(s.access_log_lines_lost), {{"log", "access"}});
+    Family(&out, f, "logs_failing", Kind::Gauge, "Log files whose writes fail now.")
+        .sample(s.logs_failing);
     if (s.has_cpu) {
         const std::array<float, 4> cpu = s.cpu_seconds();
         Family family(&out, f, "cpu_seconds", Kind::Counter,

@@ -2,6 +2,9 @@
 // Runs in: children.
 #include "shared/status/status_snapshot.h"
 
+#include "shared/log_file.h"
+#include "shared/status/status_text.h"
+
 #include <cstdlib>
 #include <cstring>
 
@@ -24,6 +27,7 @@ WorkerSnapshot copy_worker(const WorkerScore& w, uint32_t slot, uint32_t thread)
     out.generation = w.generation;
     out.access_count = w.access_count;
     out.bytes_served = w.bytes_served;
+    out.duration_us = w.duration;
     out.my_access_count = w.my_access_count;
     out.my_bytes_served = w.my_bytes_served;
     out.conn_count = w.conn_count;
@@ -90,11 +94,12 @@ float StatusSnapshot::bytes_per_request() const
                : 0.0f;
 }
 
-std::optional<float> StatusSnapshot::duration_per_request() const
+float StatusSnapshot::duration_per_request() const
 {
-    if (!total_duration_ms || total_accesses == 0)
-        return std::nullopt;
-    return static_cast<float>(*total_duration_ms) / static_cast<float>(total_accesses);
+    // Apache: (float)apr_time_as_msec(duration_global) / (float)count.
+    return total_accesses > 0
+               ? static_cast<float>(total_duration_ms) / static_cast<float>(total_accesses)
+               : 0.0f;
 }
 
 std::array<float, 4> StatusSnapshot::cpu_seconds() const
@@ -139,6 +144,7 @@ StatusSnapshot take_status_snapshot(const Scoreboard& board, const StatusServerI
     const uint32_t max_processes = info.max_processes != 0 ? info.max_processes : s.server_limit;
     const uint32_t threads = info.threads_per_child != 0 ? info.threads_per_child : s.thread_limit;
 
+    uint64_t total_duration_us = 0;
     for (uint32_t slot = 0; slot < s.server_limit; ++slot) {
         const ProcessScore ps = board.snapshot(slot);
         ProcessSnapshot p;
@@ -162,6 +168,7 @@ StatusSnapshot take_status_snapshot(const Scoreboard& board, const StatusServerI
                 count_worker(s, p, ws.status);
             s.total_accesses += ws.access_count;
             s.total_bytes += ws.bytes_served;
+            total_duration_us += ws.duration;
             if (!dead || ws.access_count != 0)
                 s.workers.push_back(copy_worker(ws, slot, thread));
         }
@@ -185,7 +192,15 @@ StatusSnapshot take_status_snapshot(const Scoreboard& board, const StatusServerI
     // What masters before a binary upgrade counted (see GlobalScore::carried_accesses).
     s.total_accesses += __atomic_load_n(&g.carried_accesses, __ATOMIC_RELAXED);
     s.total_bytes += __atomic_load_n(&g.carried_bytes, __ATOMIC_RELAXED);
+    total_duration_us += __atomic_load_n(&g.carried_duration, __ATOMIC_RELAXED);
     s.total_kbytes = s.total_bytes / 1024;
+    s.total_duration_ms = total_duration_us / 1000;
+    for (uint32_t word = 0; word < kLogFaultWords; ++word) {
+        const uint64_t lost = __atomic_load_n(&g.log_lines_lost[word], __ATOMIC_RELAXED);
+        (word == kErrorLogFaultWord ? s.error_log_lines_lost : s.access_log_lines_lost) += lost;
+        if ((__atomic_load_n(&g.log_faults[word], __ATOMIC_RELAXED) & LogFile::kFaultFailing) != 0)
+            ++s.logs_failing;
+    }
 
     if (info.read_system) {
         s.clock_ticks = static_cast<float>(clock_ticks_per_second());
@@ -200,6 +215,16 @@ StatusSnapshot take_status_snapshot(const Scoreboard& board, const StatusServerI
             s.load = std::array<double, 3>{load[0], load[1], load[2]};
     }
     return s;
+}
+
+std::string log_loss_summary(const StatusSnapshot& s)
+{
+    std::string out = format_text("Log lines lost: %llu error log, %llu access logs",
+                                  static_cast<unsigned long long>(s.error_log_lines_lost),
+                                  static_cast<unsigned long long>(s.access_log_lines_lost));
+    if (s.logs_failing > 0)
+        out += format_text(" - %d log file%s failing now", s.logs_failing, s.logs_failing == 1 ? "" : "s");
+    return out;
 }
 
 std::string_view status_key_name(char key)

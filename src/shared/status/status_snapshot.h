@@ -68,6 +68,7 @@ struct WorkerSnapshot {
     uint32_t generation = 0;
     uint64_t access_count = 0;         // this slot since the server started
     uint64_t bytes_served = 0;
+    uint64_t duration_us = 0;          // the time those requests took
     uint64_t my_access_count = 0;      // this slot's current (or last) process
     uint64_t my_bytes_served = 0;
     uint64_t conn_count = 0;           // the current (or last) connection
@@ -107,8 +108,15 @@ struct StatusSnapshot {
     uint64_t total_accesses = 0;
     uint64_t total_bytes = 0;
     uint64_t total_kbytes = 0;                 // total_bytes / 1024, rounded down
-    // The sum of request durations: the scoreboard records none yet, so nothing is shown.
-    std::optional<uint64_t> total_duration_ms;
+    // The time requests took, summed (GlobalScore::carried_duration and WorkerScore::duration),
+    // in whole milliseconds as Apache's "Total Duration".
+    uint64_t total_duration_ms = 0;
+    // Log lines dropped since the master started (full disk, file size limit: log_file.h),
+    // the error log's and the access logs' (the first kLogFaultWords - 1 files opened), and
+    // how many of those files are failing now.
+    uint64_t error_log_lines_lost = 0;
+    uint64_t access_log_lines_lost = 0;
+    int logs_failing = 0;
     int busy_workers = 0;      // Apache: live, not quiescing, not _ . S I
     int idle_workers = 0;      // Apache: _ in a live, not quiescing, current-generation process
     int graceful_workers = 0;  // G in any live process
@@ -132,7 +140,7 @@ struct StatusSnapshot {
     float requests_per_second() const;
     float bytes_per_second() const;
     float bytes_per_request() const;
-    std::optional<float> duration_per_request() const;   // milliseconds
+    float duration_per_request() const;                  // milliseconds (0 before any request)
     // CPU seconds: user, system, children user, children system (master + children).
     std::array<float, 4> cpu_seconds() const;
     std::optional<double> cpu_load() const;              // percent of one CPU over the uptime
@@ -140,6 +148,10 @@ struct StatusSnapshot {
 };
 
 StatusSnapshot take_status_snapshot(const Scoreboard& board, const StatusServerInfo& info);
+
+// "Log lines lost: 0 error log, 12 access logs - 1 log file failing now" (the last part only
+// while one fails): the status page's and mpmctl status's line.
+std::string log_loss_summary(const StatusSnapshot& s);
 
 // Apache's scoreboard keys and the state names prometheus-apache-exporter gives them (the
 // "state" label of apache_scoreboard), reused by the JSON and OpenMetrics forms.

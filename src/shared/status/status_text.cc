@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 namespace mpmd {
@@ -21,6 +23,57 @@ constexpr uint64_t kGiga = 1073741824;
 std::string plural_part(uint32_t count, const char* unit)
 {
     return count == 0 ? std::string() : format_text(" %u %s%s", count, unit, count == 1 ? "" : "s");
+}
+
+// The first `count` significant digits of value >= 0 as APR's apr_ecvt makes them, with
+// *decpt the point's place (digits "123456", decpt 3: 123.456). APR converts schoolbook
+// fashion in double arithmetic: the integer part by repeated division by 10 (at most 80
+// digits: a larger value, or infinity, comes out as 80 zeros), the fraction by repeated
+// multiplication, one digit past `count`, which then rounds half up. Its small inexactness
+// (and its half-up rounding where printf rounds to even) is what Apache prints, so it is
+// reproduced rather than corrected.
+std::string apr_digits(double value, int count, int* decpt)
+{
+    constexpr int kMaxDigits = 80;
+    std::string digits;
+    double integral = 0;
+    double fraction = std::modf(value, &integral);
+    int point = 0;
+    if (integral != 0) {
+        std::string reversed;
+        while (reversed.size() < kMaxDigits && integral != 0) {
+            const double digit = std::modf(integral / 10, &integral);
+            reversed += static_cast<char>(static_cast<int>((digit + .03) * 10) + '0');
+            ++point;
+        }
+        digits.assign(reversed.rbegin(), reversed.rend());
+    } else if (fraction > 0) {
+        for (double scaled = fraction * 10; scaled < 1; scaled = fraction * 10) {
+            fraction = scaled;
+            --point;
+        }
+    }
+    while (digits.size() <= static_cast<size_t>(count)) {
+        double digit = 0;
+        fraction = std::modf(fraction * 10, &digit);
+        digits += static_cast<char>(static_cast<int>(digit) + '0');
+    }
+    // Round at digits[count], carrying leftwards; a carry out of the first digit is a "1"
+    // one place further left.
+    size_t at = static_cast<size_t>(count);
+    digits[at] = static_cast<char>(digits[at] + 5);
+    while (digits[at] > '9') {
+        digits[at] = '0';
+        if (at > 0) {
+            ++digits[--at];
+        } else {
+            digits[0] = '1';
+            ++point;
+        }
+    }
+    digits.resize(static_cast<size_t>(count));
+    *decpt = point;
+    return digits;
 }
 
 } // namespace
@@ -74,6 +127,43 @@ std::string kbyte_size(uint64_t kbytes)
     if (kbytes < kMega)
         return format_text("%.1f MB", static_cast<double>(static_cast<float>(kbytes) / kKilo));
     return format_text("%.1f GB", static_cast<double>(static_cast<float>(kbytes) / kMega));
+}
+
+std::string apache_g(double value)
+{
+    if (std::isnan(value))
+        return "nan";
+    int decpt = 0;
+    const std::string digits = apr_digits(std::fabs(value), 6, &decpt);
+    int ndigit = 6;
+    while (ndigit > 1 && digits[static_cast<size_t>(ndigit) - 1] == '0')
+        --ndigit;
+
+    std::string out = value < 0 ? "-" : "";
+    if ((decpt >= 0 && decpt - ndigit > 4) || decpt < -3) {
+        out += digits[0];
+        out += '.';
+        out.append(digits, 1, static_cast<size_t>(ndigit) - 1);
+        const int exponent = decpt - 1;
+        out += exponent < 0 ? "e-" : "e+";
+        out += std::to_string(std::abs(exponent));
+        return out;
+    }
+    if (decpt <= 0) {
+        if (digits[0] != '0')
+            out += '.';
+        out.append(static_cast<size_t>(-decpt), '0');
+    }
+    for (int i = 1; i <= ndigit; ++i) {
+        out += digits[static_cast<size_t>(i) - 1];
+        if (i == decpt)
+            out += '.';
+    }
+    if (ndigit < decpt)
+        out.append(static_cast<size_t>(decpt - ndigit), '0') += '.';
+    if (out.back() == '.')
+        out.pop_back();
+    return out;
 }
 
 std::string number_text(double value)

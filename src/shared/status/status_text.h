@@ -25,6 +25,11 @@ std::string uptime_words(uint32_t seconds);
 std::string byte_size(uint64_t bytes);
 // "900 kB", "1.2 MB", "3.0 GB" (format_kbyte_out).
 std::string kbyte_size(uint64_t kbytes);
+// A number as Apache's "%g" prints it (apr_snprintf, apr_gcvt): 6 significant digits, no
+// leading zero before the point (".0686567", "-.5"), trailing zeros and point dropped ("1536"),
+// exponent form with no padding when the point would move more than 4 places past the digits
+// or 4 before them ("1.e+5", "1.23457e+10", "1.e-5"). Non-finite values as "inf"/"nan".
+std::string apache_g(double value);
 // The shortest decimal that reads back as `value` ("0.5", "3", "1e+21"); "NaN"/"+Inf"/"-Inf"
 // as OpenMetrics spells them.
 std::string number_text(double value);

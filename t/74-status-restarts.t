@@ -3,6 +3,7 @@
 # request after a graceful restart shows G with its request line; graceful restarts and
 # restarts bump the generation and keep the totals (Total Accesses never goes back).
 import json
+import re
 import signal
 
 from mpmdtest import SlowDownload, Test, http_get, wait_for
@@ -36,6 +37,12 @@ def main(t):
         return [w for w in page["workers"] if w.get("status") == "G" and "finishing" in (w.get("request") or "")]
     g = wait_for(finishing, 5)
     t.ok(g, "the download of the old generation shows G with its request line")
+    # ?auto counts it in GracefulWorkers, as Apache 2.4.71 does.
+    def graceful_workers():
+        body = http_get(port, "/server-status?auto").body.decode("latin-1")
+        m = re.search(r"(?m)^GracefulWorkers: (\d+)$", body)
+        return int(m.group(1)) if m else None
+    t.cmp_ok(graceful_workers() or 0, ">=", 1, "?auto's GracefulWorkers counts it")
     got, _ = d.finish()
     t.is_(got, BIG, "and completes")
     # Its time is counted in its slot and in the total: the slot's sum of request times is

@@ -48,7 +48,8 @@ def main(t):
     pids = [int(p) for p in re.findall(r"(?m)^\d+\s+(\d+)\s+\d+\s+(?:no|yes)\s", out)]
     kids = s.children()
     t.ok(pids and set(pids) <= set(kids) | set(s.seen_pids), "the process table lists the children (%s)" % pids)
-    t.like(out, r"(?m)^\d+ requests currently being processed, \d+ idle workers$", "busy and idle workers")
+    t.like(out, r"(?m)^\d+ requests currently being processed, \d+ workers gracefully restarting, "
+           r"\d+ idle workers$", "busy, graceful and idle workers")
 
     # Not root: the 0600 segment is closed to another user (the config file is readable).
     if os.geteuid() == 0 and shutil.which("setpriv"):

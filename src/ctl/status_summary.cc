@@ -68,8 +68,8 @@ std::string render_status_summary(const StatusSnapshot& s)
                            double(s.requests_per_second()), byte_size(uint64_t(s.bytes_per_second())).c_str(),
                            byte_size(uint64_t(s.bytes_per_request())).c_str(), double(s.duration_per_request()));
     out += log_loss_summary(s) + "\n";
-    out += format_text("%d requests currently being processed, %d idle workers\n", s.busy_workers,
-                       s.idle_workers);
+    out += format_text("%d requests currently being processed, %d workers gracefully restarting, %d idle workers\n",
+                       s.busy_workers, s.graceful_workers, s.idle_workers);
     out += "\nScoreboard: " + s.scoreboard + "\n\nScoreboard Key:\n" + scoreboard_key_text();
     out += "\nSlot  PID      Gen  Stopping  Busy  Idle  Accesses  Traffic\n";
     for (const ProcessSnapshot& p : s.processes) {

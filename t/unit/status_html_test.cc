@@ -47,7 +47,7 @@ public:
         CPPUNIT_ASSERT(has(page, "<dt>CPU Usage: u0 s0 cu0 cs0</dt>"));
         CPPUNIT_ASSERT(has(page, "<dt>0.000805 requests/sec - 1 B/second - 1365 B/request - 38.3333 ms/request</dt>\n"
                                  "<dt>Log lines lost: 0 error log, 0 access logs</dt>"));
-        CPPUNIT_ASSERT(has(page, "<dt>1 requests currently being processed, 1 idle workers</dt>"));
+        CPPUNIT_ASSERT(has(page, "<dt>1 requests currently being processed, 0 workers gracefully restarting, 1 idle workers</dt>"));
         CPPUNIT_ASSERT(has(page, "<pre class=\"grid\">W_.</pre>"));
         CPPUNIT_ASSERT(has(page, "<tr><td><b>0-2</b></td><td class=\"n\">101</td>"
                                  "<td class=\"n\">2/2/2</td><td><b>W</b></td><td class=\"n\">-</td>"

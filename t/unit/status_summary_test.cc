@@ -31,7 +31,7 @@ public:
                                  "Total accesses: 3 - Total Traffic: 4 kB - Total Duration: 115 ms\n",
                                  "0.000805369 requests/sec - 1 B/second - 1365 B/request - 38.3333 ms/request\n",
                                  "Log lines lost: 0 error log, 0 access logs\n",
-                                 "1 requests currently being processed, 1 idle workers\n",
+                                 "1 requests currently being processed, 0 workers gracefully restarting, 1 idle workers\n",
                                  "Scoreboard: W_.\n", "  \"W\" Sending Reply\n"})
             CPPUNIT_ASSERT_MESSAGE(std::string(line) + " in\n" + text, text.find(line) != std::string::npos);
     }

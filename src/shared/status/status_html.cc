@@ -209,8 +209,9 @@ std::string render_status_html(const StatusSnapshot& s, const StatusOptions& opt
     head(out, s, options);
     if (options.extended_status)
         totals(out, s);
-    out += format_text("<dt>%d requests currently being processed, %d idle workers</dt>\n</dl>",
-                       s.busy_workers, s.idle_workers);
+    out += format_text("<dt>%d requests currently being processed, %d workers gracefully restarting, "
+                       "%d idle workers</dt>\n</dl>",
+                       s.busy_workers, s.graceful_workers, s.idle_workers);
     if (s.server.async)
         async_table(out, s);
     grid(out, s);

@@ -688,10 +688,11 @@ void Connection::start_reply(const HttpRequest& request, Response& response, boo
 }
 
 // Bytes in memory are gathered behind what reply_ holds, up to the next file range, so a
-// part's header leaves (with MSG_MORE) in the same segment as its first file bytes. Over a
-// transport that copies files anyway (TLS), a range that fits in one TLS record with what
-// is gathered is read in too; a short read (the file shrank) leaves the range to send_file,
-// which fails the reply as it would.
+// part's header leaves (with MSG_MORE) in the same segment as its first file bytes. A range
+// of a file the open-file cache holds in memory (a small file) is copied in, so the reply
+// leaves in one send; over a transport that copies files anyway (TLS), any range that fits
+// in one TLS record with what is gathered is read in too. A short read (the file shrank)
+// leaves the range to send_file, which fails the reply as it would.
 void Connection::gather(const Response& response)
 {
     constexpr size_t kGatheredFileBytes = 16384;   // a TLS record's most plaintext
@@ -701,8 +702,14 @@ void Connection::gather(const Response& response)
             reply_ += piece.text;
             continue;
         }
-        if (transport_->copies_files() && piece.length >= 0 &&
-            size_t(piece.length) <= kGatheredFileBytes - std::min(reply_.size(), kGatheredFileBytes)) {
+        const bool fits =
+            piece.length >= 0 && size_t(piece.length) <= kGatheredFileBytes - std::min(reply_.size(), kGatheredFileBytes);
+        const std::string* bytes = response.file_bytes.get();
+        if (fits && bytes != nullptr && piece.offset >= 0 && size_t(piece.offset + piece.length) <= bytes->size()) {
+            reply_.append(*bytes, size_t(piece.offset), size_t(piece.length));
+            continue;
+        }
+        if (fits && transport_->copies_files()) {
             const size_t at = reply_.size();
             reply_.resize(at + size_t(piece.length));
             if (pread(response.file_fd, &reply_[at], size_t(piece.length), piece.offset) == ssize_t(piece.length))

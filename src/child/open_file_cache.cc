@@ -2,8 +2,12 @@
 #include "child/open_file_cache.h"
 
 #include <fcntl.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <iterator>
 
 namespace mpmd {
 
@@ -32,6 +36,19 @@ bool same_unchanged_file(const struct stat& a, const struct stat& b)
            same_time(a.st_ctim, b.st_ctim);
 }
 
+// The later of a file's modification and change times, in whole seconds.
+int64_t last_change_s(const struct stat& st)
+{
+    return std::max<int64_t>(st.st_mtim.tv_sec, st.st_ctim.tv_sec);
+}
+
+int64_t realtime_coarse_seconds()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME_COARSE, &ts);   // the vDSO: no system call
+    return ts.tv_sec;
+}
+
 } // namespace
 
 OpenFileCache::~OpenFileCache() { clear(); }
@@ -42,7 +59,7 @@ OpenFileCache& OpenFileCache::this_thread()
     return cache;
 }
 
-int OpenFileCache::find(const std::string& file, struct stat* st)
+int OpenFileCache::find(const std::string& file, struct stat* st, std::shared_ptr<const std::string>* bytes)
 {
     if (entries_.empty())
         return -1;
@@ -54,13 +71,18 @@ int OpenFileCache::find(const std::string& file, struct stat* st)
         return -1;
     // AT_SYMLINK_NOFOLLOW: a link put in the file's place is seen as a change, never served.
     if (::fstatat(AT_FDCWD, file.c_str(), st, AT_SYMLINK_NOFOLLOW) != 0 || !same_unchanged_file(*st, it->second.st)) {
-        ::close(it->second.fd);
-        entries_.erase(it);
+        erase(it);
         return -1;
     }
-    it->second.last_use = ++use_counter_;
-    it->second.last_use_s = now_s;
-    return it->second.fd;
+    Entry& e = it->second;
+    e.last_use = ++use_counter_;
+    e.last_use_s = now_s;
+    if (bytes != nullptr) {
+        if (!e.bytes)
+            hold_bytes(e);
+        *bytes = e.bytes;
+    }
+    return e.fd;
 }
 
 bool OpenFileCache::keep(const std::string& file, int fd, const struct stat& st, size_t capacity)
@@ -68,10 +90,8 @@ bool OpenFileCache::keep(const std::string& file, int fd, const struct stat& st,
     if (capacity == 0 || !S_ISREG(st.st_mode))
         return false;
     const auto it = entries_.find(file);
-    if (it != entries_.end()) {   // not expected (find() drops what changed); never leak its fd
-        ::close(it->second.fd);
-        entries_.erase(it);
-    }
+    if (it != entries_.end())   // not expected (find() drops what changed); never leak its fd
+        erase(it);
     while (entries_.size() >= capacity)
         drop_least_recent();
     Entry& e = entries_[file];
@@ -82,16 +102,38 @@ bool OpenFileCache::keep(const std::string& file, int fd, const struct stat& st,
     return true;
 }
 
+// Reads a small, settled file whole into e.bytes, within the thread's budget.
+void OpenFileCache::hold_bytes(Entry& e)
+{
+    const off_t size = e.st.st_size;
+    if (size > kSmallFileBytes || bytes_held_ + size_t(size) > kBytesPerThread ||
+        realtime_coarse_seconds() - last_change_s(e.st) < settled_seconds_)
+        return;
+    auto bytes = std::make_shared<std::string>(size_t(size), '\0');
+    struct stat after {};
+    if (::pread(e.fd, bytes->data(), size_t(size), 0) != ssize_t(size) || ::fstat(e.fd, &after) != 0 ||
+        !same_unchanged_file(after, e.st))
+        return;
+    bytes_held_ += size_t(size);
+    e.bytes = std::move(bytes);
+}
+
+void OpenFileCache::erase(std::unordered_map<std::string, Entry>::iterator it)
+{
+    ::close(it->second.fd);
+    if (it->second.bytes)
+        bytes_held_ -= it->second.bytes->size();
+    entries_.erase(it);
+}
+
 void OpenFileCache::drop_idle(int64_t now_s)
 {
     last_sweep_s_ = now_s;
     for (auto it = entries_.begin(); it != entries_.end();) {
-        if (now_s - it->second.last_use_s >= kIdleSeconds) {
-            ::close(it->second.fd);
-            it = entries_.erase(it);
-        } else {
-            ++it;
-        }
+        const auto next = std::next(it);
+        if (now_s - it->second.last_use_s >= kIdleSeconds)
+            erase(it);
+        it = next;
     }
 }
 
@@ -103,8 +145,7 @@ void OpenFileCache::drop_least_recent()
             oldest = it;
     if (oldest == entries_.end())
         return;
-    ::close(oldest->second.fd);
-    entries_.erase(oldest);
+    erase(oldest);
 }
 
 void OpenFileCache::clear()
@@ -112,6 +153,7 @@ void OpenFileCache::clear()
     for (auto& [file, e] : entries_)
         ::close(e.fd);
     entries_.clear();
+    bytes_held_ = 0;
 }
 
 } // namespace mpmd

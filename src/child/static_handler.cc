@@ -97,6 +97,7 @@ struct OpenedFile {
     bool owned = true;   // false: lent by the thread's OpenFileCache
     int error = 0;       // errno when fd < 0
     struct stat st {};
+    std::shared_ptr<const std::string> bytes;   // the whole file, when the cache holds it
 
     OpenedFile() = default;
     OpenedFile(const OpenedFile&) = delete;
@@ -107,12 +108,14 @@ struct OpenedFile {
     {
         r.file_fd = std::exchange(fd, -1);
         r.file_owned = owned;
+        r.file_bytes = std::move(bytes);
     }
     void close()
     {
         if (fd >= 0 && owned)
             ::close(fd);
         fd = -1;
+        bytes.reset();
     }
 };
 
@@ -193,7 +196,7 @@ void open_path(const StaticContext& context, std::string_view path, OpenedFile* 
         cache.clear();   // OpenFileCache 0: nothing is kept
     if (capacity > 0) {
         set_file_name(context, path, &file);
-        out->fd = cache.find(file, &out->st);
+        out->fd = cache.find(file, &out->st, &out->bytes);
         if (out->fd >= 0) {
             out->owned = false;
             return;

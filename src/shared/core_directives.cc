@@ -144,8 +144,9 @@ constexpr Directive kCoreDirectives[] = {
                        "no bound."),
     make_integer(S, "OpenFileCache", "64", 0, 4096, "files",
                  "How many recently served files each serving thread keeps open, so that the next "
-                 "request for one costs a single stat of its path; a file that changed on disk (its "
-                 "inode, size, times or mode) is opened again. 0 opens every file per request."),
+                 "request for one costs a single stat of its path (a file of 8 KiB or less, unchanged "
+                 "for two seconds, is held in memory too); a file that changed on disk (its inode, "
+                 "size, times or mode) is opened again. 0 opens every file per request."),
     make_integer(S, "RequestTimeout", "0", 0, 86400, "seconds",
                  "How long one request may run once its head is read; past it the master logs the "
                  "request line and client and ends the child serving it. 0 means no limit."),

@@ -76,6 +76,8 @@ class StaticHandlerTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(cache_never_serves_a_link_put_in_place);
     CPPUNIT_TEST(cache_keeps_at_most_its_capacity);
     CPPUNIT_TEST(cache_off_owns_every_descriptor);
+    CPPUNIT_TEST(cache_holds_a_small_files_bytes);
+    CPPUNIT_TEST(cache_holds_bytes_within_its_budget);
     CPPUNIT_TEST_SUITE_END();
 
     std::string root_;
@@ -126,6 +128,7 @@ public:
     void tearDown() override
     {
         mpmd::OpenFileCache::this_thread().clear();
+        mpmd::OpenFileCache::this_thread().set_settled_seconds(mpmd::OpenFileCache::kSettledSeconds);
         test_support::remove_tree(root_);
     }
 
@@ -436,6 +439,68 @@ public:
         CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-0,2-2,4-4"}}, 2));    // over MaxRanges
         CPPUNIT_ASSERT_EQUAL(206, status({{"Range", "bytes=0-0,2-2"}}, 2));
         CPPUNIT_ASSERT_EQUAL(200, status({{"Range", "bytes=0-,0-"}}));             // more than the file
+    }
+
+    // A small file's bytes: not while it may still be changing (its change time is within
+    // kSettledSeconds of now), then held from its next use, lent with the descriptor; a
+    // change drops them with the entry, and the next hits hold the new bytes.
+    void cache_holds_a_small_files_bytes()
+    {
+        cache_ = 8;
+        mpmd::OpenFileCache& cache = mpmd::OpenFileCache::this_thread();
+        handle(get("/a.txt"));
+        CPPUNIT_ASSERT(!handle(get("/a.txt")).file_bytes);   // written just now: not settled
+        cache.set_settled_seconds(0);
+        const Response r = handle(get("/a.txt"));
+        CPPUNIT_ASSERT(r.file_bytes);
+        CPPUNIT_ASSERT_EQUAL(std::string("hello world\n"), *r.file_bytes);
+        CPPUNIT_ASSERT(r.file_fd >= 0 && !r.file_owned);
+        CPPUNIT_ASSERT_EQUAL(size_t(12), cache.bytes_held());
+        write_file("a.txt", "HELLO WORLD\n");   // same size and mtime: the change time tells
+        const Response changed = handle(get("/a.txt"));
+        CPPUNIT_ASSERT(!changed.file_bytes);      // a new entry: opened, not yet held
+        CPPUNIT_ASSERT_EQUAL(std::string("HELLO WORLD\n"), body_of(changed));
+        CPPUNIT_ASSERT_EQUAL(size_t(0), cache.bytes_held());
+        const Response again = handle(get("/a.txt"));
+        CPPUNIT_ASSERT(again.file_bytes);
+        CPPUNIT_ASSERT_EQUAL(std::string("HELLO WORLD\n"), *again.file_bytes);
+        // HEAD lets go of them with the descriptor; the cache keeps its copy.
+        CPPUNIT_ASSERT(!handle(make_request("HEAD", HttpMethod::Head, "/a.txt")).file_bytes);
+        CPPUNIT_ASSERT_EQUAL(size_t(12), cache.bytes_held());
+        // Past kSmallFileBytes: the descriptor only.
+        write_file("big.txt", std::string(mpmd::OpenFileCache::kSmallFileBytes + 1, 'b'));
+        handle(get("/big.txt"));
+        CPPUNIT_ASSERT(!handle(get("/big.txt")).file_bytes);
+        CPPUNIT_ASSERT_EQUAL(size_t(12), cache.bytes_held());
+        CPPUNIT_ASSERT_EQUAL(0, ::unlink((root_ + "/a.txt").c_str()));
+        CPPUNIT_ASSERT_EQUAL(404, handle(get("/a.txt")).status);
+        CPPUNIT_ASSERT_EQUAL(size_t(0), cache.bytes_held());
+    }
+
+    // A thread holds at most kBytesPerThread of bytes; what is pushed out gives its share back.
+    void cache_holds_bytes_within_its_budget()
+    {
+        cache_ = 64;
+        mpmd::OpenFileCache& cache = mpmd::OpenFileCache::this_thread();
+        cache.set_settled_seconds(0);
+        const size_t each = size_t(mpmd::OpenFileCache::kSmallFileBytes);
+        const size_t files = mpmd::OpenFileCache::kBytesPerThread / each + 4;
+        size_t held = 0;
+        for (size_t i = 0; i < files; ++i) {
+            const std::string name = "f" + std::to_string(i) + ".txt";
+            write_file(name, std::string(each, char('a' + i % 26)));
+            handle(get("/" + name));
+            const Response r = handle(get("/" + name));
+            CPPUNIT_ASSERT_EQUAL(std::string(each, char('a' + i % 26)), body_of(r));
+            held += r.file_bytes ? 1 : 0;
+        }
+        CPPUNIT_ASSERT_EQUAL(mpmd::OpenFileCache::kBytesPerThread / each, held);
+        CPPUNIT_ASSERT_EQUAL(mpmd::OpenFileCache::kBytesPerThread, cache.bytes_held());
+        cache_ = 2;   // a smaller capacity pushes entries out at the next keep
+        write_file("last.txt", "x");
+        handle(get("/last.txt"));
+        CPPUNIT_ASSERT(cache.bytes_held() <= each);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), cache.size());
     }
 
     // The open-file cache (OpenFileCache): a second request for an unchanged file gets the

@@ -130,7 +130,8 @@ Response::~Response()
 
 Response::Response(Response&& other) noexcept
     : status(other.status), headers(std::move(other.headers)), body(std::move(other.body)),
-      file_fd(std::exchange(other.file_fd, -1)), file_owned(other.file_owned), pieces(std::move(other.pieces)),
+      file_fd(std::exchange(other.file_fd, -1)), file_owned(other.file_owned),
+      file_bytes(std::move(other.file_bytes)), pieces(std::move(other.pieces)),
       send_body(other.send_body), streamed(other.streamed), streamed_length(other.streamed_length)
 {
 }
@@ -145,6 +146,7 @@ Response& Response::operator=(Response&& other) noexcept
         body = std::move(other.body);
         file_fd = std::exchange(other.file_fd, -1);
         file_owned = other.file_owned;
+        file_bytes = std::move(other.file_bytes);
         pieces = std::move(other.pieces);
         send_body = other.send_body;
         streamed = other.streamed;
@@ -158,6 +160,7 @@ void Response::close_file()
     if (file_fd >= 0 && file_owned)
         ::close(file_fd);
     file_fd = -1;
+    file_bytes.reset();
 }
 
 bool Response::own_file()

@@ -7,6 +7,7 @@
 #ifndef MPMD_SHARED_HTTP_RESPONSE_H
 #define MPMD_SHARED_HTTP_RESPONSE_H
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -35,6 +36,10 @@ struct Response {
     std::string body;               // a body held in memory (error pages, the status page)
     int file_fd = -1;               // read by the file pieces; closed by the destructor when owned
     bool file_owned = true;         // false: lent by the open-file cache, which closes it
+    // The whole file's bytes when the open-file cache holds them (a small file): file pieces
+    // are copied from here rather than read or sent with sendfile. Shared, so it outlives
+    // the cache's entry like an owned descriptor.
+    std::shared_ptr<const std::string> file_bytes;
     std::vector<BodyPiece> pieces;  // kept (file_fd closed) for HEAD, so Content-Length is right
     bool send_body = true;          // false for HEAD and 304: the head describes a body not sent
     // A body the handler sends itself after the head (a CGI script's output), whose length
@@ -56,7 +61,7 @@ struct Response {
     void add_file_range(off_t offset, off_t length);
     void add_header(std::string_view name, std::string_view value);
     const std::string* header(std::string_view name) const;   // case-insensitive
-    // Lets go of file_fd: closes it when owned, forgets it when lent.
+    // Lets go of file_fd (closes it when owned, forgets it when lent) and of file_bytes.
     void close_file();
     // Makes a lent file_fd the response's own (a duplicate, close-on-exec), so it can
     // outlive the lender (an open-file cache is its thread's); false when dup fails.

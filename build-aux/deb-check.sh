@@ -5,7 +5,9 @@
 # on this machine, checks what the install did (the mpmd account, the enabled service, the
 # config, the default page) and that the installed server answers on port 80 and logs the
 # request, then purges the package and checks that nothing of it is left but the account
-# (Debian policy leaves system accounts in place).
+# (Debian policy leaves system accounts in place). This machine runs no systemd, so the
+# same package is then tried where systemd runs: deb-systemd-check.sh boots one in a
+# container (enabled and started by the postinst, answers, reloads, stops, purges).
 # Run as root from the top of a configured tree (make deb-check); .ci/run counts it as
 # one check. Port 80 must be free. Leaves the machine without the package.
 set -eu
@@ -53,6 +55,9 @@ lintian --fail-on error --tag-display-limit 0 "$deb" > "$work/lintian.log" 2>&1 
 warnings=$(grep -c '^W: ' "$work/lintian.log" || true)
 say "lintian: no errors, $warnings warning(s)"
 sed 's/^/deb-check:   /' "$work/lintian.log"
+
+say "under systemd (build-aux/deb-systemd-check.sh)"
+sh "$(dirname "$0")/deb-systemd-check.sh" "$deb" || fail "the package does not work under systemd (see above)"
 
 cleanup() {
     if [ -s /run/mpmd.pid ]; then /usr/sbin/mpmd -k stop >/dev/null 2>&1 || true; fi

@@ -230,11 +230,13 @@ sh -c 'for d in $1; do echo $$ > "$d/cgroup.procs" || exit 97; done; shift; exec
     > "$tmp/nspawn.log" 2>&1 < /dev/null &
 nspawn_pid=$!
 
-# the container's init: the child of systemd-nspawn in another pid namespace
+# the container's init: the child of systemd-nspawn in another pid namespace that runs
+# systemd (while it starts, nspawn's child is first a helper of its own, which then exits)
 find_leader() {
     nspawn_gone && return 0
     for p in $(ps -o pid= --ppid "$nspawn_pid" 2>/dev/null); do
-        if [ "$(readlink "/proc/$p/ns/pid" 2>/dev/null)" != "$(readlink /proc/self/ns/pid)" ]; then
+        if [ "$(readlink "/proc/$p/ns/pid" 2>/dev/null)" != "$(readlink /proc/self/ns/pid)" ] &&
+            [ "$(cat "/proc/$p/comm" 2>/dev/null)" = systemd ]; then
             leader=$p
             return 0
         fi
@@ -247,6 +249,7 @@ nspawn_gone && fail "systemd-nspawn exited while starting the container"
 state=
 system_up() {
     nspawn_gone && return 0
+    kill -0 "$leader" 2>/dev/null || find_leader || return 1
     state=$(in_ct systemctl is-system-running 2>/dev/null) || true
     case "$state" in running | degraded | maintenance | stopping) return 0 ;; esac
     return 1

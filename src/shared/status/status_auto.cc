@@ -65,8 +65,10 @@ std::string render_status_auto(const StatusSnapshot& s, const StatusOptions& opt
         extended_lines(out, s);
     out += format_text("BusyWorkers: %d\nGracefulWorkers: %d\nIdleWorkers: %d\n", s.busy_workers,
                        s.graceful_workers, s.idle_workers);
-    // Only an asynchronous MPM (event) has the connection table; mpmd's event loop holds no
-    // connection waiting for I/O, writing or closing, so those three are always 0.
+    // Only an asynchronous MPM (event) has the connection table. mpmd's event loop counts
+    // every connection it holds (a head arriving, kept alive, lingering after its reply) as
+    // one figure, printed as ConnsAsyncKeepAlive; it writes no reply from the loop, so
+    // ConnsAsyncWriting is 0, and it does not count waiting and closing apart: 0 as well.
     if (s.server.async)
         out += format_text("Processes: %d\nStopping: %d\nConnsTotal: %llu\nConnsAsyncWaitIO: 0\n"
                            "ConnsAsyncWriting: 0\nConnsAsyncKeepAlive: %llu\nConnsAsyncClosing: 0\n",

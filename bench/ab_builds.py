@@ -63,9 +63,11 @@ def main():
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--path", default="/1k.txt")
     args = parser.parse_args()
+    args.a, args.b = os.path.abspath(args.a), os.path.abspath(args.b)   # servers run in their directory
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     paths = server_configs.Paths(build_dir=top, mime_types=os.path.join(top, "etc", "mime.types"))
     scratch = tempfile.mkdtemp(prefix="mpmd-ab-")
+    os.chmod(scratch, 0o755)   # the children (nobody when run as root) read the files below
     try:
         docroot = os.path.join(scratch, "htdocs")
         os.makedirs(docroot)

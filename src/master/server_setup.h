@@ -28,11 +28,11 @@ public:
     void reopen_all(std::vector<std::string>* errors);
     // Drops files no runtime uses any more.
     void prune();
-    // Gives every file, open now or later, a fault word from words[0, count) and its count of
-    // lost lines from lost_totals[0, count) (shared memory
-    // that outlives every child: the scoreboard's), so a fault is reported once for the whole
-    // server. A path keeps its word for the life of the cache; paths past `count` keep
-    // their fault state per process.
+    // Gives every file, open now or later, a fault word from words[0, count) and its count
+    // of lost lines from lost_totals[0, count) (shared memory that outlives every child: the
+    // scoreboard's), so a fault is reported once for the whole server and its lost lines are
+    // seen by the status page. A path keeps its words for the life of the cache; paths past
+    // `count` keep their fault state and count per process.
     void share_fault_words(uint64_t* words, uint64_t* lost_totals, size_t count);
     // Every open file (for the master's watch on removed files).
     std::vector<std::shared_ptr<LogFile>> files() const;

@@ -5,8 +5,8 @@
 // process that maps the segment reads the same thing.
 //
 // Writers, one per record (no locks on the hot path; a child that dies cannot stall anyone):
-//   global  - the master; except log_faults, which every writer of a log updates with
-//             atomic compare-and-swap (one word per file; see log_file.h).
+//   global  - the master; except log_faults and log_lines_lost, which every writer of a
+//             log updates with atomic operations (one word each per file; see log_file.h).
 //   process - the master (pid, generation, quiescing); read by the status views.
 //   worker  - the thread that owns it while its child runs; the master only after that child
 //             has been reaped (to mark the slot dead). Readers take consistent copies through

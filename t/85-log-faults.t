@@ -181,6 +181,10 @@ def file_size_limit(t):
     t.ok(not block.grep(r"killed by signal"), "over RLIMIT_FSIZE: no child killed (SIGXFSZ ignored)")
     t.ok(kids and all(p in s.children() for p in kids), "over RLIMIT_FSIZE: the same children still serve")
     t.cmp_ok(os.path.getsize(s.access_log.path), "<=", limit, "the log did not grow past the limit")
+    page = json.loads(http_get(s.port, "/server-status?json").body)["server"]
+    t.cmp_ok(page["access_log_lines_lost"], ">=", n - 1,
+             "over RLIMIT_FSIZE: ?json counts the lines lost (%d)" % page["access_log_lines_lost"])
+    t.is_(page["logs_failing"], 1, "over RLIMIT_FSIZE: and the access log as failing")
     s.check_log()
     s.stop()
 

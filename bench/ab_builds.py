@@ -2,12 +2,12 @@
 """ab_builds.py: two builds of one mpmd MPM, A and B, side by side in the same hour.
 
     bench/ab_builds.py --mpm event --a OLD/bench/mpmd-event --b bench/mpmd-event
-                       [--rounds 3] [--duration 5] [--connections 50] [--path /1k.txt]
+                       [--rounds 3] [--duration 5] [--connections 50] [--path /1k.txt] [--close]
 
 Each round starts A, then B, alone on a free port of 127.0.0.1 with the config `make bench`
 writes (bench/server_configs.py, the "load" sizes, access log on), loads it with
 `wrk -t1 -cN` for a second to warm it up and then for the measured run, and stops it by its
-pid. Alternating the builds round by round spreads this VM's drift over both. It prints each
+pid (with --close, every request sends "Connection: close"). Alternating the builds round by round spreads this VM's drift over both. It prints each
 run and the medians: requests per second and server CPU per request (utime + stime of the
 master and its children, bench/server_process.py). The document root holds bench's 1k.txt
 and 1m.txt; they are made two seconds before the first run, so that the open-file cache
@@ -43,9 +43,10 @@ def one_run(binary, mpm, paths, docroot, work, args):
         if not proc.wait_ready(port, args.path):
             raise RuntimeError(f"{binary} did not serve {args.path} on port {port}")
         url = f"http://127.0.0.1:{port}{args.path}"
-        wrk_run.run(url, 1, args.connections, 1)
+        headers = ["Connection: close"] if args.close else []
+        wrk_run.run(url, 1, args.connections, 1, headers)
         before = proc.cpu_ticks()
-        result = wrk_run.parse(wrk_run.run(url, args.duration, args.connections, 1))
+        result = wrk_run.parse(wrk_run.run(url, args.duration, args.connections, 1, headers))
         used = proc.cpu_ticks() - before
     finally:
         proc.stop()
@@ -62,6 +63,8 @@ def main():
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--path", default="/1k.txt")
+    parser.add_argument("--close", action="store_true",
+                        help="every request on a new connection (Connection: close)")
     args = parser.parse_args()
     args.a, args.b = os.path.abspath(args.a), os.path.abspath(args.b)   # servers run in their directory
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

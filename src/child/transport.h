@@ -46,8 +46,9 @@ public:
     virtual bool copies_files() const { return false; }
 };
 
-// A TCP connection as accept4(2) gave it (non-blocking); sets TCP_NODELAY: replies leave
-// as soon as they are written, in as few segments as send's MSG_MORE allows.
+// A TCP connection as accept4(2) gave it (non-blocking); replies leave as soon as they are
+// written, in as few segments as send's MSG_MORE allows (TCP_NODELAY from the second write,
+// or once a file was sent: transport.cc says why not at once).
 std::unique_ptr<Transport> make_plain_transport(int fd);
 
 // The transport of a connection accepted on a listener marked https (TLS with `runtime`'s

@@ -6,10 +6,11 @@
 
 Each round starts A, then B, alone on a free port of 127.0.0.1 with the config `make bench`
 writes (bench/server_configs.py, the "load" sizes, access log on), loads it with
-`wrk -t1 -cN` for a second to warm it up and then for the measured run, and stops it by its
-pid (with --close, every request sends "Connection: close"). Alternating the builds round by round spreads this VM's drift over both. It prints each
-run and the medians: requests per second and server CPU per request (utime + stime of the
-master and its children, bench/server_process.py). The document root holds bench's 1k.txt
+`wrk -t1 -cN` for a second to warm it up and then for the measured run (with --close, every
+request says "Connection: close"), and stops it by its pid. Alternating the builds round by
+round spreads this VM's drift over both. It prints each run and the medians: requests per
+second and server CPU per request (utime + stime of the master and its children,
+bench/server_process.py). The document root holds bench's 1k.txt
 and 1m.txt; they are made two seconds before the first run, so that the open-file cache
 treats them as settled (doc/performance.md, "Small files leave in one send").
 Never part of make check. Leans on: wrk(1), proc(5).

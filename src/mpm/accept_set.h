@@ -2,10 +2,12 @@
 // the kernel wakes one waiting child per new connection instead of all of them, the job of
 // Apache's accept mutex without a lock a dying child could hold), the master-watch pipe (EOF
 // once the master is gone) and the child's leave eventfd (child_signals.h). Several threads
-// may wait in one set at once: epoll_wait(2) wakes one of them per connection, and a child
-// counts as waiting only while one does.
-// Runs in: children: prefork's process, worker's idle worker threads, event's accepting
-// thread.
+// may wait in one set at once (next() keeps no state), but each wake passes a connection
+// still pending on to the next waiter of the same set (the listener is level-triggered), so
+// a worker thread waits alone in a set of its own and wakes only for a connection of its
+// own; a set counts as waiting only while a thread waits in it.
+// Runs in: children: prefork's process, each of worker's idle worker threads, event's
+// accepting thread.
 // Leans on: epoll_create1(2), epoll_ctl(2) EPOLLEXCLUSIVE, epoll_wait(2), accept4(2).
 #ifndef MPMD_MPM_ACCEPT_SET_H
 #define MPMD_MPM_ACCEPT_SET_H
@@ -57,7 +59,7 @@ public:
     // a wake that steps back also waits kStepBackUs before it accepts, and accept4 finds
     // nothing when another child took it. The price, only for a child over its share and
     // only when no other child takes the connection (all busy), is that delay on its accept.
-    // Several threads may call next() at once (worker): it keeps no state between calls.
+    // Several threads may call next() at once: it keeps no state between calls.
     Outcome next(AcceptedSocket* out, bool step_back = false);
     // Without waiting: has the master gone? (for a listener that is not accepting just now)
     bool master_gone() const;

@@ -1,11 +1,11 @@
 // The worker MPM: each child runs ThreadsPerChild worker threads. Each idle thread waits
-// for a connection in the child's AcceptSet and serves what it accepts to its end
+// for a connection in an AcceptSet of its own and serves what it accepts to its end
 // (keep-alive included), so only a child with an idle thread accepts and a busy child leaves
 // new connections to its siblings. The master keeps idle threads between MinSpareThreads and
 // MaxSpareThreads by starting and gracefully stopping whole children.
 // Runs in: master (policy, via ThreadedMpm), children (worker threads; the main thread
 // takes the signals and waits for the workers).
-// Leans on: pthreads; accept_set.h for accepting (epoll_wait(2) wakes one waiter).
+// Leans on: pthreads; accept_set.h for accepting (EPOLLEXCLUSIVE wakes one waiting thread).
 #include "child/child_signals.h"
 #include "child/connection_drivers.h"
 #include "child/connection_limit.h"
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -34,16 +35,18 @@ protected:
     const ThreadedConfig& settings(const LoadedConfig& config) const override { return config.worker; }
 };
 
-// The threads of one child. Each thread waits in the child's AcceptSet itself and serves
-// what it accepts to its end (Apache 2.0's leader/follower MPM did the same): epoll_wait's
-// waiters are woken one at a time, and the listeners' EPOLLEXCLUSIVE entries count a child
-// only while one of its threads sleeps there, so an idle thread is what makes a child
-// accept, and a connection costs no hand-off from a listener thread to a worker (a futex
-// wake and a context switch per connection, measured in doc/performance.md).
+// The threads of one child. Each thread waits in an AcceptSet of its own and serves what it
+// accepts to its end (Apache 2.0's leader/follower MPM did the same): the listeners'
+// EPOLLEXCLUSIVE entries, one per thread, count a thread only while it sleeps in its set,
+// so an idle thread is what makes a child accept, and a connection costs no hand-off from a
+// listener thread to a worker (a futex wake and a context switch per connection). One set a
+// thread, not one a child: a level-triggered listener shared by several waiters of one set
+// is passed on to the next waiter while the first is still accepting, which wakes for
+// nothing (doc/performance.md, "One epoll set a thread").
 class WorkerChild {
 public:
     explicit WorkerChild(ChildContext& context)
-        : context_(context), accepting_(context, "mpm_worker"),
+        : context_(context),
           env_{context.runtime, context.master_watch_fd, context.scoreboard, &system_clock(), getpid(), context.cgi}
     {
     }
@@ -52,9 +55,10 @@ public:
 
 private:
     void serve(uint32_t index);
+    void stop_accepting();
 
     ChildContext& context_;
-    AcceptSet accepting_;
+    std::vector<std::unique_ptr<AcceptSet>> accepting_;   // one a thread
     const ConnectionEnv env_;
     std::atomic<uint64_t> accepted_{0};
     std::atomic<bool> master_gone_{false};
@@ -64,8 +68,11 @@ private:
 
 int WorkerChild::run(uint32_t threads)
 {
-    if (!accepting_.ok())
-        return 1;
+    for (uint32_t i = 0; i < threads; ++i) {
+        accepting_.push_back(std::make_unique<AcceptSet>(context_, "mpm_worker"));
+        if (!accepting_.back()->ok())
+            return 1;
+    }
     // Threads start with every signal blocked: signals reach the main thread, which only
     // waits for them (child_signals.h wakes everyone through eventfds in the AcceptSet).
     std::vector<std::thread> pool;
@@ -92,7 +99,7 @@ void WorkerChild::serve(uint32_t index)
            !failed_.load(std::memory_order_relaxed) && !done_accepting_.load(std::memory_order_relaxed)) {
         report.set_status(WorkerStatus::Ready);
         AcceptedSocket client;
-        switch (accepting_.next(&client)) {
+        switch (accepting_[index]->next(&client)) {
         case AcceptSet::Outcome::Accepted: {
             // At MaxConnectionsPerChild no thread accepts again; the connections in hand
             // are served to their end, keep-alive included, as a prefork child serves its
@@ -100,7 +107,7 @@ void WorkerChild::serve(uint32_t index)
             if (max_connections != 0 && accepted_.fetch_add(1) + 1 == max_connections) {
                 log_connection_limit_reached("mpm_worker", context_);
                 done_accepting_.store(true);
-                accepting_.stop();
+                stop_accepting();
             }
             auto transport = make_transport(client.fd, client.peer, *env_.runtime, client.https);
             Connection connection(env_, std::move(transport), client.peer, client.local_port, client.proxy);
@@ -121,6 +128,12 @@ void WorkerChild::serve(uint32_t index)
         }
     }
     report.set_status(WorkerStatus::Graceful);
+}
+
+void WorkerChild::stop_accepting()
+{
+    for (auto& set : accepting_)
+        set->stop();
 }
 
 int WorkerMpm::run_child(ChildContext& context)

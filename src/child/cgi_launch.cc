@@ -35,11 +35,21 @@ void reset_signals()
     sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
-// Becomes the script: `in`, `out` and `err` (its ends of the pipes) as 0, 1 and 2, nothing
-// else open. On failure says why on its stderr (the error log reads it) and exits 127.
-[[noreturn]] void become_script(const CgiCommand& command, int in, int out, int err)
+// In a process just forked from `parent`: killed when its parent ends. A parent that ended
+// between the fork and the prctl(2) would never send the signal, so that is checked after.
+void die_with_parent(pid_t parent)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+}
+
+// Becomes the script, in a process forked from `parent`: `in`, `out` and `err` (its ends of
+// the pipes) as 0, 1 and 2, nothing else open. On failure says why on its stderr (the error
+// log reads it) and exits 127.
+[[noreturn]] void become_script(pid_t parent, const CgiCommand& command, int in, int out, int err)
+{
+    die_with_parent(parent);
     setsid();
     reset_signals();
     // Above 2 first, so the dup2 calls cannot overwrite one another.
@@ -89,13 +99,14 @@ public:
             *problem = std::string("pipe: ") + strerror(errno);
             return false;
         }
+        const pid_t parent = getpid();
         const pid_t pid = fork();
         if (pid < 0) {
             *problem = std::string("fork: ") + strerror(errno);
             return false;
         }
         if (pid == 0)
-            become_script(command, theirs[0].get(), theirs[1].get(), theirs[2].get());
+            become_script(parent, command, theirs[0].get(), theirs[1].get(), theirs[2].get());
         process->pid = pid;
         process->stdin_fd = std::move(ours[0]);
         process->stdout_fd = std::move(ours[1]);
@@ -232,8 +243,9 @@ int receive_with_fds(int socket, void* data, size_t size, int* fds, int max)
 
 // In the process the helper forked for one script: reads the command from the serving
 // thread's socket, makes the pipes, sends their far ends and its pid back, becomes the script.
-[[noreturn]] void serve_one_script(int channel)
+[[noreturn]] void serve_one_script(pid_t helper, int channel)
 {
+    die_with_parent(helper);
     CgiCommand command;
     uint32_t entries = 0;
     if (!get_string(channel, &command.program) || !get_string(channel, &command.directory) ||
@@ -250,14 +262,15 @@ int receive_with_fds(int socket, void* data, size_t size, int* fds, int max)
     const int fds[3] = {ours[0].get(), ours[1].get(), ours[2].get()};
     if (!send_with_fds(channel, &self, sizeof self, fds, 3))
         _exit(127);
-    become_script(command, theirs[0].get(), theirs[1].get(), theirs[2].get());
+    become_script(helper, command, theirs[0].get(), theirs[1].get(), theirs[2].get());
 }
 
 // The helper's loop: forks a script process for each socket its child sends, kills the
 // script whose socket its child closed, reaps them all, and ends with its child.
-[[noreturn]] void run_helper(int control)
+[[noreturn]] void run_helper(pid_t child, int control)
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    die_with_parent(child);
+    const pid_t helper = getpid();
     reset_signals();
     sigset_t chld;
     sigemptyset(&chld);
@@ -320,7 +333,7 @@ int receive_with_fds(int socket, void* data, size_t size, int* fds, int max)
                 continue;
             const pid_t pid = fork();
             if (pid == 0)
-                serve_one_script(channel);
+                serve_one_script(helper, channel);
             if (pid < 0)
                 close(channel);   // the serving thread reads the end and answers 500
             else
@@ -409,6 +422,7 @@ std::unique_ptr<CgiLauncher> make_helper_launcher(std::string* problem)
         *problem = std::string("socketpair: ") + strerror(errno);
         return nullptr;
     }
+    const pid_t child = getpid();
     const pid_t pid = fork();
     if (pid < 0) {
         *problem = std::string("fork: ") + strerror(errno);
@@ -418,7 +432,7 @@ std::unique_ptr<CgiLauncher> make_helper_launcher(std::string* problem)
     }
     if (pid == 0) {
         close(pair[0]);
-        run_helper(pair[1]);
+        run_helper(child, pair[1]);
     }
     close(pair[1]);
     return std::make_unique<HelperLauncher>(UniqueFd(pair[0]), pid);

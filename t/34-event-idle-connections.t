@@ -4,7 +4,7 @@
 # ones in their lingering close. With only 2 worker threads, 40 idle kept-alive connections,
 # 40 half-sent heads and 10 lingering closes leave the workers free: a new client is
 # answered at once, every held connection is served when its request comes, and the status
-# page counts the connections held without a thread.
+# page counts the connections held without a thread, the lingering ones apart.
 import re
 import time
 
@@ -74,12 +74,24 @@ def main(t):
         c.send(c.request_bytes(path="/hello.txt?close-%d" % i, headers={"Connection": "close"}) + b"GET /more")
         closing.append((c, c.read_response().status))
     t.is_([st for _, st in closing if st != 200], [], "10 last replies sent")
+    lingering = []
+
+    def counted_closing():
+        auto = http_get(port, "/server-status?auto").body.decode("latin-1")
+        lingering[:] = [int(v) for v in re.findall(r"(?m)^ConnsAsync(?:KeepAlive|Closing): (\d+)$", auto)]
+        return len(lingering) == 2 and lingering[1] >= 1
+    # Polled within their 2 s: each lingers from its reply on, and goes once drained.
+    t.ok(wait_for(counted_closing, 1.5),
+         "?auto counts lingering closes as ConnsAsyncClosing, apart from ConnsAsyncKeepAlive (%s)" % lingering)
     start = time.monotonic()
     st = http_get(port, "/hello.txt", timeout=3).status
     took = time.monotonic() - start
     t.is_(st, 200, "a new client is answered while 10 connections linger (%.3f s)" % took)
     t.cmp_ok(took, "<", 1.5, "without waiting for the 2 s lingering closes")
     t.ok(all(c.closed_by_peer(4) for c, _ in closing), "the lingering connections are closed after it")
+    t.ok(wait_for(lambda: re.search(r"(?m)^ConnsAsyncClosing: 0$",
+                                    http_get(port, "/server-status?auto").body.decode("latin-1")), 5),
+         "and ConnsAsyncClosing is 0 once they are gone")
 
 
 Test().main(main)

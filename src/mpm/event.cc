@@ -114,6 +114,7 @@ struct Held {
     size_t index = 0;          // its place in EventListener::held_
     int64_t accepted_ms = 0;
     bool reserving = false;    // new, and still reserving an idle worker (kReserveMs)
+    bool lingering = false;    // counted in EventListener::lingering_
 };
 
 class EventListener {
@@ -173,6 +174,7 @@ private:
     void begin_leaving();
     void publish_count();
     void end_reservation(Held* held);
+    void count_lingering(Held* held, bool lingering);
 
     const ChildContext& context_;
     const ThreadedConfig& config_;
@@ -186,6 +188,7 @@ private:
     std::vector<Held*> held_;              // the loop's; each Held knows its index
     std::vector<Held*> spare_held_;        // the loop's: let go, with their events, for reuse
     size_t max_held_ = 1000;
+    uint32_t lingering_ = 0;               // the loop's: held_ in a lingering close
     // Read by the accepting thread for may_accept(). reserving_ counts fresh connections
     // from their hand-over to the loop until their reservation ends (the accepting thread
     // adds, the loop subtracts); held_count_ mirrors held_.size().
@@ -416,6 +419,7 @@ void EventListener::hold(std::unique_ptr<Connection> connection, bool fresh)
 // epoll_ctl (a one-shot event would cost a delete and an add each).
 void EventListener::arm(Held* held)
 {
+    count_lingering(held, held->connection->state() == Connection::State::Linger);
     const struct timeval left = as_timeval(held->connection->deadline_ms() - monotonic_ms());
     event_add(held->ev, &left);
 }
@@ -485,6 +489,17 @@ void EventListener::end_reservation(Held* held)
     }
 }
 
+// The status page tells lingering closes (Apache's ConnsAsyncClosing) from the rest. A held
+// connection waits only through arm(), so that is where one starts to linger.
+void EventListener::count_lingering(Held* held, bool lingering)
+{
+    if (held->lingering == lingering)
+        return;
+    held->lingering = lingering;
+    lingering_ = lingering ? lingering_ + 1 : lingering_ - 1;
+    __atomic_store_n(&context_.scoreboard->process(context_.slot).lingering, lingering_, __ATOMIC_RELAXED);
+}
+
 void EventListener::drop(Held* held)
 {
     event_del(held->ev);        // before its descriptor closes
@@ -499,6 +514,7 @@ void EventListener::forget(Held* held)
     constexpr size_t kMaxSpare = 1024;
     event_del(held->ev);
     end_reservation(held);
+    count_lingering(held, false);
     Held* last = held_.back();
     held_[held->index] = last;
     last->index = held->index;

@@ -132,6 +132,7 @@ void Scoreboard::process_started(uint32_t slot, pid_t pid, uint32_t generation)
         p.quiescing = 0;
         p.start_time = now_microseconds();
         p.connections = 0;
+        p.lingering = 0;
     });
 }
 
@@ -149,6 +150,7 @@ void Scoreboard::process_gone(uint32_t slot)
         p.pid = 0;
         p.quiescing = 0;
         p.connections = 0;
+        p.lingering = 0;
     });
 }
 

@@ -92,7 +92,8 @@ struct GlobalScore {
     uint64_t carried_duration;    // microseconds
 };
 
-// Written by the master only.
+// Written by the master, but for connections and lingering: the event loop of the child in
+// the slot stores those two, each with one atomic store.
 struct ProcessScore {
     uint32_t seq;
     int32_t pid;                  // 0 = free slot
@@ -101,7 +102,7 @@ struct ProcessScore {
     uint8_t padding[3];
     int64_t start_time;
     uint32_t connections;         // connections held asynchronously (event MPM)
-    uint32_t reserved;
+    uint32_t lingering;           // of those, the ones in a lingering close (event MPM)
 };
 
 // Written by the owning worker thread; by the master only after reaping its process.

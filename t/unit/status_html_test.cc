@@ -110,6 +110,9 @@ public:
         CPPUNIT_ASSERT(has(page, "<td>yes (old gen)</td>"));
         CPPUNIT_ASSERT(has(page, "<tr><td>Sum</td><td class=\"n\">2</td><td class=\"n\">1</td>"
                                  "<td class=\"n\">4</td>"));
+        // Async connections: 2 kept alive, 1 lingering, in slot 0 and in the sum.
+        CPPUNIT_ASSERT(has(page, "<td class=\"n\">2</td><td class=\"n\">1</td></tr>\n<tr><td class=\"n\">1</td>"));
+        CPPUNIT_ASSERT(has(page, "<td class=\"n\">2</td><td class=\"n\">1</td></tr>\n</table>"));
     }
 };
 

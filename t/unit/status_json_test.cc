@@ -35,7 +35,11 @@ public:
               "\"client\":\"192.0.2.7\",\"vhost\":\"www.example.org\",\"request\":\"GET /x HTTP/1.1\"",
               "\"request_ms\":45"})
             CPPUNIT_ASSERT_MESSAGE(piece, json.find(piece) != std::string::npos);
-        CPPUNIT_ASSERT(JsonChecker::valid(render_status_json(event_snapshot(), StatusOptions())));
+        const std::string event = render_status_json(event_snapshot(), StatusOptions());
+        CPPUNIT_ASSERT(JsonChecker::valid(event));
+        for (const char* piece : {"\"connections_async_keep_alive\":2,\"connections_async_closing\":1",
+                                  "\"async_connections\":3,\"async_closing\":1"})
+            CPPUNIT_ASSERT_MESSAGE(piece, event.find(piece) != std::string::npos);
     }
 
     void hostile_request_lines_are_escaped()

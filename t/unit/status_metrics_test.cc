@@ -62,6 +62,8 @@ public:
             }
             CPPUNIT_ASSERT_EQUAL(flavor == MetricsFlavor::OpenMetrics, lines.back() == "# EOF");
             CPPUNIT_ASSERT(text.find("mpm=\"ev\\\"en\\\\t\\n\"") != std::string::npos);
+            CPPUNIT_ASSERT(has_line(text, "mpmd_connections{state=\"keepalive\"} 2"));
+            CPPUNIT_ASSERT(has_line(text, "mpmd_connections{state=\"closing\"} 1"));
         }
     }
 

@@ -136,7 +136,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(1, s.async_busy_workers);
         CPPUNIT_ASSERT_EQUAL(1, s.async_idle_workers);
         CPPUNIT_ASSERT_EQUAL(uint64_t(4), s.connections_total);
-        CPPUNIT_ASSERT_EQUAL(uint64_t(3), s.connections_keep_alive);
+        CPPUNIT_ASSERT_EQUAL(uint64_t(2), s.connections_keep_alive);   // held, not lingering
+        CPPUNIT_ASSERT_EQUAL(uint64_t(1), s.connections_closing);
+        CPPUNIT_ASSERT_EQUAL(1u, s.processes[0].async_closing);
         const std::array<int, sizeof kStatusKeys> counts = count_status_keys(s.scoreboard);
         CPPUNIT_ASSERT_EQUAL(1, counts[0]);    // _
         CPPUNIT_ASSERT_EQUAL(1, counts[2]);    // R

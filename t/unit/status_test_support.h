@@ -96,7 +96,7 @@ inline StatusSnapshot prefork_snapshot()
 }
 
 // Two event processes of two threads: slot 0 (pid 201, current generation 1) has a thread
-// reading and one ready and holds 3 idle connections; slot 1 (pid 202, generation 0) is
+// reading and one ready and holds 3 idle connections, 1 of them lingering; slot 1 (pid 202, generation 0) is
 // quiescing with one thread finishing gracefully and one dead.
 inline StatusSnapshot event_snapshot()
 {
@@ -109,6 +109,7 @@ inline StatusSnapshot event_snapshot()
     board->process_started(1, 202, 0);
     board->set_quiescing(1);
     board->process(0).connections = 3;
+    board->process(0).lingering = 1;
     WorkerReport(board->worker(0, 0)).start(201, 1);
     WorkerReport(board->worker(0, 0)).set_status(WorkerStatus::Reading);
     WorkerReport(board->worker(0, 1)).start(201, 1);

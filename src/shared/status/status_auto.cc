@@ -66,15 +66,16 @@ std::string render_status_auto(const StatusSnapshot& s, const StatusOptions& opt
     out += format_text("BusyWorkers: %d\nGracefulWorkers: %d\nIdleWorkers: %d\n", s.busy_workers,
                        s.graceful_workers, s.idle_workers);
     // Only an asynchronous MPM (event) has the connection table. mpmd's event loop counts
-    // every connection it holds (a head arriving, kept alive, lingering after its reply) as
-    // one figure, printed as ConnsAsyncKeepAlive; it writes no reply from the loop, so
-    // ConnsAsyncWriting is 0, and it does not count waiting and closing apart: 0 as well.
+    // the connections it holds in a lingering close as ConnsAsyncClosing and the rest (kept
+    // alive, or with the next head arriving) as ConnsAsyncKeepAlive; it waits for no reply to
+    // drain, so ConnsAsyncWriting is 0, and it has no other wait: ConnsAsyncWaitIO is 0.
     if (s.server.async)
         out += format_text("Processes: %d\nStopping: %d\nConnsTotal: %llu\nConnsAsyncWaitIO: 0\n"
-                           "ConnsAsyncWriting: 0\nConnsAsyncKeepAlive: %llu\nConnsAsyncClosing: 0\n",
+                           "ConnsAsyncWriting: 0\nConnsAsyncKeepAlive: %llu\nConnsAsyncClosing: %llu\n",
                            s.process_count, s.stopping_processes,
                            static_cast<unsigned long long>(s.connections_total),
-                           static_cast<unsigned long long>(s.connections_keep_alive));
+                           static_cast<unsigned long long>(s.connections_keep_alive),
+                           static_cast<unsigned long long>(s.connections_closing));
     out += "Scoreboard: " + s.scoreboard + "\n";
     return out;
 }

@@ -84,23 +84,24 @@ void async_table(std::string& out, const StatusSnapshot& s)
 {
     out += "\n<table>\n<tr><th rowspan=\"2\">Slot</th><th rowspan=\"2\">PID</th>"
            "<th rowspan=\"2\">Stopping</th><th rowspan=\"2\">Connections</th>"
-           "<th colspan=\"2\">Threads</th><th rowspan=\"2\">Async keep-alive</th></tr>\n"
-           "<tr><th>busy</th><th>idle</th></tr>\n";
+           "<th colspan=\"2\">Threads</th><th colspan=\"2\">Async connections</th></tr>\n"
+           "<tr><th>busy</th><th>idle</th><th>keep-alive</th><th>closing</th></tr>\n";
     for (const ProcessSnapshot& p : s.processes)
         out += format_text("<tr><td class=\"n\">%u</td><td class=\"n\">%d</td><td>%s%s</td>"
                            "<td class=\"n\">%u</td><td class=\"n\">%u</td><td class=\"n\">%u</td>"
-                           "<td class=\"n\">%u</td></tr>\n",
+                           "<td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
                            p.slot, static_cast<int>(p.pid), p.quiescing ? "yes" : "no",
                            p.generation != s.mpm_generation ? " (old gen)" : "",
                            p.async_connections + p.busy_threads, p.busy_threads, p.idle_threads,
-                           p.async_connections);
+                           p.async_connections - p.async_closing, p.async_closing);
     out += format_text("<tr><td>Sum</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
                        "<td class=\"n\">%llu</td><td class=\"n\">%d</td><td class=\"n\">%d</td>"
-                       "<td class=\"n\">%llu</td></tr>\n</table>\n",
+                       "<td class=\"n\">%llu</td><td class=\"n\">%llu</td></tr>\n</table>\n",
                        s.process_count, s.stopping_processes,
                        static_cast<unsigned long long>(s.connections_total), s.async_busy_workers,
                        s.async_idle_workers,
-                       static_cast<unsigned long long>(s.connections_keep_alive));
+                       static_cast<unsigned long long>(s.connections_keep_alive),
+                       static_cast<unsigned long long>(s.connections_closing));
 }
 
 void grid(std::string& out, const StatusSnapshot& s)

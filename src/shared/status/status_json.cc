@@ -104,6 +104,7 @@ void server_object(std::string* out, const StatusSnapshot& s, const StatusOption
     o.number("stopping_processes", s.stopping_processes);
     o.number("connections_total", s.connections_total);
     o.number("connections_async_keep_alive", s.connections_keep_alive);
+    o.number("connections_async_closing", s.connections_closing);
     if (s.has_cpu) {
         CpuTimes all = s.master_cpu;
         all += s.children_cpu;
@@ -127,6 +128,7 @@ void process_object(std::string* out, const ProcessSnapshot& p, float ticks)
     o.boolean("quiescing", p.quiescing);
     o.seconds("start_time", p.start_time);
     o.number("async_connections", p.async_connections);
+    o.number("async_closing", p.async_closing);
     o.number("busy_threads", p.busy_threads);
     o.number("idle_threads", p.idle_threads);
     if (p.cpu)

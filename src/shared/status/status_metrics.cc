@@ -143,9 +143,11 @@ std::string render_status_metrics(const StatusSnapshot& s, const StatusOptions& 
     processes.sample(s.process_count, {{"state", "all"}});
     processes.sample(s.stopping_processes, {{"state", "stopping"}});
     Family connections(&out, f, "connections", Kind::Gauge,
-                       "Connections: total, and keepalive (held idle by the event loop).");
+                       "Connections: total, keepalive (held idle by the event loop) and closing "
+                       "(held by it in a lingering close).");
     connections.sample(static_cast<double>(s.connections_total), {{"state", "total"}});
     connections.sample(static_cast<double>(s.connections_keep_alive), {{"state", "keepalive"}});
+    connections.sample(static_cast<double>(s.connections_closing), {{"state", "closing"}});
 
     if (f == MetricsFlavor::OpenMetrics)
         out += "# EOF\n";

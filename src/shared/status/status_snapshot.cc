@@ -5,6 +5,7 @@
 #include "shared/log_file.h"
 #include "shared/status/status_text.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -154,6 +155,7 @@ StatusSnapshot take_status_snapshot(const Scoreboard& board, const StatusServerI
         p.quiescing = ps.quiescing != 0;
         p.start_time = ps.start_time;
         p.async_connections = ps.connections;
+        p.async_closing = std::min(ps.lingering, ps.connections);   // two stores, read apart
         for (uint32_t thread = 0; thread < s.thread_limit; ++thread) {
             WorkerScore ws = board.snapshot(slot, thread);
             // A worker still busy in a child told to leave is finishing gracefully: Apache's G.
@@ -179,7 +181,8 @@ StatusSnapshot take_status_snapshot(const Scoreboard& board, const StatusServerI
             ++s.stopping_processes;
         s.async_busy_workers += static_cast<int>(p.busy_threads);
         s.async_idle_workers += static_cast<int>(p.idle_threads);
-        s.connections_keep_alive += p.async_connections;
+        s.connections_keep_alive += p.async_connections - p.async_closing;
+        s.connections_closing += p.async_closing;
         s.connections_total += p.async_connections + p.busy_threads;
         if (info.read_system)
             p.cpu = read_cpu_times(p.pid);

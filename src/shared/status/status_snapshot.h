@@ -55,6 +55,7 @@ struct ProcessSnapshot {
     bool quiescing = false;
     int64_t start_time = 0;            // microseconds since the epoch
     uint32_t async_connections = 0;    // idle connections held by the event loop
+    uint32_t async_closing = 0;        // of those, the ones in a lingering close
     uint32_t busy_threads = 0;         // Apache's event table: R W K L C D
     uint32_t idle_threads = 0;         // _ and G
     std::optional<CpuTimes> cpu;       // this process's own times (/proc)
@@ -127,7 +128,8 @@ struct StatusSnapshot {
     int async_busy_workers = 0;
     int async_idle_workers = 0;
     uint64_t connections_total = 0;
-    uint64_t connections_keep_alive = 0;       // held by the event loop
+    uint64_t connections_keep_alive = 0;       // held by the event loop, not lingering
+    uint64_t connections_closing = 0;          // held by the event loop in a lingering close
 
     // Master's own and reaped children's times plus every live child's own times.
     bool has_cpu = false;

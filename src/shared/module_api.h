@@ -38,7 +38,8 @@ struct ServerRuntime;
 struct VirtualHost;
 class Scoreboard;
 
-// 1: the first (mpmd 0.1).
+// 1: the first (mpmd 0.1). t/unit/module_api_test.cc records the sizes of the types a module
+// sees for each version, and fails when one changes without a new version.
 inline constexpr unsigned kModuleApiVersion = 1;
 
 // What a handler knows of the request besides its head.
